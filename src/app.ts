@@ -1,0 +1,37 @@
+import type { Config } from './config.js';
+import { Engine, type EngineOptions } from './engine.js';
+import { CachedEmbeddings, UseLiteEmbeddings, type FootnoteEmbeddings } from './index/embeddings.js';
+import { OpenAICompatibleEmbeddings } from './index/openai-embeddings.js';
+import type { Logger } from './logger.js';
+import type { ProgressFactory } from './progress.js';
+
+/** The composition root: the only place that turns configuration into concrete parts. */
+
+export async function createEmbeddings(config: Config): Promise<FootnoteEmbeddings> {
+  if (config.EMBEDDINGS === 'openai') {
+    const embeddings = new OpenAICompatibleEmbeddings({ url: config.EMBEDDINGS_URL!, model: config.EMBEDDINGS_MODEL, apiKey: config.EMBEDDINGS_API_KEY });
+    await embeddings.probe();
+    return embeddings;
+  }
+  return new UseLiteEmbeddings();
+}
+
+export function engineOptions(config: Config): EngineOptions {
+  return {
+    seedsDir: config.SEEDS_DIR,
+    dataDir: config.DATA_DIR,
+    maxFileBytes: config.MAX_FILE_BYTES,
+    maxQuestionChars: config.MAX_QUESTION_CHARS,
+    chunker: { size: config.CHUNK_SIZE, overlap: config.CHUNK_OVERLAP },
+    answer: {
+      retrieval: { mode: config.RETRIEVAL, fusion: config.FUSION, denseWeight: config.DENSE_WEIGHT, k: 8 },
+      maxCitations: config.MAX_CITATIONS,
+      minConfidence: config.MIN_CONFIDENCE,
+    },
+  };
+}
+
+export async function createEngine(config: Config, logger: Logger, progress?: ProgressFactory): Promise<Engine> {
+  const embeddings = new CachedEmbeddings(await createEmbeddings(config));
+  return new Engine({ options: engineOptions(config), embeddings, logger, ...(progress ? { progress } : {}) });
+}

@@ -1,0 +1,58 @@
+import { createInterface } from 'node:readline/promises';
+import type { Engine } from '../engine.js';
+import { toFootnoteError } from '../errors.js';
+import { renderAnswer, renderReload, renderSources, renderSummary } from '../render/terminal.js';
+import type { SummaryLength } from '../types.js';
+
+const HELP = `Type a question and press Enter. Commands:
+  /summary [short|medium|long] [article words]   cited summary (default: the most recent article)
+  /sources                                       the indexed articles
+  /reload                                        re-read the seeds folder
+  /help                                          this help
+  /quit                                          leave`;
+
+/** One console line: a question, or a slash command. Returns the text to print, or undefined to quit. */
+export async function handleConsoleLine(engine: Engine, line: string): Promise<string | undefined> {
+  const [command = '', ...rest] = line.trim().split(/\s+/);
+  switch (command.toLowerCase()) {
+    case '':
+      return '';
+    case '/quit':
+    case '/exit':
+      return undefined;
+    case '/help':
+      return HELP;
+    case '/sources':
+      return renderSources(engine.sources());
+    case '/reload':
+      return renderReload(await engine.reload());
+    case '/summary': {
+      const length = ['short', 'medium', 'long'].includes(rest[0] ?? '') ? (rest.shift() as SummaryLength) : undefined;
+      const article = rest.join(' ') || undefined;
+      return renderSummary(await engine.summarize({ ...(article ? { article } : {}), ...(length ? { length } : {}) }));
+    }
+    default:
+      if (command.startsWith('/')) return `Unknown command ${command}. ${HELP}`;
+      return renderAnswer(await engine.ask(line));
+  }
+}
+
+export async function runConsole(engine: Engine, input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout): Promise<void> {
+  const titles = engine.sources().map((s) => s.title);
+  output.write(`Footnote is ready: ${titles.length} article(s)${titles.length === 1 ? ` — “${titles[0]}”` : ''}. Ask a question, or /help.\n`);
+  const rl = createInterface({ input, output, terminal: (input as NodeJS.ReadStream).isTTY ?? false });
+  rl.setPrompt('> ');
+  rl.prompt();
+  for await (const line of rl) {
+    let text: string | undefined;
+    try {
+      text = await handleConsoleLine(engine, line);
+    } catch (error) {
+      text = toFootnoteError(error).userMessage;
+    }
+    if (text === undefined) break;
+    if (text) output.write(`${text}\n`);
+    rl.prompt();
+  }
+  rl.close();
+}

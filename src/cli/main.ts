@@ -1,0 +1,113 @@
+import 'dotenv/config';
+import { Command, Option } from 'commander';
+import { createEngine } from '../app.js';
+import { loadConfig, type Config } from '../config.js';
+import type { Engine } from '../engine.js';
+import { toFootnoteError } from '../errors.js';
+import { createLogger, type Logger } from '../logger.js';
+import { createProgressFactory } from '../progress.js';
+import { renderAnswer, renderReload, renderSources, renderSummary } from '../render/terminal.js';
+import type { SummaryLength } from '../types.js';
+import { runConsole } from './console.js';
+
+interface Runtime {
+  config: Config;
+  logger: Logger;
+  engine: Engine;
+}
+
+/** Prints a result: exactly one JSON object on stdout with --json, readable text otherwise. */
+function print(json: boolean | undefined, value: unknown, text: (value: never) => string): void {
+  process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${text(value as never)}\n`);
+}
+
+async function boot(): Promise<Runtime> {
+  const config = loadConfig(process.env);
+  const logger = createLogger(config.LOG_LEVEL);
+  const engine = await createEngine(config, logger, createProgressFactory(logger));
+  const report = await engine.start();
+  for (const { file, reason } of report.failed) logger.debug({ file, reason }, 'seed skipped');
+  return { config, logger, engine };
+}
+
+/** Runs one command; any error becomes a clear message on stderr (and a JSON error with --json) and exit code 1. */
+function action<A extends unknown[]>(run: (runtime: Runtime, ...args: A) => Promise<void>, wantsJson: (...args: A) => boolean = () => false) {
+  return async (...args: A) => {
+    try {
+      await run(await boot(), ...args);
+    } catch (raw) {
+      const error = toFootnoteError(raw);
+      if (wantsJson(...args)) process.stdout.write(`${JSON.stringify({ error: { code: error.code, message: error.userMessage } })}\n`);
+      process.stderr.write(`${error.userMessage}${error.code === 'INTERNAL' ? `\n${error.message}` : ''}\n`);
+      process.exitCode = 1;
+    }
+  };
+}
+
+const jsonOption = new Option('--json', 'print one JSON object on stdout instead of text');
+type JsonFlag = { json?: boolean };
+
+const program = new Command('footnote')
+  .description('Answers questions about the articles in seeds/ with verbatim, cited passages. Offline by default.')
+  .showHelpAfterError();
+
+program
+  .command('ask')
+  .description('answer one question')
+  .argument('<question...>', 'the question')
+  .addOption(jsonOption)
+  .action(
+    action(
+      async ({ engine }, question: string[], options: JsonFlag) => print(options.json, await engine.ask(question.join(' ')), renderAnswer),
+      (_q, options) => Boolean(options.json),
+    ),
+  );
+
+program
+  .command('summary')
+  .description('summarise an article with a citation for every sentence')
+  .option('--article <idOrTitle>', 'article id or words of its title (default: the most recent)')
+  .option('--topic <topic>', 'focus the summary on a topic')
+  .addOption(new Option('--length <length>', 'about 3, 5 or 8 sentences').choices(['short', 'medium', 'long']).default('medium'))
+  .addOption(jsonOption)
+  .action(
+    action(
+      async ({ engine }, options: JsonFlag & { article?: string; topic?: string; length: SummaryLength }) =>
+        print(options.json, await engine.summarize(options), renderSummary),
+      (options) => Boolean(options.json),
+    ),
+  );
+
+program
+  .command('reload')
+  .description('re-read the seeds folder and update the index (only changed articles are embedded)')
+  .addOption(jsonOption)
+  .action(action(async ({ engine }, options: JsonFlag) => print(options.json, await engine.reload(), renderReload), (options) => Boolean(options.json)));
+
+program
+  .command('sources')
+  .description('list the indexed articles')
+  .addOption(jsonOption)
+  .action(action(async ({ engine }, options: JsonFlag) => print(options.json, engine.sources(), renderSources), (options) => Boolean(options.json)));
+
+program
+  .command('console')
+  .description('ask questions interactively')
+  .action(action(async ({ engine }) => runConsole(engine)));
+
+program
+  .command('start', { isDefault: true })
+  .description('run the Discord bot when DISCORD_TOKEN is set, else the interactive console')
+  .action(
+    action(async ({ config, engine, logger }) => {
+      if (config.DISCORD_TOKEN) {
+        const { runBot } = await import('../discord/bot.js');
+        await runBot({ config, engine, logger });
+        return;
+      }
+      process.stderr.write('No DISCORD_TOKEN in .env: starting the terminal console. See README › Discord to connect the bot.\n');
+      await runConsole(engine);
+    }),
+  );
+
+await program.parseAsync();

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { ErrorCode, FootnoteError } from './errors.js';
+import { Fusions, RetrievalModes } from './retrieve/hybrid.js';
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => value || undefined)
+  .optional();
+const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits)');
+const integer = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+const number = (min: number, max: number, fallback: number) => z.coerce.number().min(min).max(max).default(fallback);
+
+/** Every setting, read from the environment (and `.env`) once at start-up. See .env.example. */
+const Schema = z
+  .object({
+    SEEDS_DIR: z.string().default('./seeds'),
+    DATA_DIR: z.string().default('./data'),
+    EMBEDDINGS: z.enum(['local', 'openai']).default('local'),
+    EMBEDDINGS_URL: optionalText.pipe(z.url().optional()),
+    EMBEDDINGS_API_KEY: optionalText,
+    EMBEDDINGS_MODEL: z.string().default('text-embedding-3-small'),
+    CHUNK_SIZE: integer(100, 4000, 400),
+    CHUNK_OVERLAP: integer(0, 2000, 150),
+    RETRIEVAL: z.enum(RetrievalModes).default('hybrid'),
+    FUSION: z.enum(Fusions).default('linear'),
+    DENSE_WEIGHT: number(0, 1, 0.5),
+    MIN_CONFIDENCE: number(0, 1, 0.5),
+    MAX_CITATIONS: integer(1, 10, 3),
+    MAX_QUESTION_CHARS: integer(20, 4000, 1000),
+    MAX_FILE_BYTES: integer(1, 100 * 1024 * 1024, 5 * 1024 * 1024),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DISCORD_TOKEN: optionalText,
+    DISCORD_APPLICATION_ID: optionalText.pipe(snowflake.optional()),
+    DISCORD_GUILD_ID: optionalText.pipe(snowflake.optional()),
+    DISCORD_API_URL: z.url().default('https://discord.com/api'),
+    MOD_ROLE_IDS: z
+      .string()
+      .default('')
+      .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean))
+      .pipe(z.array(snowflake)),
+    COOLDOWN_SECONDS: number(0, 3600, 3),
+    MAX_CONCURRENT_REQUESTS: integer(1, 100, 4),
+    FEEDBACK_LOG: z.string().default('./data/feedback.jsonl'),
+    AUDIT_LOG: z.string().default('./data/audit.jsonl'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.EMBEDDINGS === 'openai' && !env.EMBEDDINGS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['EMBEDDINGS_URL'], message: 'is required when EMBEDDINGS=openai' });
+    }
+    if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID) {
+      ctx.addIssue({ code: 'custom', path: ['DISCORD_APPLICATION_ID'], message: 'is required when DISCORD_TOKEN is set' });
+    }
+    if (env.CHUNK_OVERLAP >= env.CHUNK_SIZE) {
+      ctx.addIssue({ code: 'custom', path: ['CHUNK_OVERLAP'], message: 'must be smaller than CHUNK_SIZE' });
+    }
+  });
+
+export type Config = Readonly<z.infer<typeof Schema>>;
+
+/** Parses and validates the environment; the error names every bad variable and why. */
+export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): Config {
+  const known = Object.fromEntries(Object.keys(Schema.shape ?? {}).map((key) => [key, env[key]]));
+  const result = Schema.safeParse(known);
+  if (result.success) return Object.freeze(result.data);
+  const problems = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(config)'}: ${issue.message}`);
+  throw new FootnoteError(ErrorCode.ConfigInvalid, `Invalid configuration:\n${problems.join('\n')}`);
+}

@@ -1,0 +1,207 @@
+import { join } from 'node:path';
+import { answerQuestion, NOT_FOUND, type AnswerSettings } from './answer/answer.js';
+import { summarizeArticle } from './answer/summarize.js';
+import { ErrorCode, FootnoteError } from './errors.js';
+import type { ChunkerSettings } from './ingest/chunk.js';
+import { readSeeds } from './ingest/read-seeds.js';
+import type { CachedEmbeddings } from './index/embeddings.js';
+import { loadSnapshot, saveSnapshot } from './index/persist.js';
+import { buildSnapshot, type IndexSnapshot } from './index/snapshot.js';
+import type { Logger } from './logger.js';
+import { silentProgress, type ProgressFactory } from './progress.js';
+import { SummaryLengths, type Answer, type ArticleInfo, type ReloadReport, type Summary, type SummaryLength } from './types.js';
+
+export interface EngineOptions {
+  seedsDir: string;
+  /** Where the index is saved; undefined keeps it in memory only (evaluation). */
+  dataDir: string | undefined;
+  maxFileBytes: number;
+  maxQuestionChars: number;
+  chunker: ChunkerSettings;
+  answer: AnswerSettings;
+}
+
+export interface EngineDeps {
+  options: EngineOptions;
+  embeddings: CachedEmbeddings;
+  logger: Logger;
+  progress?: ProgressFactory;
+}
+
+export interface SummaryRequest {
+  /** Article id, or words of its title; default: the most recent article. */
+  article?: string;
+  topic?: string;
+  length?: SummaryLength;
+}
+
+const elapsed = (since: number) => Math.round((performance.now() - since) * 100) / 100;
+
+/**
+ * The engine every interface calls. It serves questions from one immutable snapshot; a reload
+ * builds the next snapshot beside it and swaps the reference, so questions never see a half index.
+ */
+export class Engine {
+  private snapshot: IndexSnapshot | undefined;
+  private reloading: Promise<ReloadReport> | undefined;
+  private readonly progress: ProgressFactory;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.progress = deps.progress ?? silentProgress;
+  }
+
+  /** Loads the saved index when it matches the settings (else says why it rebuilds), then syncs it with the seeds. */
+  async start(): Promise<ReloadReport> {
+    const { options, embeddings, logger } = this.deps;
+    if (options.dataDir) {
+      const loaded = await loadSnapshot(options.dataDir, { embedder: embeddings, chunker: options.chunker }, embeddings);
+      if (loaded.status === 'loaded') {
+        this.swap(loaded.snapshot);
+        logger.info({ articles: loaded.snapshot.articles.length, chunks: loaded.snapshot.chunks.length }, 'loaded the saved index');
+      } else if (loaded.status === 'missing') {
+        logger.info(`building the index: ${loaded.reason}`);
+      } else {
+        logger.warn(`rebuilding the index from the seeds: ${loaded.reason}`);
+      }
+    }
+    return this.reload();
+  }
+
+  get ready(): boolean {
+    return this.snapshot !== undefined;
+  }
+
+  /** Re-reads the seeds; concurrent calls share one run. On failure the current index keeps serving. */
+  reload(): Promise<ReloadReport> {
+    this.reloading ??= this.runReload().finally(() => {
+      this.reloading = undefined;
+    });
+    return this.reloading;
+  }
+
+  private swap(snapshot: IndexSnapshot): void {
+    this.snapshot = snapshot;
+    this.deps.embeddings.useLookup((hash) => snapshot.store.vectorFor(hash));
+  }
+
+  private async runReload(): Promise<ReloadReport> {
+    const started = performance.now();
+    const { options, embeddings, logger } = this.deps;
+    const { articles, failed } = await readSeeds(options.seedsDir, { maxFileBytes: options.maxFileBytes });
+    for (const { file, reason } of failed) logger.warn({ file }, `skipped ${file}: ${reason}`);
+    const current = this.snapshot;
+    if (!articles.length && current?.articles.length) {
+      throw new FootnoteError(ErrorCode.NoArticles, `No readable articles in ${options.seedsDir}: keeping the current index.`);
+    }
+
+    const before = new Map(current?.articles.map((article) => [article.id, article.hash]));
+    const now = new Set(articles.map((article) => article.id));
+    const added = articles.filter((a) => !before.has(a.id)).map((a) => a.id);
+    const changed = articles.filter((a) => before.has(a.id) && before.get(a.id) !== a.hash).map((a) => a.id);
+    const removed = [...before.keys()].filter((id) => !now.has(id));
+    const report = (chunks: number): ReloadReport => ({
+      added,
+      changed,
+      removed,
+      unchanged: articles.length - added.length - changed.length,
+      failed,
+      chunks,
+      ms: elapsed(started),
+    });
+    if (current && !added.length && !changed.length && !removed.length) return report(current.chunks.length);
+
+    const bar = this.progress('Embedding');
+    let next: IndexSnapshot;
+    try {
+      next = await buildSnapshot({
+        articles,
+        chunker: options.chunker,
+        embeddings,
+        onProgress: (done, total) => bar.update(done, total),
+        // Patch a copy of the live vector index; in memory-only mode rebuild it (the vectors are cached).
+        ...(current && options.dataDir ? { previous: { snapshot: current, scratchFile: join(options.dataDir, 'fork.tmp') } } : {}),
+      });
+    } finally {
+      bar.stop();
+    }
+    if (options.dataDir) {
+      try {
+        await saveSnapshot(options.dataDir, next);
+      } catch (error) {
+        throw new FootnoteError(ErrorCode.IndexWriteFailed, 'The new index could not be saved, so the previous one is still in use.', {
+          cause: error,
+          detail: (error as Error).message,
+        });
+      }
+    }
+    this.swap(next);
+    const result = report(next.chunks.length);
+    logger.info({ ...result, failed: failed.length }, 'index ready');
+    return result;
+  }
+
+  private current(): IndexSnapshot {
+    if (!this.snapshot) throw new FootnoteError(ErrorCode.NoArticles, 'The index is not ready yet. Try again in a moment.');
+    return this.snapshot;
+  }
+
+  async ask(rawQuestion: string): Promise<Answer> {
+    const started = performance.now();
+    const question = rawQuestion.replace(/\s+/g, ' ').trim();
+    if (!question) throw new FootnoteError(ErrorCode.QuestionEmpty, 'Please ask a question.');
+    if (question.length > this.deps.options.maxQuestionChars) {
+      throw new FootnoteError(ErrorCode.QuestionTooLong, `Please keep questions under ${this.deps.options.maxQuestionChars} characters.`);
+    }
+    const snapshot = this.current();
+    if (!snapshot.articles.length) {
+      return { question, answer: NOT_FOUND, kind: 'refused', refused: true, citations: [], closest: [], timings: { totalMs: elapsed(started) } };
+    }
+    const embedStarted = performance.now();
+    const vector = this.deps.options.answer.retrieval.mode === 'lexical' ? undefined : await this.deps.embeddings.embedQuery(question);
+    const embedMs = elapsed(embedStarted);
+    const answerStarted = performance.now();
+    const answer = await answerQuestion(snapshot, question, vector, this.deps.options.answer);
+    return { ...answer, timings: { embedMs, answerMs: elapsed(answerStarted), totalMs: elapsed(started) } };
+  }
+
+  sources(): ArticleInfo[] {
+    const snapshot = this.current();
+    return snapshot.articles.map((article) => ({
+      id: article.id,
+      title: article.title,
+      ...(article.author ? { author: article.author } : {}),
+      ...(article.publication ? { publication: article.publication } : {}),
+      file: article.file,
+      chunks: snapshot.manifest.articles.find((entry) => entry.id === article.id)?.chunks ?? 0,
+      indexedAt: snapshot.manifest.builtAt,
+    }));
+  }
+
+  /** Articles whose id or title contains `query` (case-insensitive), for pickers and autocomplete. */
+  findArticles(query: string): ArticleInfo[] {
+    const needle = query.trim().toLowerCase();
+    return this.sources().filter((info) => info.id.toLowerCase().includes(needle) || info.title.toLowerCase().includes(needle));
+  }
+
+  async summarize(request: SummaryRequest = {}): Promise<Summary> {
+    const started = performance.now();
+    const snapshot = this.current();
+    const length = request.length ?? 'medium';
+    const article = request.article
+      ? (snapshot.articleById.get(request.article) ?? snapshot.articles.find((a) => a.title.toLowerCase().includes(request.article!.trim().toLowerCase())))
+      : snapshot.articles.reduce<(typeof snapshot.articles)[number] | undefined>(
+          (latest, a) => (!latest || a.modifiedAt > latest.modifiedAt || (a.modifiedAt === latest.modifiedAt && a.id > latest.id) ? a : latest),
+          undefined,
+        );
+    if (!article) {
+      throw new FootnoteError(
+        request.article ? ErrorCode.ArticleNotFound : ErrorCode.NoArticles,
+        request.article ? `No article matches "${request.article}". Use /sources to see the articles.` : 'No articles are indexed yet.',
+      );
+    }
+    const topic = request.topic?.trim() || undefined;
+    const citations = summarizeArticle(article, snapshot.bm25, { sentences: SummaryLengths[length], ...(topic ? { topic } : {}) });
+    const info = this.sources().find((entry) => entry.id === article.id)!;
+    return { article: info, length, ...(topic ? { topic } : {}), citations, timings: { totalMs: elapsed(started) } };
+  }
+}

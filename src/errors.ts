@@ -1,0 +1,37 @@
+/**
+ * Every failure a user can see carries a stable `code` (for logs, tests and branching) and a
+ * `userMessage` that is safe to show in Discord or a terminal. Internal details stay in `cause`.
+ */
+export const ErrorCode = {
+  ConfigInvalid: 'CONFIG_INVALID',
+  QuestionEmpty: 'QUESTION_EMPTY',
+  QuestionTooLong: 'QUESTION_TOO_LONG',
+  ArticleNotFound: 'ARTICLE_NOT_FOUND',
+  NoArticles: 'NO_ARTICLES',
+  SeedsUnavailable: 'SEEDS_UNAVAILABLE',
+  IndexWriteFailed: 'INDEX_WRITE_FAILED',
+  IndexCorrupt: 'INDEX_CORRUPT',
+  EmbeddingFailed: 'EMBEDDING_FAILED',
+  Internal: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export class FootnoteError extends Error {
+  override readonly name = 'FootnoteError';
+  constructor(
+    readonly code: ErrorCode,
+    readonly userMessage: string,
+    options: { cause?: unknown; detail?: string } = {},
+  ) {
+    super(options.detail ? `${userMessage} (${options.detail})` : userMessage, { cause: options.cause });
+  }
+}
+
+/** Wraps anything thrown into a FootnoteError, so boundaries only deal with one type. */
+export function toFootnoteError(error: unknown): FootnoteError {
+  if (error instanceof FootnoteError) return error;
+  return new FootnoteError(ErrorCode.Internal, 'Something went wrong on our side.', {
+    cause: error,
+    detail: error instanceof Error ? error.message : String(error),
+  });
+}

@@ -1,0 +1,21 @@
+import { stemmer } from 'stemmer';
+import { eng } from 'stopword';
+
+const STOP_WORDS = new Set([...eng, 's', 't', 'said', 'says']);
+const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
+
+/** Lower-cased words with curly apostrophes folded, possessives dropped. */
+export function words(text: string): string[] {
+  return (text.toLowerCase().match(WORD) ?? []).map((word) => word.replace(/['’]s$/, '').replace(/’/g, "'"));
+}
+
+/** Index terms: words minus stop words, Porter-stemmed. Used by BM25 and sentence scoring. */
+export function terms(text: string): string[] {
+  return words(text)
+    .filter((word) => !STOP_WORDS.has(word))
+    .map((word) => stemmer(word));
+}
+
+export function isStopWord(word: string): boolean {
+  return STOP_WORDS.has(word.toLowerCase());
+}

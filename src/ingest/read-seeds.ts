@@ -1,0 +1,77 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { extname, basename, join } from 'node:path';
+import { ErrorCode, FootnoteError } from '../errors.js';
+import type { Article, FailedFile } from '../types.js';
+import { parseArticle } from './parse-article.js';
+
+const ARTICLE_EXTENSIONS = new Set(['.txt', '.md']);
+const decoder = new TextDecoder('utf-8', { fatal: true }); // strips a BOM, rejects invalid UTF-8
+
+export interface SeedsResult {
+  articles: Article[];
+  failed: FailedFile[];
+}
+
+export interface ReadSeedsOptions {
+  maxFileBytes: number;
+}
+
+function reasonFor(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'the file disappeared before it could be read';
+  if (code === 'EACCES' || code === 'EPERM') return 'the file is not readable (permission denied)';
+  if (code === 'EISDIR') return 'it is a folder, not a file';
+  return `the file could not be read (${code ?? (error as Error).message})`;
+}
+
+async function readArticle(dir: string, file: string, options: ReadSeedsOptions): Promise<Article> {
+  const path = join(dir, file);
+  const info = await stat(path);
+  if (!info.isFile()) throw new Error('it is not a regular file');
+  if (info.size > options.maxFileBytes) {
+    throw new Error(`it is larger than the ${Math.round(options.maxFileBytes / 1024)} KiB limit (${info.size} bytes)`);
+  }
+  const bytes = await readFile(path);
+  if (bytes.includes(0)) throw new Error('it is a binary file, not text');
+  let source: string;
+  try {
+    source = decoder.decode(bytes);
+  } catch {
+    throw new Error('it is not valid UTF-8 text');
+  }
+  if (!source.trim()) throw new Error('it is empty');
+  return parseArticle({ id: basename(file, extname(file)), file, source, modifiedAt: info.mtimeMs });
+}
+
+/**
+ * Reads every .txt/.md article in `dir`. A bad file never stops the others: it is reported in
+ * `failed` with a reason a moderator can act on. Files with the same text are kept once.
+ */
+export async function readSeeds(dir: string, options: ReadSeedsOptions): Promise<SeedsResult> {
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch (error) {
+    throw new FootnoteError(ErrorCode.SeedsUnavailable, `The seeds folder ${dir} cannot be read.`, { cause: error });
+  }
+  const files = entries.filter((file) => ARTICLE_EXTENSIONS.has(extname(file).toLowerCase())).sort();
+  const articles: Article[] = [];
+  const failed: FailedFile[] = [];
+  const byHash = new Map<string, Article>();
+  for (const file of files) {
+    try {
+      const article = await readArticle(dir, file, options);
+      const twin = byHash.get(article.hash);
+      if (twin) {
+        failed.push({ file, reason: `it has the same text as ${twin.file}` });
+        continue;
+      }
+      byHash.set(article.hash, article);
+      articles.push(article);
+    } catch (error) {
+      const reason = error instanceof Error && !('code' in error) ? error.message : reasonFor(error);
+      failed.push({ file, reason });
+    }
+  }
+  return { articles, failed };
+}

@@ -1,0 +1,41 @@
+import type { Answer, ArticleInfo, Citation, ReloadReport, Summary } from '../types.js';
+
+/** Plain-text renderings for a terminal: the answer first, then numbered verbatim quotes. */
+
+const where = (c: Citation) => (c.paragraph > 0 ? `${c.title}, ¶${c.paragraph}` : c.title);
+const quote = (c: Citation) => `[${c.n}] ${c.quote.replace(/\s*\n\s*/g, ' ')}\n    — ${where(c)}`;
+
+export function renderAnswer(answer: Answer): string {
+  const lines = [answer.citations.length ? `${answer.answer} [1]` : answer.answer];
+  if (answer.citations.length) lines.push('', ...answer.citations.map(quote));
+  if (answer.closest.length) lines.push('', 'Closest passages (they do not answer it):', ...answer.closest.map(quote));
+  lines.push('', `(${Math.round(answer.timings.totalMs)} ms)`);
+  return lines.join('\n');
+}
+
+function header(info: ArticleInfo): string {
+  const byline = [info.author, info.publication].filter(Boolean).join(', ');
+  return byline ? `${info.title} — ${byline}` : info.title;
+}
+
+export function renderSummary(summary: Summary): string {
+  const focus = summary.topic ? ` (on “${summary.topic}”)` : '';
+  const body = summary.citations.map((c) => `${c.quote.replace(/\s*\n\s*/g, ' ')} [${c.n}]`).join(' ');
+  const sources = summary.citations.map((c) => `[${c.n}] ¶${c.paragraph}, characters ${c.start}–${c.end}`);
+  return [`Summary of ${header(summary.article)}${focus}`, '', body, '', ...sources].join('\n');
+}
+
+export function renderSources(sources: ArticleInfo[]): string {
+  if (!sources.length) return 'No articles are indexed. Add .txt or .md files to the seeds folder and reload.';
+  return sources.map((s, i) => `${i + 1}. ${header(s)}\n   id ${s.id} · ${s.chunks} chunks · indexed ${s.indexedAt}`).join('\n');
+}
+
+export function renderReload(report: ReloadReport): string {
+  const list = (ids: string[]) => (ids.length ? ` (${ids.join(', ')})` : '');
+  const lines = [
+    `Reloaded in ${Math.round(report.ms)} ms: ${report.added.length} added${list(report.added)}, ${report.changed.length} changed${list(report.changed)}, ` +
+      `${report.removed.length} removed${list(report.removed)}, ${report.unchanged} unchanged; ${report.chunks} chunks indexed.`,
+  ];
+  for (const { file, reason } of report.failed) lines.push(`  skipped ${file}: ${reason}`);
+  return lines.join('\n');
+}
