@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { answerQuestion, NOT_FOUND, type AnswerSettings } from './answer/answer.js';
 import { summarizeArticle } from './answer/summarize.js';
 import { ErrorCode, FootnoteError } from './errors.js';
@@ -118,8 +117,7 @@ export class Engine {
         chunker: options.chunker,
         embeddings,
         onProgress: (done, total) => bar.update(done, total),
-        // Patch a copy of the live vector index; in memory-only mode rebuild it (the vectors are cached).
-        ...(current && options.dataDir ? { previous: { snapshot: current, scratchFile: join(options.dataDir, 'fork.tmp') } } : {}),
+        ...(current ? { previous: current } : {}),
       });
     } finally {
       bar.stop();
@@ -145,7 +143,8 @@ export class Engine {
     return this.snapshot;
   }
 
-  async ask(rawQuestion: string): Promise<Answer> {
+  /** `settings` overrides the configured answer settings (the evaluation compares retrieval modes with it). */
+  async ask(rawQuestion: string, settings: AnswerSettings = this.deps.options.answer): Promise<Answer> {
     const started = performance.now();
     const question = rawQuestion.replace(/\s+/g, ' ').trim();
     if (!question) throw new FootnoteError(ErrorCode.QuestionEmpty, 'Please ask a question.');
@@ -154,13 +153,13 @@ export class Engine {
     }
     const snapshot = this.current();
     if (!snapshot.articles.length) {
-      return { question, answer: NOT_FOUND, kind: 'refused', refused: true, citations: [], closest: [], timings: { totalMs: elapsed(started) } };
+      return { question, answer: NOT_FOUND, kind: 'refused', refused: true, confidence: 0, citations: [], closest: [], timings: { totalMs: elapsed(started) } };
     }
     const embedStarted = performance.now();
-    const vector = this.deps.options.answer.retrieval.mode === 'lexical' ? undefined : await this.deps.embeddings.embedQuery(question);
+    const vector = settings.retrieval.mode === 'lexical' ? undefined : await this.deps.embeddings.embedQuery(question);
     const embedMs = elapsed(embedStarted);
     const answerStarted = performance.now();
-    const answer = await answerQuestion(snapshot, question, vector, this.deps.options.answer);
+    const answer = await answerQuestion(snapshot, question, vector, settings);
     return { ...answer, timings: { embedMs, answerMs: elapsed(answerStarted), totalMs: elapsed(started) } };
   }
 

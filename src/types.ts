@@ -64,6 +64,8 @@ export interface Answer {
   answer: string;
   kind: AnswerKind;
   refused: boolean;
+  /** 0..1: how much of the question the best passage covers; below the configured minimum it is refused. */
+  confidence: number;
   citations: Citation[];
   /** On a refusal: the nearest passages, shown as "closest", never as support. */
   closest: Citation[];

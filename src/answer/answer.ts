@@ -51,12 +51,12 @@ function scoreSentences(snapshot: IndexSnapshot, question: string, hits: Retriev
   return scored.sort((a, b) => b.score - a.score);
 }
 
-function metadataAnswer(question: string, article: Article, field: MetadataField): Answer | undefined {
+function metadataAnswer(question: string, article: Article, field: MetadataField): Omit<Answer, 'timings'> | undefined {
   const value = article[field];
   const span = field === 'title' ? article.titleSpan : article.bylineSpan;
   if (!value || !span) return undefined;
   const citation: Citation = { n: 1, articleId: article.id, title: article.title, paragraph: 0, ...span, quote: article.source.slice(span.start, span.end) };
-  return { question, answer: value, kind: 'metadata', refused: false, citations: [citation], closest: [], timings: { totalMs: 0 } };
+  return { question, answer: value, kind: 'metadata', refused: false, confidence: 1, citations: [citation], closest: [] };
 }
 
 /** The sentences of a chunk worth quoting: from the first to the last that shares a term with the question. */
@@ -86,10 +86,11 @@ export async function answerQuestion(snapshot: IndexSnapshot, question: string, 
   const relevantTo = (entry: ScoredSentence) => (s: Sentence) =>
     ranked.some((r) => r.article === entry.article && r.sentence.start === s.start && r.coverage >= Math.max(0.3, 0.6 * entry.coverage));
 
-  if (!best || confidence(best) < settings.minConfidence) {
+  const sure = best ? confidence(best) : 0;
+  if (!best || sure < settings.minConfidence) {
     // Closest passages: one per chunk, best first.
     const closest = uniqueByChunk(ranked).slice(0, 2).map((entry, i) => cite(entry, i + 1, relevantTo(entry)));
-    return { question, answer: NOT_FOUND, kind: 'refused', refused: true, citations: [], closest };
+    return { question, answer: NOT_FOUND, kind: 'refused', refused: true, confidence: sure, citations: [], closest };
   }
 
   const sentenceText = best.article.source.slice(best.sentence.start, best.sentence.end);
@@ -111,6 +112,7 @@ export async function answerQuestion(snapshot: IndexSnapshot, question: string, 
     answer: short ? sentenceText.slice(short.start, short.end) : sentenceText,
     kind: short ? 'short' : 'sentence',
     refused: false,
+    confidence: sure,
     citations,
     closest: [],
   };

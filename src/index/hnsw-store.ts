@@ -2,7 +2,8 @@ import { Document } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { SaveableVectorStore } from '@langchain/core/vectorstores';
 import hnswlib from 'hnswlib-node';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const { HierarchicalNSW } = hnswlib;
@@ -75,11 +76,16 @@ export class HnswChunkStore extends SaveableVectorStore {
     await writeFile(join(directory, ENTRIES_FILE), JSON.stringify({ dimension: this.dimension, nextLabel: this.nextLabel, entries: [...this.entries.values()] }));
   }
 
-  /** An independent copy, to patch while this one keeps serving. */
-  async fork(scratchFile: string): Promise<HnswChunkStore> {
-    await this.index.writeIndex(scratchFile);
+  /** An independent copy, to patch while this one keeps serving (hnswlib can only copy through a file). */
+  async fork(): Promise<HnswChunkStore> {
+    const scratch = await mkdtemp(join(tmpdir(), 'footnote-fork-'));
     const index = new HierarchicalNSW('cosine', this.dimension);
-    await index.readIndex(scratchFile);
+    try {
+      await this.index.writeIndex(join(scratch, INDEX_FILE));
+      await index.readIndex(join(scratch, INDEX_FILE));
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
     const copy = new HnswChunkStore(this.embeddings, this.dimension, index);
     for (const entry of this.entries.values()) copy.remember(entry);
     copy.nextLabel = this.nextLabel;

@@ -49,7 +49,7 @@ export interface BuildOptions {
   chunker: ChunkerSettings;
   embeddings: CachedEmbeddings;
   /** When given (same embedder and chunker), its vector index is copied and patched instead of rebuilt. */
-  previous?: { snapshot: IndexSnapshot; scratchFile: string };
+  previous?: IndexSnapshot;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -61,20 +61,19 @@ const EMBED_BATCH = 64;
  */
 export async function buildSnapshot({ articles, chunker, embeddings, previous, onProgress }: BuildOptions): Promise<IndexSnapshot> {
   const chunksByArticle = new Map(articles.map((article) => [article.id, chunkArticle(article, chunker)]));
-  const old = previous?.snapshot;
-  const unchanged = (article: Article) => old?.articleById.get(article.id)?.hash === article.hash;
+  const unchanged = (article: Article) => previous?.articleById.get(article.id)?.hash === article.hash;
 
   let store: HnswChunkStore;
-  if (old && previous) {
-    store = await old.store.fork(previous.scratchFile);
-    const stale = old.articles.filter((article) => !chunksByArticle.has(article.id) || !unchanged(article));
-    await store.delete({ ids: stale.flatMap((article) => old.chunks.filter((c) => c.articleId === article.id).map((c) => c.id)) });
+  if (previous) {
+    store = await previous.store.fork();
+    const stale = previous.articles.filter((article) => !chunksByArticle.has(article.id) || !unchanged(article));
+    await store.delete({ ids: stale.flatMap((article) => previous.chunks.filter((c) => c.articleId === article.id).map((c) => c.id)) });
   } else {
     const total = [...chunksByArticle.values()].reduce((sum, list) => sum + list.length, 0);
     store = HnswChunkStore.create(embeddings, embeddings.dimension, total);
   }
 
-  const fresh = articles.filter((article) => !old || !unchanged(article));
+  const fresh = articles.filter((article) => !previous || !unchanged(article));
   const documents = fresh.flatMap((article) =>
     chunksByArticle.get(article.id)!.map(
       (chunk) =>

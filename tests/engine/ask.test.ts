@@ -1,0 +1,80 @@
+import { readFile } from 'node:fs/promises';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Engine } from '../../src/engine.js';
+import type { Answer, Citation } from '../../src/types.js';
+import { SEEDS_DIR, SEED_FILE, makeEngine, useLite } from '../helpers.js';
+
+let engine: Engine;
+let source: string;
+
+beforeAll(async () => {
+  ({ engine } = makeEngine({ seedsDir: SEEDS_DIR }, useLite()));
+  await engine.start();
+  source = await readFile(SEED_FILE, 'utf8');
+});
+
+const verbatim = (citation: Citation) => expect(source.slice(citation.start, citation.end)).toBe(citation.quote);
+
+describe('ask on the seed story (real embeddings)', () => {
+  it.each([
+    ['How many attacks did Iran say it neutralized last year?', '33 million', 'Last year we neutralized 33 million attacks with the (national) firewall.'],
+    ['When did the Iranian minister tweet?', 'Monday', 'an Iranian minister tweeted on Monday'],
+    ['Which Iranian naval commander warned that the response can be repeated?', 'Admiral Hossein Khanzadi', 'Iranian naval commander Admiral Hossein Khanzadi warned on Monday'],
+  ])('GIVEN "%s" THEN the short answer is "%s" and citation [1] quotes the sentence verbatim', async (question, short, sentence) => {
+    const answer = await engine.ask(question);
+    expect(answer).toMatchObject({ refused: false, kind: 'short', answer: short });
+    expect(answer.citations[0]!.n).toBe(1);
+    expect(answer.citations[0]!.quote).toContain(sentence);
+    answer.citations.forEach(verbatim);
+  });
+
+  it.each([
+    ['Who wrote the article?', 'Batya Jerenberg'],
+    ['Which publication published this story?', 'World Israel News'],
+    ['What is the headline of the article?', 'US cyber attack failed, Iran says'],
+  ])('GIVEN the metadata question "%s" THEN it is answered from the byline or title', async (question, expected) => {
+    const answer = await engine.ask(question);
+    expect(answer).toMatchObject({ kind: 'metadata', answer: expected, refused: false });
+    verbatim(answer.citations[0]!);
+  });
+
+  it.each(['Who won the 2018 football World Cup?', 'How long should I boil an egg?', 'What is the capital of Australia?'])(
+    'GIVEN the out-of-story question "%s" THEN it is refused plainly, with no citation',
+    async (question) => {
+      const answer: Answer = await engine.ask(question);
+      expect(answer).toMatchObject({ refused: true, kind: 'refused', answer: "I couldn't find that in the articles.", citations: [] });
+      answer.closest.forEach(verbatim);
+    },
+  );
+
+  it('GIVEN an empty or an overlong question THEN it fails with a typed error', async () => {
+    await expect(engine.ask('   ')).rejects.toMatchObject({ code: 'QUESTION_EMPTY' });
+    await expect(engine.ask('why '.repeat(600))).rejects.toMatchObject({ code: 'QUESTION_TOO_LONG' });
+  });
+});
+
+describe('summarize the seed story', () => {
+  it.each([
+    ['short', 3],
+    ['medium', 5],
+    ['long', 8],
+  ] as const)('GIVEN length %s THEN %i cited sentences in story order with the article metadata', async (length, count) => {
+    const summary = await engine.summarize({ length });
+    expect(summary.article).toMatchObject({ title: 'US cyber attack failed, Iran says', author: 'Batya Jerenberg', publication: 'World Israel News' });
+    expect(summary.citations).toHaveLength(count);
+    summary.citations.forEach(verbatim);
+    const starts = summary.citations.map((c) => c.start);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    expect(new Set(summary.citations.map((c) => c.quote)).size).toBe(count);
+  });
+
+  it('GIVEN a topic THEN the summary includes the sentences about it', async () => {
+    const summary = await engine.summarize({ length: 'short', topic: 'the drone shot down' });
+    expect(summary.citations.some((c) => /drone/.test(c.quote))).toBe(true);
+  });
+
+  it('GIVEN an article named by title words or an unknown name THEN it is found or a typed error says so', async () => {
+    expect((await engine.summarize({ article: 'cyber attack failed' })).article.id).toBe('000_384e7f44ba0120d1');
+    await expect(engine.summarize({ article: 'penguins' })).rejects.toMatchObject({ code: 'ARTICLE_NOT_FOUND' });
+  });
+});

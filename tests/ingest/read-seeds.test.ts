@@ -1,0 +1,47 @@
+import { copyFile, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readSeeds } from '../../src/ingest/read-seeds.js';
+import { SEED_FILE, tempDir } from '../helpers.js';
+
+describe('readSeeds', () => {
+  it('GIVEN bad files beside a good one THEN each bad file is skipped with a named reason and the good one is read', async () => {
+    const dir = await tempDir();
+    await copyFile(SEED_FILE, join(dir, 'good.txt'));
+    await copyFile(SEED_FILE, join(dir, 'twin.md'));
+    await writeFile(join(dir, 'empty.txt'), '  \n\n');
+    await writeFile(join(dir, 'binary.txt'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]));
+    await writeFile(join(dir, 'latin1.txt'), Buffer.from('Caf\xe9 story\n\nIt was cold.', 'latin1'));
+    await writeFile(join(dir, 'huge.txt'), 'Huge\n\n' + 'word '.repeat(1000));
+    await symlink(join(dir, 'missing-target.txt'), join(dir, 'gone.txt'));
+    await mkdir(join(dir, 'folder.txt'));
+    await writeFile(join(dir, 'notes.pdf'), 'ignored: not an article type');
+
+    const { articles, failed } = await readSeeds(dir, { maxFileBytes: 4000 });
+
+    expect(articles.map((a) => a.file)).toEqual(['good.txt']);
+    const reasons = Object.fromEntries(failed.map((f) => [f.file, f.reason]));
+    expect(reasons).toEqual({
+      'binary.txt': expect.stringMatching(/binary/),
+      'empty.txt': expect.stringMatching(/empty/),
+      'folder.txt': expect.stringMatching(/not a regular file/),
+      'gone.txt': expect.stringMatching(/disappeared/),
+      'huge.txt': expect.stringMatching(/larger than/),
+      'latin1.txt': expect.stringMatching(/UTF-8/),
+      'twin.md': 'it has the same text as good.txt',
+    });
+  });
+
+  it('GIVEN a BOM and curly quotes THEN the BOM is dropped and the quotes are kept verbatim', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'bom.txt'), '\uFEFFHeadline\r\n\r\n“Quoted,” she said.\r\n');
+    const { articles } = await readSeeds(dir, { maxFileBytes: 1000 });
+    expect(articles[0]!.title).toBe('Headline');
+    expect(articles[0]!.source.startsWith('Headline')).toBe(true);
+    expect(articles[0]!.source).toContain('“Quoted,” she said.');
+  });
+
+  it('GIVEN a missing seeds folder THEN it fails with a typed, named error', async () => {
+    await expect(readSeeds('/nonexistent/seeds', { maxFileBytes: 1000 })).rejects.toMatchObject({ code: 'SEEDS_UNAVAILABLE' });
+  });
+});
