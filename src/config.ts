@@ -1,12 +1,9 @@
 import { z } from 'zod';
 import { ErrorCode, FootnoteError } from './errors.js';
+import { CALIBRATED_THRESHOLD } from './answer/refusal.js';
 import { Fusions, RetrievalModes } from './retrieve/hybrid.js';
 
-const optionalText = z
-  .string()
-  .trim()
-  .transform((value) => value || undefined)
-  .optional();
+const optionalText = z.string().trim().optional();
 const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits)');
 const integer = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 const number = (min: number, max: number, fallback: number) => z.coerce.number().min(min).max(max).default(fallback);
@@ -25,7 +22,7 @@ const Schema = z
     RETRIEVAL: z.enum(RetrievalModes).default('hybrid'),
     FUSION: z.enum(Fusions).default('linear'),
     DENSE_WEIGHT: number(0, 1, 0.5),
-    MIN_CONFIDENCE: number(0, 1, 0.5),
+    MIN_CONFIDENCE: number(0, 1, CALIBRATED_THRESHOLD),
     MAX_CITATIONS: integer(1, 10, 3),
     MAX_QUESTION_CHARS: integer(20, 4000, 1000),
     MAX_FILE_BYTES: integer(1, 100 * 1024 * 1024, 5 * 1024 * 1024),
@@ -43,26 +40,26 @@ const Schema = z
     MAX_CONCURRENT_REQUESTS: integer(1, 100, 4),
     FEEDBACK_LOG: z.string().default('./data/feedback.jsonl'),
     AUDIT_LOG: z.string().default('./data/audit.jsonl'),
-  })
-  .superRefine((env, ctx) => {
-    if (env.EMBEDDINGS === 'openai' && !env.EMBEDDINGS_URL) {
-      ctx.addIssue({ code: 'custom', path: ['EMBEDDINGS_URL'], message: 'is required when EMBEDDINGS=openai' });
-    }
-    if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID) {
-      ctx.addIssue({ code: 'custom', path: ['DISCORD_APPLICATION_ID'], message: 'is required when DISCORD_TOKEN is set' });
-    }
-    if (env.CHUNK_OVERLAP >= env.CHUNK_SIZE) {
-      ctx.addIssue({ code: 'custom', path: ['CHUNK_OVERLAP'], message: 'must be smaller than CHUNK_SIZE' });
-    }
   });
 
 export type Config = Readonly<z.infer<typeof Schema>>;
+type Raw = Record<string, string | undefined>;
+
+/** Rules between settings, checked on the raw values so they are reported with the others. */
+function crossChecks(raw: Raw): string[] {
+  const problems: string[] = [];
+  if (raw.EMBEDDINGS === 'openai' && !raw.EMBEDDINGS_URL?.trim()) problems.push('EMBEDDINGS_URL: is required when EMBEDDINGS=openai');
+  if (raw.DISCORD_TOKEN?.trim() && !raw.DISCORD_APPLICATION_ID?.trim()) problems.push('DISCORD_APPLICATION_ID: is required when DISCORD_TOKEN is set');
+  if (Number(raw.CHUNK_OVERLAP ?? 150) >= Number(raw.CHUNK_SIZE ?? 400)) problems.push('CHUNK_OVERLAP: must be smaller than CHUNK_SIZE');
+  return problems;
+}
 
 /** Parses and validates the environment; the error names every bad variable and why. */
-export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): Config {
-  const known = Object.fromEntries(Object.keys(Schema.shape ?? {}).map((key) => [key, env[key]]));
-  const result = Schema.safeParse(known);
-  if (result.success) return Object.freeze(result.data);
-  const problems = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(config)'}: ${issue.message}`);
-  throw new FootnoteError(ErrorCode.ConfigInvalid, `Invalid configuration:\n${problems.join('\n')}`);
+export function loadConfig(env: Raw): Config {
+  // An empty value means "not set": `CHUNK_SIZE=` takes the default rather than 0.
+  const raw: Raw = Object.fromEntries(Object.keys(Schema.shape).map((key) => [key, env[key]?.trim() ? env[key] : undefined]));
+  const result = Schema.safeParse(raw);
+  const problems = [...(result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)), ...crossChecks(raw)];
+  if (result.success && !problems.length) return Object.freeze(result.data);
+  throw new FootnoteError(ErrorCode.ConfigInvalid, `Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
 }

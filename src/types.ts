@@ -66,6 +66,8 @@ export interface Answer {
   refused: boolean;
   /** 0..1: how much of the question the best passage covers; below the configured minimum it is refused. */
   confidence: number;
+  /** What the confidence was computed from (see src/answer/refusal.ts); absent for metadata answers. */
+  signals?: Record<string, number>;
   citations: Citation[];
   /** On a refusal: the nearest passages, shown as "closest", never as support. */
   closest: Citation[];

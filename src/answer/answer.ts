@@ -3,10 +3,34 @@ import { terms } from '../index/text.js';
 import { retrieve, type RetrieveOptions, type RetrievedChunk } from '../retrieve/hybrid.js';
 import type { Answer, Article, Citation, Sentence } from '../types.js';
 import { citeSentences } from './citations.js';
-import { metadataField, questionType, type MetadataField } from './question.js';
+import { metadataField, questionType, type MetadataField, type QuestionType } from './question.js';
+import { answerProbability, type Signals } from './refusal.js';
 import { extractShortAnswer } from './short-answer.js';
 
 export const NOT_FOUND = "I couldn't find that in the articles.";
+
+const RERANK = 4;
+/** A further passage is cited only when it covers the question nearly as well as the best one. */
+const SUPPORT_COVERAGE = 0.7;
+const TYPED_ANSWER_BONUS = 0.15;
+const ENTITY_TYPES = new Set<QuestionType>(['count', 'time', 'person', 'place']);
+
+/** Share of the question's terms that no indexed passage contains. */
+function unknownShare(snapshot: IndexSnapshot, question: string): number {
+  const questionTerms = [...new Set(terms(question))];
+  return questionTerms.length ? questionTerms.filter((term) => snapshot.bm25.documentFrequency(term) === 0).length / questionTerms.length : 1;
+}
+
+/**
+ * Names and numbers in a question are rarely paraphrased: when one is absent from the passage, the
+ * passage is most likely about something else ("When did Obama visit?" against a passage on Bush).
+ */
+function missesName(question: string, best: ScoredSentence): boolean {
+  const names = [...question.matchAll(/(?<!^)(?<![.?!]\s)\b(?:\p{Lu}[\p{L}’'-]+|\d[\d,.]*)/gu)].flatMap((m) => terms(m[0]));
+  if (!names.length) return false;
+  const passage = new Set(terms(best.hit.chunk.text));
+  return names.some((name) => !passage.has(name));
+}
 
 export interface AnswerSettings {
   retrieval: RetrieveOptions;
@@ -25,15 +49,20 @@ interface ScoredSentence {
   score: number;
 }
 
-/** How sure we are that `best` answers the question: its coverage, lowered when its chunk ranks poorly. */
-export function confidence(best: Pick<ScoredSentence, 'coverage' | 'hit'>): number {
-  return 0.8 * best.coverage + 0.2 * best.hit.dense;
-}
 
-function scoreSentences(snapshot: IndexSnapshot, question: string, hits: RetrievedChunk[]): ScoredSentence[] {
+/** Share of the question's information (IDF-weighted terms) present in a text. */
+function coverageOf(snapshot: IndexSnapshot, question: string): (text: string) => number {
   const questionTerms = [...new Set(terms(question))];
   const weights = new Map(questionTerms.map((term) => [term, snapshot.bm25.idf(term)]));
   const total = [...weights.values()].reduce((sum, w) => sum + w, 0) || 1;
+  return (text) => {
+    const present = new Set(terms(text));
+    return questionTerms.reduce((sum, term) => sum + (present.has(term) ? weights.get(term)! : 0), 0) / total;
+  };
+}
+
+function scoreSentences(snapshot: IndexSnapshot, question: string, hits: RetrievedChunk[]): ScoredSentence[] {
+  const coverageIn = coverageOf(snapshot, question);
   const scored: ScoredSentence[] = [];
   const seen = new Set<string>();
   for (const hit of hits) {
@@ -43,8 +72,7 @@ function scoreSentences(snapshot: IndexSnapshot, question: string, hits: Retriev
       const key = `${article.id}:${sentence.start}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const present = new Set(terms(article.source.slice(sentence.start, sentence.end)));
-      const coverage = questionTerms.reduce((sum, term) => sum + (present.has(term) ? weights.get(term)! : 0), 0) / total;
+      const coverage = coverageIn(article.source.slice(sentence.start, sentence.end));
       scored.push({ sentence, article, hit, coverage, score: coverage + 0.35 * hit.score });
     }
   }
@@ -79,26 +107,47 @@ export async function answerQuestion(snapshot: IndexSnapshot, question: string, 
   }
 
   const ranked = scoreSentences(snapshot, question, hits);
-  const best = ranked[0];
+  // Rerank the leading sentences by whether they hold the kind of answer asked for (a date for
+  // "when", a number for "how many"...): the sentence that repeats the question often does not.
+  const type = questionType(question);
+  const reranked = ranked
+    .slice(0, RERANK)
+    .map((entry) => {
+      const text = entry.article.source.slice(entry.sentence.start, entry.sentence.end);
+      const span = extractShortAnswer(question, type, text);
+      return { entry, text, span, score: entry.score + (span ? TYPED_ANSWER_BONUS : 0) };
+    })
+    .sort((a, b) => b.score - a.score);
+  const top = reranked[0];
+  const best = top?.entry;
   const cite = (entry: ScoredSentence, n: number, relevant: (s: Sentence) => boolean) =>
     citeSentences(entry.article, quotedSentences(entry.hit.chunk.sentences, entry.sentence, relevant), entry.sentence.paragraph, n);
   // Neighbouring sentences are quoted too when they carry much of what the question asks.
   const relevantTo = (entry: ScoredSentence) => (s: Sentence) =>
     ranked.some((r) => r.article === entry.article && r.sentence.start === s.start && r.coverage >= Math.max(0.3, 0.6 * entry.coverage));
 
-  const sure = best ? confidence(best) : 0;
+  const signals: Signals | undefined = best && {
+    coverage: best.coverage,
+    passageCoverage: coverageOf(snapshot, question)(best.hit.chunk.text),
+    dense: best.hit.dense,
+    missingName: missesName(question, best) ? 1 : 0,
+    typedAnswer: top.span ? 1 : 0,
+    // A "when"/"who"/"where"/"how many" question whose best sentence has no such answer is likely not answered.
+    entityQuestion: ENTITY_TYPES.has(type) ? 1 : 0,
+    unknownTerms: unknownShare(snapshot, question),
+    questionTerms: Math.log1p(terms(question).length),
+  };
+  const sure = signals ? answerProbability(signals) : 0;
   if (!best || sure < settings.minConfidence) {
     // Closest passages: one per chunk, best first.
     const closest = uniqueByChunk(ranked).slice(0, 2).map((entry, i) => cite(entry, i + 1, relevantTo(entry)));
-    return { question, answer: NOT_FOUND, kind: 'refused', refused: true, confidence: sure, citations: [], closest };
+    return { question, answer: NOT_FOUND, kind: 'refused', refused: true, confidence: sure, ...(signals ? { signals } : {}), citations: [], closest };
   }
 
-  const sentenceText = best.article.source.slice(best.sentence.start, best.sentence.end);
-  const type = questionType(question);
-  const short = extractShortAnswer(question, type, sentenceText);
+  const { text: sentenceText, span: short } = top;
 
   const supporting = uniqueByChunk(ranked)
-    .filter((entry) => entry === best || (entry.coverage >= 0.5 * best.coverage && confidence(entry) >= settings.minConfidence))
+    .filter((entry) => entry === best || entry.coverage >= SUPPORT_COVERAGE * best.coverage)
     .slice(0, settings.maxCitations);
   const citations: Citation[] = [];
   for (const entry of supporting) {
@@ -113,6 +162,7 @@ export async function answerQuestion(snapshot: IndexSnapshot, question: string, 
     kind: short ? 'short' : 'sentence',
     refused: false,
     confidence: sure,
+    ...(signals ? { signals } : {}),
     citations,
     closest: [],
   };

@@ -4,7 +4,7 @@ import type { QuestionType } from './question.js';
 
 /** The part of a compromise match we use: its terms with character offsets. */
 type View = { json(options: object): unknown };
-type SpanKind = 'number' | 'time' | 'person' | 'place' | 'organization' | 'proper' | 'noun';
+type SpanKind = 'focus' | 'number' | 'time' | 'person' | 'place' | 'organization' | 'proper' | 'quoted' | 'clause' | 'noun';
 
 interface Candidate {
   start: number;
@@ -17,38 +17,60 @@ const WANTED: Partial<Record<QuestionType, SpanKind[]>> = {
   count: ['number'],
   quantity: ['number'],
   time: ['time'],
-  person: ['person', 'organization', 'proper'],
-  place: ['place', 'proper', 'organization'],
-  thing: ['proper', 'organization', 'person', 'place', 'noun', 'number', 'time'],
-  other: ['proper', 'noun'],
+  person: ['focus', 'person', 'organization', 'proper'],
+  place: ['place', 'focus', 'proper', 'organization'],
+  thing: ['focus', 'quoted', 'clause', 'proper', 'organization', 'person', 'place', 'noun', 'number', 'time'],
+  other: ['focus', 'clause', 'proper', 'noun'],
 };
+
+// "Tehran claimed that it had crossed the border": what was claimed is the clause after "that".
+const REPORTED_CLAUSE = /\b(?:said|says|claimed|claims|told|reported|warned|argued|argues|believed|believes|announced|stated|insisted|added)\b[^.;:]*?\bthat\s+([^;]+?)(?=[,;.]?\s*$|;|,\s+(?:while|but|and|which)\b)/i;
+const QUOTED = /[“"]([^”"]{2,60}?)[,.]?[”"]/g;
 
 const LEADING_PUNCTUATION = /^[\s"“”'‘’(),.;:!?-]+/;
 const TRAILING_PUNCTUATION = /[\s"“”'‘’(),;:!?-]+$|(?<![A-Z])\.$/;
 const LEADING_ARTICLE = /^(the|a|an|over|in|on|at|of|to)\s+/i;
 
+type Term = { text: string; tags: string[]; offset: { start: number; length: number } };
+
 function spans(view: View, kind: SpanKind): Candidate[] {
   const found: Candidate[] = [];
-  for (const match of view.json({ offset: true, terms: { offset: true } }) as { terms: { offset: { start: number; length: number } }[] }[]) {
-    const first = match.terms[0];
-    const last = match.terms.at(-1);
-    if (first && last) found.push({ start: first.offset.start, end: last.offset.start + last.offset.length, kind });
+  for (const { terms: matched } of view.json({ offset: true, terms: { offset: true } }) as { terms: Term[] }[]) {
+    // Pronouns and lone nationality words ("we", "Iranian") never answer a question.
+    const content = matched.filter((t) => !t.tags.includes('Pronoun') && !t.tags.includes('Determiner'));
+    if (!content.length || (content.length === 1 && content[0]!.tags.includes('Demonym'))) continue;
+    const first = matched[0]!;
+    const last = matched.at(-1)!;
+    found.push({ start: first.offset.start, end: last.offset.start + last.offset.length, kind });
   }
   return found;
 }
 
-function candidates(sentence: string): Candidate[] {
+/** The head noun of "which news agency ..." / "what term ...": the answer is a phrase around it. */
+function focusHead(question: string): string | undefined {
+  const focus = nlp(question).match('^(which|what) [(#Adjective|#Noun)+]', 0).out('array') as string[];
+  const head = focus[0]?.split(/\s+/).at(-1);
+  return head && terms(head)[0];
+}
+
+function candidates(sentence: string, focus: string | undefined): Candidate[] {
   const doc = nlp(sentence);
+  const nouns = spans(doc.nouns(), 'noun');
+  const clause = REPORTED_CLAUSE.exec(sentence);
   return [
+    ...(focus ? nouns.filter((c) => terms(sentence.slice(c.start, c.end)).includes(focus)).map((c) => ({ ...c, kind: 'focus' as const })) : []),
     ...spans(doc.match('(#Money|#Percent|#Value)+ #Unit?'), 'number'),
     ...spans(doc.match('(#Date|#Year)+'), 'time'),
     ...spans(doc.match('(last|next|this) (week|month|year|night|weekend)'), 'time'),
     ...spans(doc.people(), 'person'),
     ...spans(doc.places(), 'place'),
     ...spans(doc.organizations(), 'organization'),
+    ...spans(doc.match('#ProperNoun+ (of|for|and|&) #ProperNoun+'), 'proper'),
     ...spans(doc.match('#ProperNoun+'), 'proper'),
     ...spans(doc.match('#Acronym'), 'proper'),
-    ...spans(doc.nouns(), 'noun'),
+    ...[...sentence.matchAll(QUOTED)].map((m) => ({ start: m.index + 1, end: m.index + 1 + m[1]!.length, kind: 'quoted' as const })),
+    ...(clause?.[1] ? [{ start: clause.index + clause[0].length - clause[1].length, end: clause.index + clause[0].length, kind: 'clause' as const }] : []),
+    ...nouns,
   ];
 }
 
@@ -74,7 +96,7 @@ export function extractShortAnswer(question: string, type: QuestionType, sentenc
   const anchors = anchorPositions(sentence, questionTerms);
 
   let best: { start: number; end: number; score: number } | undefined;
-  for (const candidate of candidates(sentence)) {
+  for (const candidate of candidates(sentence, focusHead(question))) {
     const rank = wanted.indexOf(candidate.kind);
     if (rank === -1) continue;
     // Narrow the span to its meaningful part: no outer punctuation or leading article/preposition.
@@ -92,7 +114,8 @@ export function extractShortAnswer(question: string, type: QuestionType, sentenc
     const novel = spanWords.filter((word) => !questionWords.has(word)).length / spanWords.length;
     if (novel < 0.5) continue;
     const distance = anchors.length ? Math.min(...anchors.map((a) => Math.abs(a - start))) : sentence.length;
-    const score = novel - rank * 0.25 - distance / Math.max(80, sentence.length);
+    // Prefer the wanted kind, then spans near the shared words, then fuller spans ("last week" over "week").
+    const score = novel - rank * 0.25 - distance / Math.max(80, sentence.length) + 0.04 * Math.min(4, spanWords.length);
     if (!best || score > best.score) best = { start, end, score };
   }
   return best && { start: best.start, end: best.end };

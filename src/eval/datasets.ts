@@ -13,6 +13,20 @@ export interface EvalQuestion {
   id: string;
   question: string;
   answers: string[];
+  /** Asked of a corpus it was not written for: the right reply is a refusal. */
+  offTopic?: boolean;
+}
+
+/**
+ * Adds to each corpus `n` answerable questions written for the next corpus: the questions a user
+ * asks about something the articles never mention. SQuAD itself has none of these.
+ */
+export function withOffTopicQuestions(corpora: EvalCorpus[], n: number): EvalCorpus[] {
+  return corpora.map((corpus, i) => {
+    const other = corpora[(i + 1) % corpora.length]!;
+    const borrowed = other === corpus ? [] : other.questions.filter((q) => q.answers.length).slice(0, n);
+    return { ...corpus, questions: [...corpus.questions, ...borrowed.map((q) => ({ ...q, id: `offtopic:${q.id}`, answers: [], offTopic: true }))] };
+  });
 }
 
 export async function readMaybeGzip(path: string): Promise<string> {

@@ -35,9 +35,13 @@ export class Bm25Index {
     return this.lengths.length;
   }
 
+  documentFrequency(term: string): number {
+    return this.postings.get(term)?.length ?? 0;
+  }
+
   /** Inverse document frequency (BM25+ style, never negative). */
   idf(term: string): number {
-    const df = this.postings.get(term)?.length ?? 0;
+    const df = this.documentFrequency(term);
     return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
   }
 

@@ -4,9 +4,11 @@ import { eng } from 'stopword';
 const STOP_WORDS = new Set([...eng, 's', 't', 'said', 'says']);
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
 
-/** Lower-cased words with curly apostrophes folded, possessives dropped. */
+const DOTTED_ACRONYM = /\b(?:\p{Lu}\.){2,}/gu;
+
+/** Lower-cased words with curly apostrophes folded, possessives dropped, "U.S." read as "us". */
 export function words(text: string): string[] {
-  return (text.toLowerCase().match(WORD) ?? []).map((word) => word.replace(/['’]s$/, '').replace(/’/g, "'"));
+  return (text.replace(DOTTED_ACRONYM, (acronym) => acronym.replace(/\./g, '')).toLowerCase().match(WORD) ?? []).map((word) => word.replace(/['’]s$/, '').replace(/’/g, "'"));
 }
 
 /** Index terms: words minus stop words, Porter-stemmed. Used by BM25 and sentence scoring. */
