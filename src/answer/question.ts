@@ -2,7 +2,7 @@
 export type QuestionType = 'count' | 'quantity' | 'time' | 'person' | 'place' | 'thing' | 'reason' | 'manner' | 'other';
 
 const PATTERNS: [RegExp, QuestionType][] = [
-  [/\bhow (many|much|often|long|far|old|large|big|tall|high|fast)\b|\bwhat (percentage|percent|proportion|number|amount)\b/i, 'count'],
+  [/\bhow (many|much|often|long|far|old|large|big|tall|high|fast)\b|\b(what|which) (was |is |were |are )?(the )?(percentage|percent|proportion|number|amount|price|cost|rate|population|size|height|length|distance|temperature|speed|value|total)\b/i, 'count'],
   [/\b(what|which) (year|date|day|month|time|decade|century|season)\b|\bwhen\b|\bwhat time\b/i, 'time'],
   [/\bwho(m|se)?\b|\b(what|which) (\w+ )?(person|man|woman|official|minister|president|commander|leader|group|organi[sz]ation|agency|company|companies|people)\b/i, 'person'],
   [/\bwhere\b|\b(what|which) (country|city|place|state|region|area|location|border|sea|strait)\b/i, 'place'],

@@ -17,7 +17,7 @@ const WANTED: Partial<Record<QuestionType, SpanKind[]>> = {
   count: ['number'],
   quantity: ['number'],
   time: ['time'],
-  person: ['focus', 'person', 'organization', 'proper'],
+  person: ['person', 'focus', 'organization', 'proper'],
   place: ['place', 'focus', 'proper', 'organization'],
   thing: ['focus', 'quoted', 'clause', 'proper', 'organization', 'person', 'place', 'noun', 'number', 'time'],
   other: ['focus', 'clause', 'proper', 'noun'],
@@ -25,6 +25,7 @@ const WANTED: Partial<Record<QuestionType, SpanKind[]>> = {
 
 // "Tehran claimed that it had crossed the border": what was claimed is the clause after "that".
 const REPORTED_CLAUSE = /\b(?:said|says|claimed|claims|told|reported|warned|argued|argues|believed|believes|announced|stated|insisted|added)\b[^.;:]*?\bthat\s+([^;]+?)(?=[,;.]?\s*$|;|,\s+(?:while|but|and|which)\b)/i;
+const YEAR = /\b(?:1[0-9]|20)\d\d(?:s|[–-]\d{2,4})?\b/g;
 const QUOTED = /[“"]([^”"]{2,60}?)[,.]?[”"]/g;
 
 const LEADING_PUNCTUATION = /^[\s"“”'‘’(),.;:!?-]+/;
@@ -62,6 +63,7 @@ function candidates(sentence: string, focus: string | undefined): Candidate[] {
     ...spans(doc.match('(#Money|#Percent|#Value)+ #Unit?'), 'number'),
     ...spans(doc.match('(#Date|#Year)+'), 'time'),
     ...spans(doc.match('(last|next|this) (week|month|year|night|weekend)'), 'time'),
+    ...[...sentence.matchAll(YEAR)].map((m) => ({ start: m.index, end: m.index + m[0].length, kind: 'time' as const })),
     ...spans(doc.people(), 'person'),
     ...spans(doc.places(), 'place'),
     ...spans(doc.organizations(), 'organization'),
@@ -107,6 +109,11 @@ export function extractShortAnswer(question: string, type: QuestionType, sentenc
     const lead = LEADING_ARTICLE.exec(text);
     if (lead && candidate.kind !== 'time') {
       start += lead[0].length;
+      text = sentence.slice(start, end);
+    }
+    // "Iranian naval commander Admiral Hossein Khanzadi" answers "which naval commander" with its new part.
+    for (let word = /^[\p{L}\p{N}’'-]+\s+/u.exec(text); word && questionWords.has(words(word[0])[0] ?? ''); word = /^[\p{L}\p{N}’'-]+\s+/u.exec(text)) {
+      start += word[0].length;
       text = sentence.slice(start, end);
     }
     const spanWords = words(text);

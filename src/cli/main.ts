@@ -96,6 +96,22 @@ program
   .action(action(async ({ engine }) => runConsole(engine)));
 
 program
+  .command('deploy-commands')
+  .description('register the slash commands with Discord by bulk overwrite: in DISCORD_GUILD_ID when set (instant), else globally')
+  .action(async () => {
+    try {
+      const config = loadConfig(process.env);
+      const { deployCommands } = await import('../discord/register.js');
+      const { count, scope } = await deployCommands(config);
+      process.stdout.write(`Registered ${count} commands ${scope === 'guild' ? `in server ${config.DISCORD_GUILD_ID}` : 'globally (they can take up to an hour to appear)'}.\n`);
+    } catch (raw) {
+      const error = toFootnoteError(raw);
+      process.stderr.write(`${error.userMessage}${error.code === 'INTERNAL' ? `\n${error.message}` : ''}\n`);
+      process.exitCode = 1;
+    }
+  });
+
+program
   .command('start', { isDefault: true })
   .description('run the Discord bot when DISCORD_TOKEN is set, else the interactive console')
   .action(

@@ -1,1 +1,163 @@
-export async function runBot(_: unknown): Promise<void> { throw new Error('not yet'); }
+import { once } from 'node:events';
+import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js';
+import type { Config } from '../config.js';
+import type { Engine } from '../engine.js';
+import { ErrorCode, FootnoteError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { AnswerCache } from './answers.js';
+import type { BotEngine, CommandContext, CommandModule } from './command.js';
+import { Dispatcher } from './dispatch.js';
+import { RequestGate } from './gate.js';
+import { loadCommands } from './loader.js';
+import { queuedEngine, WorkQueue } from './queue.js';
+import { createUserHasher, JsonlLog } from './logs.js';
+import { registerCommands, registrationError, requireDiscordSettings } from './register.js';
+import { replyWhenReady, within } from './respond.js';
+
+export interface BotOptions {
+  config: Config;
+  engine: BotEngine;
+  logger: Logger;
+  /** Where the command files are (default: commands/ at the repository root). */
+  commandsDir?: string;
+  /** Work not ready by then is deferred and edited in later (Discord's hard limit is 3 s). */
+  deferAfterMs?: number;
+  /** On shutdown, how long in-flight work may finish before it is cut. */
+  shutdownGraceMs?: number;
+}
+
+export interface RunningBot {
+  client: Client<true>;
+  commands: ReadonlyMap<string, CommandModule>;
+  /** Stops taking work, finishes or cuts what is in flight, destroys the client. Idempotent. */
+  stop(): Promise<void>;
+  /** Resolves once stopped; rejects when the gateway closed for good (e.g. the token was revoked). */
+  closed: Promise<void>;
+}
+
+const DEFER_AFTER_MS = 800;
+const SHUTDOWN_GRACE_MS = 5000;
+const CUT_MS = 1500;
+const READY_TIMEOUT_MS = 30_000;
+
+/** Turns a login failure into words: a rejected token is a configuration problem, the rest a connection one. */
+function loginError(error: unknown, config: Config): FootnoteError {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'TokenInvalid' || (error as { status?: number }).status === 401) {
+    return new FootnoteError(ErrorCode.ConfigInvalid, 'Discord rejected DISCORD_TOKEN. Copy the bot token again from the Developer Portal (Bot › Reset Token) into .env.', {
+      cause: error,
+    });
+  }
+  return new FootnoteError(ErrorCode.Internal, `Could not connect to Discord at ${config.DISCORD_API_URL}.`, { cause: error, detail: (error as Error).message });
+}
+
+/**
+ * Starts the bot in-process: loads and validates the commands, connects with the Guilds intent
+ * only, registers the commands by bulk overwrite and serves interactions until `stop()`.
+ */
+export async function startBot(options: BotOptions): Promise<RunningBot> {
+  const { config, engine, logger } = options;
+  const { token, applicationId } = requireDiscordSettings(config);
+  const commands = await loadCommands(options.commandsDir);
+  const deferAfterMs = options.deferAfterMs ?? DEFER_AFTER_MS;
+  const definitions = [...commands.values()].map((command) => command.data);
+
+  // Local embeddings run on this thread: one question at a time keeps the bot responsive (see WorkQueue).
+  const parallelism = config.EMBEDDINGS === 'local' ? 1 : config.MAX_CONCURRENT_REQUESTS;
+  const ctx: CommandContext = {
+    engine: queuedEngine(engine, new WorkQueue(parallelism)),
+    config,
+    logger,
+    answers: new AnswerCache(),
+    feedback: new JsonlLog(config.FEEDBACK_LOG),
+    audit: new JsonlLog(config.AUDIT_LOG),
+    hashUser: await createUserHasher(config.DATA_DIR),
+    respond: (interaction, work, { ephemeral } = {}) => replyWhenReady(interaction, work, { ephemeral: ephemeral ?? false, deferAfterMs }),
+    definitions: () => definitions,
+  };
+  const gate = new RequestGate({ cooldownMs: config.COOLDOWN_SECONDS * 1000, maxConcurrent: config.MAX_CONCURRENT_REQUESTS });
+  const dispatcher = new Dispatcher({ commands, ctx, gate, logger });
+
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    // No answer may ever ping: nothing in a question or an article can become a mention.
+    allowedMentions: { parse: [], repliedUser: false },
+    rest: { api: config.DISCORD_API_URL },
+  });
+  client.on(Events.InteractionCreate, (interaction: Interaction) => void dispatcher.handle(interaction));
+  client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
+  client.on(Events.Warn, (message) => logger.warn(message));
+
+  // Unrecoverable gateway closes (a revoked token, disallowed intents) end the bot: it cannot serve.
+  const lost = new Promise<never>((_, reject) =>
+    client.on(Events.ShardDisconnect, (event) => reject(new FootnoteError(ErrorCode.Internal, `Discord closed the connection for good (code ${event.code}).`))),
+  );
+  lost.catch(() => {});
+
+  try {
+    const ready = once(client, Events.ClientReady);
+    await client.login(token).catch((error: unknown) => {
+      throw loginError(error, config);
+    });
+    const timedOut = await within(ready, READY_TIMEOUT_MS, 'timeout' as const);
+    if (timedOut === 'timeout') throw new FootnoteError(ErrorCode.Internal, `Discord did not report ready within ${READY_TIMEOUT_MS / 1000} s.`);
+    const registration = await registerCommands(client.rest, { applicationId, guildId: config.DISCORD_GUILD_ID, commands: commands.values() }).catch((error: unknown) => {
+      throw registrationError(error, config);
+    });
+    logger.info({ user: client.user?.tag, ...registration, guild: config.DISCORD_GUILD_ID }, `Discord bot ready: ${registration.count} commands registered (${registration.scope})`);
+  } catch (error) {
+    await client.destroy();
+    throw error;
+  }
+
+  let stopping: Promise<void> | undefined;
+  let markStopped: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => (markStopped = resolve));
+  const stop = () =>
+    (stopping ??= (async () => {
+      const drained = await dispatcher.drain({ graceMs: options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS, cutMs: CUT_MS });
+      await client.destroy();
+      await within(Promise.all([ctx.feedback.flush(), ctx.audit.flush()]), 1000, undefined);
+      logger.info(drained, 'Discord bot stopped');
+      markStopped();
+    })());
+
+  const closed = (async () => {
+    try {
+      await Promise.race([stopped, lost]);
+    } catch (error) {
+      logger.error({ err: error }, 'gateway connection lost');
+      await stop();
+      throw error;
+    }
+  })();
+  closed.catch(() => {});
+
+  return { client: client as Client<true>, commands, stop, closed };
+}
+
+/**
+ * Runs the bot for the CLI until SIGINT or SIGTERM: then stops taking work, finishes or cuts
+ * in-flight replies, destroys the client and resolves (the process exits 0). A second signal exits at once.
+ */
+export async function runBot({ config, engine, logger }: { config: Config; engine: Engine; logger: Logger }): Promise<void> {
+  const bot = await startBot({ config, engine, logger });
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    signalled = true;
+    logger.info({ signal }, 'shutting down');
+    void bot.stop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await bot.closed;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,68 @@
+import { ApplicationCommandOptionType, InteractionContextType, MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import { customId, readOptions, type CommandContext, type CommandData } from '../src/discord/command.js';
+import { ErrorCode, FootnoteError } from '../src/errors.js';
+import { notice, renderAnswer, renderPassages } from '../src/render/discord.js';
+
+const MAX_QUESTION_CHARS = 500;
+
+export const data = {
+  name: 'ask',
+  description: 'Ask about the news articles: the answer quotes, word for word, the passages it rests on.',
+  contexts: [InteractionContextType.Guild],
+  options: [
+    { type: ApplicationCommandOptionType.String, name: 'question', description: 'Your question about the articles', required: true, max_length: MAX_QUESTION_CHARS },
+    { type: ApplicationCommandOptionType.Boolean, name: 'private', description: 'Show the answer only to you' },
+  ],
+} as const satisfies CommandData;
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const { question, private: privately } = readOptions(interaction, data);
+  // Discord enforces max_length in its app, but the API does not stop other clients.
+  if (question.length > MAX_QUESTION_CHARS) {
+    throw new FootnoteError(ErrorCode.QuestionTooLong, `Please keep questions under ${MAX_QUESTION_CHARS} characters (yours has ${question.length.toLocaleString('en')}).`);
+  }
+  await ctx.respond(
+    interaction,
+    async () => {
+      const answer = await ctx.engine.ask(question);
+      ctx.answers.remember(interaction.id, answer);
+      const hasPassages = (answer.refused ? answer.closest : answer.citations).length > 0;
+      return renderAnswer(answer, {
+        ...(hasPassages ? { passages: customId('ask', 'passages', interaction.id) } : {}),
+        up: customId('ask', 'up', interaction.id),
+        down: customId('ask', 'down', interaction.id),
+      });
+    },
+    { ephemeral: privately === true },
+  );
+}
+
+/** "Show passages", 👍 and 👎 under an answer: `ask:<action>:<id of the /ask interaction>`. */
+export async function button(interaction: ButtonInteraction, ctx: CommandContext, [action, askId = '']: string[]): Promise<boolean> {
+  const remembered = ctx.answers.get(askId);
+  if (action === 'passages') {
+    const message = remembered
+      ? renderPassages(remembered.answer)
+      : notice('That answer is no longer in memory (the bot restarted since). Ask again to see its passages.');
+    await interaction.reply({ ...message, flags: MessageFlags.Ephemeral });
+    return true;
+  }
+  if (action !== 'up' && action !== 'down') return false;
+  const user = ctx.hashUser(interaction.user.id);
+  const emoji = action === 'up' ? '👍' : '👎';
+  if (remembered?.votes.get(user) === action) {
+    await interaction.reply({ ...notice(`You already rated this answer ${emoji}.`), flags: MessageFlags.Ephemeral });
+    return true;
+  }
+  remembered?.votes.set(user, action);
+  await ctx.feedback.append({
+    at: new Date().toISOString(),
+    interaction: askId,
+    user,
+    question: remembered?.answer.question ?? interaction.message.embeds[0]?.title ?? null,
+    verdict: action,
+    ...(remembered ? { refused: remembered.answer.refused } : {}),
+  });
+  await interaction.reply({ ...notice(`Thanks: your ${emoji} is recorded.`), flags: MessageFlags.Ephemeral });
+  return true;
+}

@@ -1,0 +1,31 @@
+import { InteractionContextType, MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
+import { isModerator, ManageGuild, type CommandContext, type CommandData } from '../src/discord/command.js';
+import { toFootnoteError } from '../src/errors.js';
+import { notice, renderReload } from '../src/render/discord.js';
+
+export const data = {
+  name: 'reload',
+  description: 'Moderators: re-read the articles folder and update the index.',
+  // Hidden from members without Manage Server by default; checked again at run time.
+  default_member_permissions: ManageGuild,
+  contexts: [InteractionContextType.Guild],
+} as const satisfies CommandData;
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const who = { user: ctx.hashUser(interaction.user.id), guild: interaction.guildId };
+  if (!isModerator(interaction, ctx.config.MOD_ROLE_IDS)) {
+    await ctx.audit.append({ at: new Date().toISOString(), action: 'reload', ...who, result: 'refused' });
+    await interaction.reply({ ...notice('Only moderators can reload the articles (Manage Server permission or a moderator role).'), flags: MessageFlags.Ephemeral });
+    return;
+  }
+  await interaction.deferReply();
+  try {
+    const report = await ctx.engine.reload();
+    const { added, changed, removed, unchanged, failed, chunks, ms } = report;
+    await ctx.audit.append({ at: new Date().toISOString(), action: 'reload', ...who, result: 'ok', added, changed, removed, unchanged, failed, chunks, ms });
+    await interaction.editReply(renderReload(report));
+  } catch (error) {
+    await ctx.audit.append({ at: new Date().toISOString(), action: 'reload', ...who, result: 'failed', code: toFootnoteError(error).code });
+    throw error;
+  }
+}

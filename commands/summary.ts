@@ -1,0 +1,39 @@
+import { ApplicationCommandOptionType, InteractionContextType, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import { readOptions, type CommandContext, type CommandData } from '../src/discord/command.js';
+import { cut, DiscordLimits, renderSummary } from '../src/render/discord.js';
+
+export const data = {
+  name: 'summary',
+  description: 'Summarise an article; every sentence is quoted from it.',
+  contexts: [InteractionContextType.Guild],
+  options: [
+    { type: ApplicationCommandOptionType.String, name: 'article', description: 'Which article (default: the most recent)', autocomplete: true },
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'length',
+      description: 'How long (default: medium)',
+      choices: [
+        { name: 'short (3 sentences)', value: 'short' },
+        { name: 'medium (5 sentences)', value: 'medium' },
+        { name: 'long (8 sentences)', value: 'long' },
+      ],
+    },
+    { type: ApplicationCommandOptionType.String, name: 'topic', description: 'Focus the summary on a topic', max_length: 200 },
+  ],
+} as const satisfies CommandData;
+
+export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  const { article, length, topic } = readOptions(interaction, data);
+  await ctx.respond(interaction, async () => renderSummary(await ctx.engine.summarize({ article, length, topic })));
+}
+
+/** Suggests indexed articles whose title or id contains what the user typed. */
+export async function autocomplete(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
+  const typed = String(interaction.options.getFocused());
+  const choices = ctx.engine
+    .findArticles(typed)
+    .filter((info) => info.id.length <= DiscordLimits.choiceValue)
+    .slice(0, DiscordLimits.choices)
+    .map((info) => ({ name: cut(info.title.replace(/\s+/g, ' '), DiscordLimits.choiceName), value: info.id }));
+  await interaction.respond(choices);
+}

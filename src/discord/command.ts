@@ -1,0 +1,108 @@
+import {
+  ApplicationCommandOptionType,
+  PermissionFlagsBits,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type RepliableInteraction,
+} from 'discord.js';
+import type { Config } from '../config.js';
+import type { Engine } from '../engine.js';
+import type { Logger } from '../logger.js';
+import type { DiscordMessage } from '../render/discord.js';
+import type { AnswerCache } from './answers.js';
+import type { JsonlLog } from './logs.js';
+
+/** What commands may call on the engine: the public API, so tests can wrap it. */
+export type BotEngine = Pick<Engine, 'ask' | 'summarize' | 'sources' | 'findArticles' | 'reload'>;
+
+/** Everything a command needs, passed explicitly (no globals). Built once by the bot. */
+export interface CommandContext {
+  engine: BotEngine;
+  config: Config;
+  logger: Logger;
+  answers: AnswerCache;
+  feedback: JsonlLog;
+  audit: JsonlLog;
+  /** A keyed hash of a Discord user id: logs never hold the id itself. */
+  hashUser(userId: string): string;
+  /** Replies directly when `work` is ready within the deferral window, else defers and edits the reply. */
+  respond(interaction: RepliableInteraction, work: () => Promise<DiscordMessage>, options?: { ephemeral?: boolean }): Promise<void>;
+  /** The loaded command definitions (for /help). */
+  definitions(): readonly CommandData[];
+}
+
+/** The subset of Discord's option JSON the commands use; definitions are plain `as const` data. */
+export interface OptionData {
+  readonly type: ApplicationCommandOptionType;
+  readonly name: string;
+  readonly description: string;
+  readonly required?: boolean;
+  readonly max_length?: number;
+  readonly autocomplete?: boolean;
+  readonly choices?: readonly { readonly name: string; readonly value: string | number }[];
+}
+
+export interface CommandData {
+  readonly name: string;
+  readonly description: string;
+  readonly options?: readonly OptionData[];
+  readonly default_member_permissions?: string | null;
+  readonly contexts?: readonly number[];
+}
+
+type ValueOf<O extends OptionData> = O extends { readonly choices: readonly { readonly value: infer V }[] }
+  ? V
+  : O['type'] extends ApplicationCommandOptionType.String
+    ? string
+    : O['type'] extends ApplicationCommandOptionType.Boolean
+      ? boolean
+      : O['type'] extends ApplicationCommandOptionType.Integer | ApplicationCommandOptionType.Number
+        ? number
+        : never;
+
+/** The options a definition declares, typed: required ones present, the others possibly undefined. */
+export type OptionsOf<D extends CommandData> = D extends { readonly options: readonly OptionData[] }
+  ? { [O in D['options'][number] as O['name']]: O extends { readonly required: true } ? ValueOf<O> : ValueOf<O> | undefined }
+  : Record<string, never>;
+
+/** Reads an interaction's options as the definition declares them; a value outside `choices` reads as absent. */
+export function readOptions<const D extends CommandData>(interaction: ChatInputCommandInteraction, data: D): OptionsOf<D> {
+  const values: Record<string, unknown> = {};
+  for (const option of data.options ?? []) {
+    const raw = interaction.options.get(option.name)?.value;
+    const allowed = !option.choices || option.choices.some((choice) => choice.value === raw);
+    values[option.name] = raw === undefined || raw === null || !allowed ? undefined : raw;
+  }
+  return values as OptionsOf<D>;
+}
+
+export interface CommandModule {
+  data: CommandData;
+  execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void>;
+  autocomplete?(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void>;
+  /**
+   * Buttons whose custom id starts with `<command>:`; `args` are the rest of the id split on ':'.
+   * Resolves false for an id it does not know (the user then gets a polite "unknown button").
+   */
+  button?(interaction: ButtonInteraction, ctx: CommandContext, args: string[]): Promise<boolean>;
+  /** False for cheap commands that skip the per-user cooldown and the concurrency bound. */
+  limited?: boolean;
+}
+
+/** A button's custom id: `<command>:<arg>:<arg>`, at most 100 characters. */
+export function customId(command: string, ...args: string[]): string {
+  const id = [command, ...args].join(':');
+  if (id.length > 100) throw new RangeError(`custom id over 100 characters: ${id.slice(0, 40)}…`);
+  return id;
+}
+
+export const ManageGuild = PermissionFlagsBits.ManageGuild.toString();
+
+/** A moderator has Manage Server, or one of the roles listed in MOD_ROLE_IDS. */
+export function isModerator(interaction: RepliableInteraction, modRoleIds: readonly string[]): boolean {
+  if (!interaction.inGuild()) return false;
+  if (interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) return true;
+  const roles = interaction.member.roles;
+  return modRoleIds.some((id) => (Array.isArray(roles) ? roles.includes(id) : roles.cache.has(id)));
+}

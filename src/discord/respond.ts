@@ -1,0 +1,66 @@
+import { MessageFlags, type RepliableInteraction } from 'discord.js';
+import type { DiscordMessage } from '../render/discord.js';
+
+/** Resolves with the promise's value, or with `fallback` after `ms` (the timer never outlives the race). */
+export async function within<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<F>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const LATE = Symbol('late');
+
+/**
+ * How long is left of the deferral window. Discord's 3 s run from when it created the interaction
+ * (the snowflake's time), which may be well before our handler ran if the event loop was busy. A
+ * clock ahead of Discord's only makes us defer sooner; one behind counts from receipt.
+ */
+export function deferralWait(createdTimestamp: number, deferAfterMs: number, now = Date.now()): number {
+  const age = Math.max(0, now - createdTimestamp);
+  return Math.max(0, deferAfterMs - age);
+}
+
+/**
+ * Discord wants an initial response within 3 s. Starts `work`; when it is ready within the
+ * deferral window, replies with it directly, else defers ("thinking…") and edits the reply when done.
+ */
+export async function replyWhenReady(
+  interaction: RepliableInteraction,
+  work: () => Promise<DiscordMessage>,
+  { ephemeral = false, deferAfterMs }: { ephemeral?: boolean; deferAfterMs: number },
+): Promise<void> {
+  const flags = ephemeral ? MessageFlags.Ephemeral : undefined;
+  const pending = work();
+  const wait = deferralWait(interaction.createdTimestamp, deferAfterMs);
+  const first = wait > 0 ? await within(pending, wait, LATE) : LATE;
+  if (first !== LATE) {
+    await interaction.reply({ ...first, ...(flags ? { flags } : {}) });
+    return;
+  }
+  pending.catch(() => {}); // awaited below, after the deferral
+  await interaction.deferReply(flags ? { flags } : {});
+  await interaction.editReply(await pending);
+}
+
+/**
+ * Sends a message only the user sees, whatever state the interaction is in: a reply, an edit of an
+ * ephemeral deferral, or a follow-up (a public "thinking…" is removed first so it does not linger).
+ */
+export async function replyPrivately(interaction: RepliableInteraction, message: DiscordMessage): Promise<void> {
+  const options = { ...message, flags: MessageFlags.Ephemeral } as const;
+  if (interaction.replied) {
+    await interaction.followUp(options);
+  } else if (interaction.deferred) {
+    if (interaction.ephemeral === true) {
+      await interaction.editReply(message);
+    } else {
+      if (interaction.ephemeral === false) await interaction.deleteReply().catch(() => {});
+      await interaction.followUp(options);
+    }
+  } else {
+    await interaction.reply(options);
+  }
+}

@@ -1,0 +1,732 @@
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+/**
+ * A local stand-in for Discord: the REST API and the gateway WebSocket on 127.0.0.1, enough for the
+ * real discord.js client to log in, register commands, receive interactions and answer them. It
+ * enforces the rules that fail real bots: an initial response after 3 s (10062), a second
+ * acknowledgement (40060), a message over Discord's limits (50035) or an empty one (50006).
+ */
+
+// The fake speaks raw Discord JSON.
+type Json = any;
+
+export const ApiErrors = {
+  UnknownInteraction: 10062,
+  UnknownWebhook: 10015,
+  AlreadyAcknowledged: 40060,
+  InvalidFormBody: 50035,
+  EmptyMessage: 50006,
+} as const;
+
+export const Permissions = { ManageGuild: 1n << 5n, ViewChannel: 1n << 10n, SendMessages: 1n << 11n, UseApplicationCommands: 1n << 31n } as const;
+const MEMBER_PERMISSIONS = Permissions.ViewChannel | Permissions.SendMessages | Permissions.UseApplicationCommands;
+
+const DISCORD_EPOCH = 1420070400000n;
+let sequence = 0n;
+/** A real-looking snowflake: timestamp, then a counter. */
+export function snowflake(ms = Date.now()): string {
+  sequence = (sequence + 1n) & 0xfffn;
+  return (((BigInt(ms) - DISCORD_EPOCH) << 22n) | sequence).toString();
+}
+
+export interface FakeUser {
+  id: string;
+  username: string;
+}
+
+export interface Actor {
+  user: FakeUser;
+  /** Permission bitfield, as Discord sends it in `member.permissions`. */
+  permissions: bigint;
+  roles: string[];
+}
+
+export interface StoredMessage {
+  id: string;
+  interactionId: string;
+  content: string;
+  embeds: Json[];
+  components: Json[];
+  flags: number;
+  allowed_mentions?: Json;
+  /** Who the message would notify under Discord's rules: "everyone", "user:<id>", "role:<id>". */
+  pings: string[];
+  deleted: boolean;
+}
+
+export interface Rejection {
+  code: number;
+  method: string;
+  path: string;
+  interactionId?: string;
+  errors?: string[];
+}
+
+const MessageFlags = { Ephemeral: 64, Loading: 128 } as const;
+const CallbackType = { Pong: 1, Reply: 4, Defer: 5, DeferUpdate: 6, Update: 7, Choices: 8 } as const;
+
+/** One dispatched interaction and everything the bot did with it. */
+export class FakeInteraction {
+  readonly acks: { type: number; data?: Json; at: number }[] = [];
+  readonly edits: Json[] = [];
+  readonly followups: StoredMessage[] = [];
+  readonly rejected: Rejection[] = [];
+  original: StoredMessage | undefined;
+  choices: Json[] | undefined;
+  /** The message whose button was clicked (for component interactions). */
+  source: StoredMessage | undefined;
+  /** When (on the fake's clock) the user first saw a final result. */
+  settledAt: number | undefined;
+
+  constructor(
+    private readonly fake: FakeDiscord,
+    readonly id: string,
+    readonly token: string,
+    readonly type: number,
+    readonly dispatchedAt: number,
+  ) {}
+
+  /** When (on the fake's clock) the initial response arrived. */
+  get initialAt(): number | undefined {
+    return this.acks[0]?.at;
+  }
+
+  /** The initial response's callback type (4 reply, 5 deferred, 7 update, 8 choices), if any. */
+  get initial(): number | undefined {
+    return this.acks[0]?.type;
+  }
+
+  /** True once the user sees a final result: a reply, an update, choices, or a deferral that was edited or followed up. */
+  get settled(): boolean {
+    const first = this.initial;
+    if (first === undefined) return false;
+    if (first === CallbackType.Reply || first === CallbackType.Update || first === CallbackType.Choices) return true;
+    return this.edits.length > 0 || this.followups.length > 0;
+  }
+
+  /** What the user finally sees: the follow-up if there is one, else the (edited) original or the updated message. */
+  get visible(): StoredMessage | undefined {
+    if (this.followups.length) return this.followups.at(-1);
+    if (this.initial === CallbackType.Update) return this.source;
+    return this.original;
+  }
+
+  get ephemeral(): boolean {
+    return Boolean((this.visible?.flags ?? 0) & MessageFlags.Ephemeral);
+  }
+
+  /** Waits until settled (the test's own timeout bounds it). */
+  async done(): Promise<this> {
+    await this.fake.waitFor(() => this.settled);
+    return this;
+  }
+
+  /** All text the user can see in the final message: content, embed titles, descriptions, fields, footers. */
+  get text(): string {
+    const m = this.visible;
+    if (!m) return '';
+    const embeds = m.embeds.map((e) => [e.title, e.author?.name, e.description, ...(e.fields ?? []).flatMap((f: Json) => [f.name, f.value]), e.footer?.text].filter(Boolean).join('\n'));
+    return [m.content, ...embeds].filter(Boolean).join('\n');
+  }
+
+  /** Every button in the final message. */
+  get buttons(): { custom_id: string; label?: string; emoji?: { name: string }; disabled?: boolean }[] {
+    return (this.visible?.components ?? []).flatMap((row: Json) => row.components ?? []);
+  }
+}
+
+export interface FakeDiscordOptions {
+  token?: string;
+  /** The clock the 3 s rule is measured with (tests of the fake inject one). */
+  now?: () => number;
+  initialResponseMs?: number;
+}
+
+export class FakeDiscord extends EventEmitter {
+  readonly token: string;
+  readonly applicationId = snowflake();
+  readonly guildId = snowflake();
+  readonly channelId = snowflake();
+  readonly modRoleId = snowflake();
+  readonly botUser = { id: this.applicationId, username: 'Footnote', discriminator: '0', global_name: null, avatar: null, bot: true, flags: 0 };
+
+  readonly identifies: Json[] = [];
+  readonly registrations: { scope: 'guild' | 'global'; guildId?: string; commands: Json[] }[] = [];
+  readonly rejections: Rejection[] = [];
+  readonly unknownRoutes: string[] = [];
+  /** Interaction requests that carried an Authorization header (Discord's interaction routes need none). */
+  readonly authorizedInteractionCalls: string[] = [];
+  readonly messages: StoredMessage[] = [];
+  readonly interactions = new Map<string, FakeInteraction>();
+
+  private readonly server: Server;
+  private readonly wss: WebSocketServer;
+  private readonly sockets = new Set<WebSocket>();
+  private readonly sessions = new Set<{ socket: WebSocket; seq: number }>();
+  private readonly now: () => number;
+  private readonly initialResponseMs: number;
+  private port = 0;
+
+  constructor(options: FakeDiscordOptions = {}) {
+    super();
+    this.setMaxListeners(0);
+    this.token = options.token ?? 'fake-token.for-tests';
+    this.now = options.now ?? Date.now;
+    this.initialResponseMs = options.initialResponseMs ?? 3000;
+    this.server = createServer((req, res) => void this.onRequest(req, res));
+    this.wss = new WebSocketServer({ server: this.server });
+    this.wss.on('connection', (socket) => this.onSocket(socket));
+  }
+
+  async listen(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  /** What DISCORD_API_URL should be. */
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/api`;
+  }
+
+  get gatewayUrl(): string {
+    return `ws://127.0.0.1:${this.port}/gateway`;
+  }
+
+  get connected(): number {
+    return this.sessions.size;
+  }
+
+  /** The commands registered last (for the guild when `guildId` is given). */
+  registered(guildId?: string): Json[] {
+    const found = [...this.registrations].reverse().find((r) => (guildId ? r.guildId === guildId : r.scope === 'global'));
+    return found?.commands ?? [];
+  }
+
+  /** Every ping any message would have caused. */
+  get pings(): string[] {
+    return this.messages.flatMap((m) => m.pings);
+  }
+
+  /** Closes every gateway connection with `code` (4004: authentication failed, which bots must not retry). */
+  disconnect(code: number, reason = 'Authentication failed.'): void {
+    for (const { socket } of this.sessions) socket.close(code, reason);
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Resolves when `condition` holds, re-checked after every request and gateway message. */
+  waitFor(condition: () => boolean): Promise<void> {
+    if (condition()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!condition()) return;
+        this.off('change', check);
+        resolve();
+      };
+      this.on('change', check);
+    });
+  }
+
+  // ---- people -----------------------------------------------------------------------------
+
+  member({ manageGuild = false, roles = [] as string[], id = snowflake(), username }: { manageGuild?: boolean; roles?: string[]; id?: string; username?: string } = {}): Actor {
+    return { user: { id, username: username ?? `user${id.slice(-4)}` }, permissions: MEMBER_PERMISSIONS | (manageGuild ? Permissions.ManageGuild : 0n), roles };
+  }
+
+  // ---- interactions -----------------------------------------------------------------------
+
+  /** Sends /name with options; option types come from the registered definition (string = 3). */
+  command(name: string, options: Record<string, string | number | boolean> = {}, by: Actor = this.member()): FakeInteraction {
+    const definition = this.registered(this.guildId).find((c) => c.name === name) ?? this.registered().find((c) => c.name === name);
+    const data = {
+      id: definition?.id ?? snowflake(),
+      name,
+      type: 1,
+      guild_id: this.guildId,
+      options: Object.entries(options).map(([key, value]) => ({ type: this.optionType(definition, key, value), name: key, value })),
+    };
+    return this.dispatchInteraction(2, data, by);
+  }
+
+  autocomplete(name: string, options: Record<string, string>, focused: string, by: Actor = this.member()): FakeInteraction {
+    const definition = this.registered(this.guildId).find((c) => c.name === name);
+    const data = {
+      id: definition?.id ?? snowflake(),
+      name,
+      type: 1,
+      guild_id: this.guildId,
+      options: Object.entries(options).map(([key, value]) => ({ type: this.optionType(definition, key, value), name: key, value, ...(key === focused ? { focused: true } : {}) })),
+    };
+    return this.dispatchInteraction(4, data, by);
+  }
+
+  /** Clicks a button on the message `on` shows (its final visible message). */
+  click(on: FakeInteraction | StoredMessage, customId: string, by: Actor = this.member()): FakeInteraction {
+    const message = on instanceof FakeInteraction ? on.visible : on;
+    if (!message) throw new Error('that interaction has no message to click on');
+    const exists = message.components.some((row: Json) => row.components?.some((c: Json) => c.custom_id === customId));
+    if (!exists) throw new Error(`no button ${customId} on message ${message.id}`);
+    const interaction = this.dispatchInteraction(3, { custom_id: customId, component_type: 2 }, by, message);
+    interaction.source = message;
+    return interaction;
+  }
+
+  /** Sends a raw interaction (for unknown kinds and unknown custom ids). */
+  raw(type: number, data: Json, by: Actor = this.member(), message?: StoredMessage): FakeInteraction {
+    return this.dispatchInteraction(type, data, by, message);
+  }
+
+  private optionType(definition: Json, name: string, value: unknown): number {
+    const declared = definition?.options?.find((o: Json) => o.name === name)?.type;
+    if (declared) return declared;
+    return typeof value === 'boolean' ? 5 : typeof value === 'number' ? 10 : 3;
+  }
+
+  private dispatchInteraction(type: number, data: Json, by: Actor, message?: StoredMessage): FakeInteraction {
+    const id = snowflake();
+    const token = `itoken-${id}-${Math.random().toString(36).slice(2)}`;
+    const record = new FakeInteraction(this, id, token, type, this.now());
+    this.interactions.set(id, record);
+    const payload = {
+      id,
+      application_id: this.applicationId,
+      type,
+      token,
+      version: 1,
+      data,
+      guild_id: this.guildId,
+      guild: { id: this.guildId, locale: 'en-US', features: [] },
+      channel_id: this.channelId,
+      channel: { id: this.channelId, type: 0, guild_id: this.guildId, name: 'general', flags: 0, nsfw: false, position: 0, permissions: '2248473465835073' },
+      member: {
+        user: { ...by.user, discriminator: '0', global_name: by.user.username, avatar: null },
+        roles: by.roles,
+        permissions: by.permissions.toString(),
+        joined_at: new Date(0).toISOString(),
+        deaf: false,
+        mute: false,
+        flags: 0,
+        pending: false,
+        nick: null,
+        avatar: null,
+        premium_since: null,
+        communication_disabled_until: null,
+      },
+      locale: 'en-US',
+      guild_locale: 'en-US',
+      app_permissions: '2248473465835073',
+      entitlements: [],
+      authorizing_integration_owners: { '0': this.guildId },
+      context: 0,
+      attachment_size_limit: 10485760,
+      ...(message ? { message: this.messageJson(message) } : {}),
+    };
+    this.dispatch('INTERACTION_CREATE', payload);
+    return record;
+  }
+
+  private messageJson(m: StoredMessage): Json {
+    return {
+      id: m.id,
+      channel_id: this.channelId,
+      guild_id: this.guildId,
+      author: this.botUser,
+      content: m.content,
+      embeds: m.embeds,
+      components: m.components,
+      flags: m.flags,
+      type: 20,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: [],
+      pinned: false,
+      application_id: this.applicationId,
+      webhook_id: this.applicationId,
+    };
+  }
+
+  // ---- gateway ----------------------------------------------------------------------------
+
+  private dispatch(event: string, d: Json): void {
+    for (const session of this.sessions) {
+      session.seq += 1;
+      session.socket.send(JSON.stringify({ op: 0, t: event, s: session.seq, d }));
+    }
+  }
+
+  private onSocket(socket: WebSocket): void {
+    this.sockets.add(socket);
+    const session = { socket, seq: 0 };
+    socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 41250 } }));
+    socket.on('message', (raw) => {
+      const packet = JSON.parse(String(raw)) as { op: number; d: Json };
+      if (packet.op === 1) socket.send(JSON.stringify({ op: 11 }));
+      if (packet.op === 2) {
+        this.identifies.push(packet.d);
+        if (packet.d.token !== this.token) {
+          socket.close(4004, 'Authentication failed.');
+          return;
+        }
+        this.sessions.add(session);
+        session.seq += 1;
+        socket.send(
+          JSON.stringify({
+            op: 0,
+            t: 'READY',
+            s: session.seq,
+            d: {
+              v: 10,
+              user: this.botUser,
+              guilds: [{ id: this.guildId, unavailable: true }],
+              session_id: `session-${snowflake()}`,
+              resume_gateway_url: this.gatewayUrl,
+              shard: [0, 1],
+              application: { id: this.applicationId, flags: 0 },
+              private_channels: [],
+              presences: [],
+              relationships: [],
+              guild_join_requests: [],
+              geo_ordered_rtc_regions: [],
+              user_settings: {},
+            },
+          }),
+        );
+        session.seq += 1;
+        socket.send(JSON.stringify({ op: 0, t: 'GUILD_CREATE', s: session.seq, d: this.guildJson() }));
+      }
+      this.emit('change');
+    });
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      this.sessions.delete(session);
+      this.emit('change');
+    });
+    this.emit('change');
+  }
+
+  private guildJson(): Json {
+    const role = (id: string, name: string, position: number) => ({
+      id,
+      name,
+      permissions: (MEMBER_PERMISSIONS).toString(),
+      position,
+      color: 0,
+      colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
+      hoist: false,
+      managed: false,
+      mentionable: false,
+      flags: 0,
+      icon: null,
+      unicode_emoji: null,
+    });
+    return {
+      id: this.guildId,
+      name: 'Footnote test server',
+      icon: null,
+      splash: null,
+      discovery_splash: null,
+      banner: null,
+      description: null,
+      owner_id: snowflake(),
+      afk_channel_id: null,
+      afk_timeout: 300,
+      verification_level: 0,
+      default_message_notifications: 0,
+      explicit_content_filter: 0,
+      roles: [role(this.guildId, '@everyone', 0), role(this.modRoleId, 'Moderators', 1)],
+      emojis: [],
+      stickers: [],
+      features: [],
+      mfa_level: 0,
+      application_id: null,
+      system_channel_id: null,
+      system_channel_flags: 0,
+      rules_channel_id: null,
+      public_updates_channel_id: null,
+      safety_alerts_channel_id: null,
+      joined_at: new Date().toISOString(),
+      large: false,
+      unavailable: false,
+      member_count: 3,
+      voice_states: [],
+      members: [],
+      channels: [{ id: this.channelId, type: 0, guild_id: this.guildId, name: 'general', position: 0, permission_overwrites: [], nsfw: false, topic: null, last_message_id: null, rate_limit_per_user: 0, parent_id: null, flags: 0 }],
+      threads: [],
+      presences: [],
+      stage_instances: [],
+      guild_scheduled_events: [],
+      soundboard_sounds: [],
+      premium_tier: 0,
+      premium_subscription_count: 0,
+      premium_progress_bar_enabled: false,
+      preferred_locale: 'en-US',
+      nsfw_level: 0,
+      max_members: 500000,
+      max_video_channel_users: 25,
+      vanity_url_code: null,
+    };
+  }
+
+  // ---- REST -------------------------------------------------------------------------------
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    let body: Json;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = decodeURIComponent(url.pathname).replace(/^\/api(\/v\d+)?/, '');
+    const method = req.method ?? 'GET';
+    const send = (status: number, payload?: Json) => {
+      if (payload === undefined) res.writeHead(status).end();
+      else res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
+    };
+    const reject = (status: number, code: number, message: string, interactionId?: string, errors?: string[]) => {
+      const rejection: Rejection = { code, method, path, ...(interactionId ? { interactionId } : {}), ...(errors ? { errors } : {}) };
+      this.rejections.push(rejection);
+      if (interactionId) this.interactions.get(interactionId)?.rejected.push(rejection);
+      send(status, { code, message, ...(errors ? { errors: Object.fromEntries(errors.map((e, i) => [i, { _errors: [{ code: 'BASE_TYPE_BAD', message: e }] }])) } : {}) });
+    };
+    const botAuth = req.headers.authorization === `Bot ${this.token}`;
+    try {
+      this.route(method, path, body, url, { send, reject, botAuth, hasAuth: Boolean(req.headers.authorization) });
+    } finally {
+      for (const interaction of this.interactions.values()) if (interaction.settledAt === undefined && interaction.settled) interaction.settledAt = this.now();
+      this.emit('change');
+    }
+  }
+
+  private route(
+    method: string,
+    path: string,
+    body: Json,
+    url: URL,
+    io: {
+      send: (status: number, payload?: Json) => void;
+      reject: (status: number, code: number, message: string, interactionId?: string, errors?: string[]) => void;
+      botAuth: boolean;
+      hasAuth: boolean;
+    },
+  ): void {
+    const { send, reject } = io;
+    let m: RegExpMatchArray | null;
+
+    if (method === 'GET' && (path === '/gateway/bot' || path === '/gateway')) {
+      if (path === '/gateway/bot' && !io.botAuth) return reject(401, 0, '401: Unauthorized');
+      return send(200, { url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } });
+    }
+
+    if (method === 'PUT' && (m = path.match(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/))) {
+      if (!io.botAuth) return reject(401, 0, '401: Unauthorized');
+      if (m[1] !== this.applicationId) return reject(403, 50001, 'Missing Access');
+      if (m[2] && m[2] !== this.guildId) return reject(403, 50001, 'Missing Access');
+      const problems = Array.isArray(body) ? validateCommands(body) : ['body must be an array'];
+      if (problems.length) return reject(400, ApiErrors.InvalidFormBody, 'Invalid Form Body', undefined, problems);
+      const commands = (body as Json[]).map((c) => ({ ...c, id: snowflake(), application_id: this.applicationId, version: snowflake(), ...(m![2] ? { guild_id: m![2] } : {}) }));
+      this.registrations.push({ scope: m[2] ? 'guild' : 'global', ...(m[2] ? { guildId: m[2] } : {}), commands });
+      return send(200, commands);
+    }
+
+    if (method === 'POST' && (m = path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/))) {
+      if (io.hasAuth) this.authorizedInteractionCalls.push(path);
+      const interaction = this.interactions.get(m[1]!);
+      if (!interaction || interaction.token !== m[2]) return reject(404, ApiErrors.UnknownInteraction, 'Unknown interaction');
+      if (interaction.acks.length) return reject(400, ApiErrors.AlreadyAcknowledged, 'Interaction has already been acknowledged.', interaction.id);
+      if (this.now() - interaction.dispatchedAt > this.initialResponseMs) return reject(404, ApiErrors.UnknownInteraction, 'Unknown interaction', interaction.id);
+      const type = body?.type as number;
+      const data = body?.data ?? {};
+      if (type === CallbackType.Reply || type === CallbackType.Update) {
+        const problems = validateMessage(data, { create: type === CallbackType.Reply });
+        if (problems.length) return this.rejectMessage(reject, interaction, problems);
+      }
+      if (type === CallbackType.Choices) {
+        const problems = validateChoices(data.choices);
+        if (problems.length) return reject(400, ApiErrors.InvalidFormBody, 'Invalid Form Body', interaction.id, problems);
+        interaction.choices = data.choices;
+      }
+      if (![CallbackType.Reply, CallbackType.Defer, CallbackType.DeferUpdate, CallbackType.Update, CallbackType.Choices].includes(type as never)) {
+        return reject(400, ApiErrors.InvalidFormBody, 'Invalid Form Body', interaction.id, [`unsupported callback type ${type}`]);
+      }
+      if ((type === CallbackType.Update || type === CallbackType.DeferUpdate) && interaction.type !== 3) {
+        return reject(400, ApiErrors.InvalidFormBody, 'Invalid Form Body', interaction.id, ['update callbacks need a component interaction']);
+      }
+      interaction.acks.push({ type, data, at: this.now() });
+      if (type === CallbackType.Reply) interaction.original = this.store(interaction.id, data, data.flags ?? 0);
+      if (type === CallbackType.Defer) interaction.original = this.store(interaction.id, { content: '' }, ((data.flags ?? 0) & MessageFlags.Ephemeral) | MessageFlags.Loading);
+      if (type === CallbackType.Update && interaction.source) applyEdit(interaction.source, data);
+      const withResponse = url.searchParams.get('with_response') === 'true';
+      return withResponse
+        ? send(200, { interaction: { id: interaction.id, type: interaction.type }, resource: interaction.original ? { type, message: this.messageJson(interaction.original) } : { type } })
+        : send(204);
+    }
+
+    if ((m = path.match(/^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/([^/]+))?$/))) {
+      if (io.hasAuth) this.authorizedInteractionCalls.push(path);
+      const interaction = [...this.interactions.values()].find((i) => i.token === m![2]);
+      if (!interaction || m[1] !== this.applicationId) return reject(404, ApiErrors.UnknownWebhook, 'Unknown Webhook');
+      if (!interaction.acks.length) return reject(404, ApiErrors.UnknownWebhook, 'Unknown Webhook', interaction.id);
+      const target = m[3];
+      const message = target === '@original' ? (interaction.initial === CallbackType.Update || interaction.initial === CallbackType.DeferUpdate ? interaction.source : interaction.original) : this.messages.find((x) => x.id === target);
+      if (method === 'POST' && !target) {
+        const problems = validateMessage(body ?? {}, { create: true });
+        if (problems.length) return this.rejectMessage(reject, interaction, problems);
+        const followup = this.store(interaction.id, body, body.flags ?? 0);
+        interaction.followups.push(followup);
+        return send(200, this.messageJson(followup));
+      }
+      if (!message || message.deleted) return reject(404, 10008, 'Unknown Message', interaction.id);
+      if (method === 'GET') return send(200, this.messageJson(message));
+      if (method === 'DELETE') {
+        message.deleted = true;
+        return send(204);
+      }
+      if (method === 'PATCH') {
+        const problems = validateMessage(body ?? {}, { create: false });
+        if (problems.length) return this.rejectMessage(reject, interaction, problems);
+        applyEdit(message, body);
+        message.flags &= ~MessageFlags.Loading;
+        message.pings = pingsOf(message.content, body.allowed_mentions ?? message.allowed_mentions);
+        interaction.edits.push(body);
+        return send(200, this.messageJson(message));
+      }
+    }
+
+    this.unknownRoutes.push(`${method} ${path}`);
+    return reject(404, 0, '404: Not Found');
+  }
+
+  private rejectMessage(
+    reject: (status: number, code: number, message: string, interactionId?: string, errors?: string[]) => void,
+    interaction: FakeInteraction,
+    problems: string[],
+  ): void {
+    const empty = problems.includes('empty message');
+    reject(400, empty ? ApiErrors.EmptyMessage : ApiErrors.InvalidFormBody, empty ? 'Cannot send an empty message' : 'Invalid Form Body', interaction.id, problems);
+  }
+
+  private store(interactionId: string, data: Json, flags: number): StoredMessage {
+    const message: StoredMessage = {
+      id: snowflake(),
+      interactionId,
+      content: data.content ?? '',
+      embeds: data.embeds ?? [],
+      components: data.components ?? [],
+      flags,
+      allowed_mentions: data.allowed_mentions,
+      pings: pingsOf(data.content ?? '', data.allowed_mentions),
+      deleted: false,
+    };
+    this.messages.push(message);
+    return message;
+  }
+}
+
+function applyEdit(message: StoredMessage, data: Json): void {
+  if (data.content !== undefined && data.content !== null) message.content = data.content;
+  if (data.embeds !== undefined && data.embeds !== null) message.embeds = data.embeds;
+  if (data.components !== undefined && data.components !== null) message.components = data.components;
+  if (data.allowed_mentions !== undefined) message.allowed_mentions = data.allowed_mentions;
+}
+
+/** Discord's mention rules: without allowed_mentions everything in `content` pings; embeds never do. */
+export function pingsOf(content: string, allowed?: Json): string[] {
+  const parse: string[] = allowed ? (allowed.parse ?? []) : ['everyone', 'users', 'roles'];
+  const users: string[] = allowed?.users ?? [];
+  const roles: string[] = allowed?.roles ?? [];
+  const pings: string[] = [];
+  if (/@(everyone|here)/.test(content) && parse.includes('everyone')) pings.push('everyone');
+  for (const [, id] of content.matchAll(/<@!?(\d+)>/g)) if (parse.includes('users') || users.includes(id!)) pings.push(`user:${id}`);
+  for (const [, id] of content.matchAll(/<@&(\d+)>/g)) if (parse.includes('roles') || roles.includes(id!)) pings.push(`role:${id}`);
+  return pings;
+}
+
+const len = (value: unknown) => (typeof value === 'string' ? value.length : 0);
+
+/** Discord's message limits; each problem is a path and what is wrong. */
+export function validateMessage(data: Json, { create }: { create: boolean }): string[] {
+  const problems: string[] = [];
+  if (data.content !== undefined && data.content !== null && len(data.content) > 2000) problems.push(`content: ${len(data.content)} > 2000`);
+  const embeds: Json[] = data.embeds ?? [];
+  if (embeds.length > 10) problems.push(`embeds: ${embeds.length} > 10`);
+  let total = 0;
+  embeds.forEach((e, i) => {
+    const check = (what: string, value: unknown, max: number) => {
+      if (len(value) > max) problems.push(`embeds.${i}.${what}: ${len(value)} > ${max}`);
+      total += len(value);
+    };
+    check('title', e.title, 256);
+    check('description', e.description, 4096);
+    check('footer.text', e.footer?.text, 2048);
+    check('author.name', e.author?.name, 256);
+    const fields: Json[] = e.fields ?? [];
+    if (fields.length > 25) problems.push(`embeds.${i}.fields: ${fields.length} > 25`);
+    fields.forEach((f, j) => {
+      if (!len(f.name) || !String(f.name).trim()) problems.push(`embeds.${i}.fields.${j}.name: empty`);
+      if (!len(f.value) || !String(f.value).trim()) problems.push(`embeds.${i}.fields.${j}.value: empty`);
+      check(`fields.${j}.name`, f.name, 256);
+      check(`fields.${j}.value`, f.value, 1024);
+    });
+    if (e.description !== undefined && !len(e.description)) problems.push(`embeds.${i}.description: empty`);
+  });
+  if (total > 6000) problems.push(`embeds: ${total} characters > 6000 in total`);
+  const rows: Json[] = data.components ?? [];
+  if (rows.length > 5) problems.push(`components: ${rows.length} rows > 5`);
+  const ids = new Set<string>();
+  rows.forEach((row, i) => {
+    const items: Json[] = row.components ?? [];
+    if (row.type !== 1 || items.length < 1 || items.length > 5) problems.push(`components.${i}: a row needs 1 to 5 components`);
+    items.forEach((b, j) => {
+      if (b.type !== 2) return;
+      if (b.style === 5 ? !b.url : !b.custom_id || len(b.custom_id) > 100) problems.push(`components.${i}.${j}.custom_id: missing or > 100`);
+      if (b.custom_id && ids.has(b.custom_id)) problems.push(`components.${i}.${j}.custom_id: duplicate`);
+      if (b.custom_id) ids.add(b.custom_id);
+      if (len(b.label) > 80) problems.push(`components.${i}.${j}.label: > 80`);
+      if (!b.label && !b.emoji) problems.push(`components.${i}.${j}: a button needs a label or an emoji`);
+    });
+  });
+  if (create && !String(data.content ?? '').trim() && !embeds.length) problems.push('empty message');
+  return problems;
+}
+
+function validateChoices(choices: Json): string[] {
+  if (!Array.isArray(choices)) return ['choices: must be an array'];
+  const problems: string[] = [];
+  if (choices.length > 25) problems.push(`choices: ${choices.length} > 25`);
+  choices.forEach((c, i) => {
+    if (!len(c.name) || len(c.name) > 100) problems.push(`choices.${i}.name: 1 to 100 characters`);
+    if (typeof c.value === 'string' && len(c.value) > 100) problems.push(`choices.${i}.value: > 100`);
+  });
+  return problems;
+}
+
+function validateCommands(commands: Json[]): string[] {
+  const problems: string[] = [];
+  if (commands.length > 100) problems.push('more than 100 commands');
+  commands.forEach((c, i) => {
+    if (!/^[-_\p{Ll}\p{N}]{1,32}$/u.test(c.name ?? '')) problems.push(`${i}.name: invalid`);
+    if (!len(c.description) || len(c.description) > 100) problems.push(`${i}.description: 1 to 100 characters`);
+    (c.options ?? []).forEach((o: Json, j: number) => {
+      if (!/^[-_\p{Ll}\p{N}]{1,32}$/u.test(o.name ?? '')) problems.push(`${i}.options.${j}.name: invalid`);
+      if (!len(o.description) || len(o.description) > 100) problems.push(`${i}.options.${j}.description: 1 to 100 characters`);
+    });
+  });
+  return problems;
+}
