@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import { Engine, type EngineOptions } from './engine.js';
 import { CachedEmbeddings, UseLiteEmbeddings, type FootnoteEmbeddings } from './index/embeddings.js';
 import { OpenAICompatibleEmbeddings } from './index/openai-embeddings.js';
+import { WorkerPoolEmbeddings } from './index/worker-embeddings.js';
 import type { Logger } from './logger.js';
 import type { ProgressFactory } from './progress.js';
 
@@ -13,7 +14,8 @@ export async function createEmbeddings(config: Config): Promise<FootnoteEmbeddin
     await embeddings.probe();
     return embeddings;
   }
-  return new UseLiteEmbeddings();
+  const local = new UseLiteEmbeddings();
+  return config.EMBED_WORKERS > 1 ? new WorkerPoolEmbeddings(local, config.EMBED_WORKERS) : local;
 }
 
 export function engineOptions(config: Config): EngineOptions {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { ErrorCode, FootnoteError } from './errors.js';
 import { CALIBRATED_THRESHOLD } from './answer/refusal.js';
@@ -17,6 +18,7 @@ const Schema = z
     EMBEDDINGS_URL: optionalText.pipe(z.url().optional()),
     EMBEDDINGS_API_KEY: optionalText,
     EMBEDDINGS_MODEL: z.string().default('text-embedding-3-small'),
+    EMBED_WORKERS: integer(1, 16, Math.min(4, availableParallelism())),
     CHUNK_SIZE: integer(100, 4000, 400),
     CHUNK_OVERLAP: integer(0, 2000, 150),
     RETRIEVAL: z.enum(RetrievalModes).default('hybrid'),

@@ -53,7 +53,8 @@ export interface BuildOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-const EMBED_BATCH = 64;
+/** Texts handed to the embedder at once: large enough to keep every worker busy, small enough for progress. */
+const EMBED_BATCH = 256;
 
 /**
  * Builds a snapshot for `articles`. With a previous snapshot, only added or changed articles are
