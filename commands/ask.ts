@@ -1,6 +1,7 @@
 import { ApplicationCommandOptionType, InteractionContextType, MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import { customId, readOptions, type CommandContext, type CommandData } from '../src/discord/command.js';
 import { ErrorCode, FootnoteError } from '../src/errors.js';
+import type { Answer } from '../src/types.js';
 import { notice, renderAnswer, renderPassages } from '../src/render/discord.js';
 
 const MAX_QUESTION_CHARS = 500;
@@ -37,12 +38,17 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   );
 }
 
+/** The answer with each quote widened to the whole passage (chunk) it comes from. */
+function withFullPassages(answer: Answer, ctx: CommandContext): Answer {
+  return { ...answer, citations: ctx.engine.passagesAround(answer.citations), closest: ctx.engine.passagesAround(answer.closest) };
+}
+
 /** "Show passages", 👍 and 👎 under an answer: `ask:<action>:<id of the /ask interaction>`. */
 export async function button(interaction: ButtonInteraction, ctx: CommandContext, [action, askId = '']: string[]): Promise<boolean> {
   const remembered = ctx.answers.get(askId);
   if (action === 'passages') {
     const message = remembered
-      ? renderPassages(remembered.answer)
+      ? renderPassages(withFullPassages(remembered.answer, ctx))
       : notice('That answer is no longer in memory (the bot restarted since). Ask again to see its passages.');
     await interaction.reply({ ...message, flags: MessageFlags.Ephemeral });
     return true;

@@ -1,4 +1,5 @@
 import { answerQuestion, NOT_FOUND, type AnswerSettings } from './answer/answer.js';
+import { citeSentences } from './answer/citations.js';
 import { summarizeArticle } from './answer/summarize.js';
 import { ErrorCode, FootnoteError } from './errors.js';
 import type { ChunkerSettings } from './ingest/chunk.js';
@@ -8,7 +9,7 @@ import { loadSnapshot, saveSnapshot } from './index/persist.js';
 import { buildSnapshot, type IndexSnapshot } from './index/snapshot.js';
 import type { Logger } from './logger.js';
 import { silentProgress, type ProgressFactory } from './progress.js';
-import { SummaryLengths, type Answer, type ArticleInfo, type ReloadReport, type Summary, type SummaryLength } from './types.js';
+import { SummaryLengths, type Answer, type ArticleInfo, type Citation, type ReloadReport, type Summary, type SummaryLength } from './types.js';
 
 export interface EngineOptions {
   seedsDir: string;
@@ -161,6 +162,20 @@ export class Engine {
     const answerStarted = performance.now();
     const answer = await answerQuestion(snapshot, question, vector, settings);
     return { ...answer, timings: { embedMs, answerMs: elapsed(answerStarted), totalMs: elapsed(started) } };
+  }
+
+  /**
+   * Each citation widened to the whole chunk it was quoted from (what "Show passages" shows). A
+   * citation whose article has changed since is returned as it was.
+   */
+  passagesAround(citations: readonly Citation[]): Citation[] {
+    const snapshot = this.current();
+    return citations.map((citation) => {
+      const article = snapshot.articleById.get(citation.articleId);
+      if (!article || article.source.slice(citation.start, citation.end) !== citation.quote) return citation;
+      const chunk = snapshot.chunks.find((c) => c.articleId === citation.articleId && c.start <= citation.start && c.end >= citation.end);
+      return chunk ? citeSentences(article, chunk.sentences, citation.paragraph, citation.n) : citation;
+    });
   }
 
   sources(): ArticleInfo[] {

@@ -14,7 +14,19 @@ import type { AnswerCache } from './answers.js';
 import type { JsonlLog } from './logs.js';
 
 /** What commands may call on the engine: the public API, so tests can wrap it. */
-export type BotEngine = Pick<Engine, 'ask' | 'summarize' | 'sources' | 'findArticles' | 'reload'>;
+export type BotEngine = Pick<Engine, 'ask' | 'summarize' | 'sources' | 'findArticles' | 'reload' | 'passagesAround'>;
+
+/** The bot's view of an engine, as plain bound functions that a wrapper can override one by one. */
+export function botEngine(engine: BotEngine): BotEngine {
+  return {
+    ask: (question) => engine.ask(question),
+    summarize: (request) => engine.summarize(request),
+    sources: () => engine.sources(),
+    findArticles: (query) => engine.findArticles(query),
+    reload: () => engine.reload(),
+    passagesAround: (citations) => engine.passagesAround(citations),
+  };
+}
 
 /** Everything a command needs, passed explicitly (no globals). Built once by the bot. */
 export interface CommandContext {

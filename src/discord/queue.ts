@@ -1,4 +1,4 @@
-import type { BotEngine } from './command.js';
+import { botEngine, type BotEngine } from './command.js';
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -36,10 +36,8 @@ export class WorkQueue {
 /** The engine with questions and summaries going through `queue`; listing and reloading bypass it. */
 export function queuedEngine(engine: BotEngine, queue: WorkQueue): BotEngine {
   return {
+    ...botEngine(engine),
     ask: (question) => queue.run(() => engine.ask(question)),
     summarize: (request) => queue.run(() => engine.summarize(request)),
-    sources: () => engine.sources(),
-    findArticles: (query) => engine.findArticles(query),
-    reload: () => engine.reload(),
   };
 }

@@ -95,6 +95,9 @@ describe('answer buttons', () => {
     expect(passages.text).toContain(`[1] ${SEED_TITLE}`);
     expect(passages.text).toContain('Calling such attempts “cyber-terrorism,” he also touted his country’s cyber defenses, saying, “Last year we neutralized 33 million attacks with the (national) firewall.”');
     expect(passages.text).toMatch(/¶4 · characters \d+–\d+/);
+    // The whole passage, beyond the quoted sentence: its neighbour in the same chunk.
+    expect(answer.text).not.toContain('Two American officials');
+    expect(passages.text).toContain('Two American officials, however, told The Associated Press');
   });
 
   it('GIVEN 👍 then 👍 again then 👎 THEN records two verdicts in the append-only feedback log with a hashed user id', async () => {

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { botEngine } from '../../src/discord/command.js';
 import type { Engine } from '../../src/engine.js';
 import { SEED_TITLE, startHarness, type Harness } from './harness.js';
 
@@ -14,10 +15,7 @@ let hold: Promise<void> | undefined;
 beforeAll(async () => {
   h = await startHarness({
     wrap: (engine: Engine) => ({
-      ask: (question) => engine.ask(question),
-      summarize: (request) => engine.summarize(request),
-      sources: () => engine.sources(),
-      findArticles: (query) => engine.findArticles(query),
+      ...botEngine(engine),
       reload: async () => {
         const report = engine.reload();
         report.catch(() => {});

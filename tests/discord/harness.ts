@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { createEngine } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startBot, type BotOptions, type RunningBot } from '../../src/discord/bot.js';
-import type { BotEngine } from '../../src/discord/command.js';
+import { botEngine, type BotEngine } from '../../src/discord/command.js';
 import type { Engine } from '../../src/engine.js';
 import type { Logger } from '../../src/logger.js';
 import { FakeDiscord } from './fake-discord.js';
@@ -49,6 +49,7 @@ export function controlled(real: Engine): ControlledEngine {
   const failures = new Map<string, unknown>();
   return {
     engine: {
+      ...botEngine(real),
       ask: async (question) => {
         const failure = failures.get(question);
         failures.delete(question);
@@ -58,10 +59,6 @@ export function controlled(real: Engine): ControlledEngine {
         if (failure) throw failure;
         return answer;
       },
-      summarize: (request) => real.summarize(request),
-      sources: () => real.sources(),
-      findArticles: (query) => real.findArticles(query),
-      reload: () => real.reload(),
     },
     hold(question) {
       let release!: () => void;
