@@ -41,15 +41,19 @@ export class WorkerPoolEmbeddings extends Embeddings implements EmbedderInfo {
   async embedDocuments(texts: string[]): Promise<number[][]> {
     if (texts.length < WORKER_MIN_TEXTS || this.size < 2) return this.local.embedDocuments(texts);
     clearTimeout(this.idleTimer);
+    const workers = this.pool();
+    // Busy workers keep the process alive (it has results to wait for); idle ones must not.
+    for (const worker of workers) worker.ref();
     try {
       // Deal texts round-robin by length so every worker gets a similar share of the work.
       const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
-      const shares = this.pool().map((_, w) => order.filter((_, k) => k % this.size === w));
+      const shares = workers.map((_, w) => order.filter((_, k) => k % this.size === w));
       const results = await Promise.all(shares.map((share, w) => this.run(w, share.map((i) => texts[i]!))));
       const vectors: number[][] = new Array(texts.length);
       shares.forEach((share, w) => share.forEach((i, k) => (vectors[i] = results[w]![k]!)));
       return vectors;
     } finally {
+      for (const worker of workers) worker.unref();
       this.idleTimer = setTimeout(() => void this.close(), IDLE_MS).unref();
     }
   }
@@ -66,8 +70,6 @@ export class WorkerPoolEmbeddings extends Embeddings implements EmbedderInfo {
       });
       worker.on('error', (error) => this.failAll(error));
       worker.on('exit', (code) => code !== 0 && this.failAll(new Error(`embedding worker exited with code ${code}`)));
-      // Idle workers must not keep a finished command (`footnote reload`) from exiting.
-      worker.unref();
       return worker;
     });
     return this.workers;

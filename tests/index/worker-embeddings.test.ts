@@ -1,7 +1,11 @@
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UseLiteEmbeddings } from '../../src/index/embeddings.js';
 import { WorkerPoolEmbeddings } from '../../src/index/worker-embeddings.js';
-import { useLite } from '../helpers.js';
+import { tempDir, useLite } from '../helpers.js';
 
 const pool = new WorkerPoolEmbeddings(new UseLiteEmbeddings(), 2);
 afterAll(() => pool.close());
@@ -14,5 +18,20 @@ describe('WorkerPoolEmbeddings', () => {
     // Batches are grouped differently, and padding shifts the last float digits only.
     fromWorkers.forEach((vector, i) => vector.forEach((x, j) => expect(x).toBeCloseTo(fromMain[i]![j]!, 6)));
     expect(pool.id).toBe('use-lite-512');
+  });
+
+  it('GIVEN a plain script awaiting the workers THEN it gets its vectors and exits, neither cut short nor kept alive', async () => {
+    // Unreferenced busy workers once let Node exit mid-build with code 13 (unsettled top-level await).
+    const src = join(import.meta.dirname, '..', '..', 'src', 'index');
+    const script = join(await tempDir(), 'embed.mts');
+    await writeFile(
+      script,
+      `import { UseLiteEmbeddings } from ${JSON.stringify(join(src, 'embeddings.ts'))};
+       import { WorkerPoolEmbeddings } from ${JSON.stringify(join(src, 'worker-embeddings.ts'))};
+       const pool = new WorkerPoolEmbeddings(new UseLiteEmbeddings(), 2);
+       console.log((await pool.embedDocuments(Array.from({ length: 70 }, (_, i) => 'text ' + i))).length);`,
+    );
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script]);
+    expect(stdout.trim()).toBe('70');
   });
 });
