@@ -14,6 +14,11 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ EMBEDDINGS: 'local', RETRIEVAL: 'hybrid', CHUNK_SIZE: 400, MOD_ROLE_IDS: [] });
   });
 
+  it('GIVEN the README THEN it explains every setting of .env.example', async () => {
+    const readme = await readFile(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+    for (const name of Object.keys(await example())) expect(readme).toContain(`| \`${name}\` |`);
+  });
+
   it('GIVEN several bad variables THEN the error names each one', () => {
     const attempt = () => loadConfig({ CHUNK_SIZE: 'big', DENSE_WEIGHT: '2', DISCORD_TOKEN: 'abc', MOD_ROLE_IDS: '123,notanid', EMBEDDINGS: 'openai' });
     expect(attempt).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));

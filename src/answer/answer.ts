@@ -28,8 +28,10 @@ function unknownShare(snapshot: IndexSnapshot, question: string): number {
 function missesName(question: string, best: ScoredSentence): boolean {
   const names = [...question.matchAll(/(?<!^)(?<![.?!]\s)\b(?:\p{Lu}[\p{L}’'-]+|\d[\d,.]*)/gu)].flatMap((m) => terms(m[0]));
   if (!names.length) return false;
-  const passage = new Set(terms(best.hit.chunk.text));
-  return names.some((name) => !passage.has(name));
+  const passage = terms(best.hit.chunk.text);
+  // "Iran" is named by "Iranian" too: a shared stem of four letters or more counts.
+  const named = (name: string) => passage.some((term) => term === name || (Math.min(term.length, name.length) >= 4 && (term.startsWith(name) || name.startsWith(term))));
+  return !names.every(named);
 }
 
 export interface AnswerSettings {
@@ -53,7 +55,9 @@ interface ScoredSentence {
 /** Share of the question's information (IDF-weighted terms) present in a text. */
 function coverageOf(snapshot: IndexSnapshot, question: string): (text: string) => number {
   const questionTerms = [...new Set(terms(question))];
-  const weights = new Map(questionTerms.map((term) => [term, snapshot.bm25.idf(term)]));
+  // A term no passage has weighs like the rarest term that some passage has: in a small corpus an
+  // unseen word would otherwise outweigh everything else the question shares with a passage.
+  const weights = new Map(questionTerms.map((term) => [term, snapshot.bm25.idf(term, 1)]));
   const total = [...weights.values()].reduce((sum, w) => sum + w, 0) || 1;
   return (text) => {
     const present = new Set(terms(text));

@@ -25,6 +25,8 @@ const WANTED: Partial<Record<QuestionType, SpanKind[]>> = {
 
 // "Tehran claimed that it had crossed the border": what was claimed is the clause after "that".
 const REPORTED_CLAUSE = /\b(?:said|says|claimed|claims|told|reported|warned|argued|argues|believed|believes|announced|stated|insisted|added)\b[^.;:]*?\bthat\s+([^;]+?)(?=[,;.]?\s*$|;|,\s+(?:while|but|and|which)\b)/i;
+/** Stems of focus nouns that denote a person, for whom a name is the answer. */
+const PEOPLE = new Set(['person', 'man', 'woman', 'offici', 'minist', 'presid', 'command', 'leader', 'king', 'queen', 'author', 'writer', 'player', 'scientist', 'founder', 'ceo', 'chief', 'governor', 'senat', 'judg']);
 const YEAR = /\b(?:1[0-9]|20)\d\d(?:s|[–-]\d{2,4})?\b/g;
 const QUOTED = /[“"]([^”"]{2,60}?)[,.]?[”"]/g;
 
@@ -91,14 +93,18 @@ function anchorPositions(sentence: string, questionTerms: Set<string>): number[]
  * into `sentence`, or undefined when nothing of the wanted kind is there.
  */
 export function extractShortAnswer(question: string, type: QuestionType, sentence: string): { start: number; end: number } | undefined {
-  const wanted = WANTED[type];
+  let wanted = WANTED[type];
   if (!wanted) return undefined;
   const questionTerms = new Set(terms(question));
   const questionWords = new Set(words(question));
   const anchors = anchorPositions(sentence, questionTerms);
 
   let best: { start: number; end: number; score: number } | undefined;
-  for (const candidate of candidates(sentence, focusHead(question))) {
+  const focus = focusHead(question);
+  // "Which news agency ...": a phrase around "agency" beats any other name in the sentence; but
+  // "which minister ..." wants the minister's name first.
+  if (focus && !PEOPLE.has(focus)) wanted = ['focus', ...wanted.filter((kind) => kind !== 'focus')];
+  for (const candidate of candidates(sentence, focus)) {
     const rank = wanted.indexOf(candidate.kind);
     if (rank === -1) continue;
     // Narrow the span to its meaningful part: no outer punctuation or leading article/preposition.

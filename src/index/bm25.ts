@@ -39,9 +39,9 @@ export class Bm25Index {
     return this.postings.get(term)?.length ?? 0;
   }
 
-  /** Inverse document frequency (BM25+ style, never negative). */
-  idf(term: string): number {
-    const df = this.documentFrequency(term);
+  /** Inverse document frequency (BM25+ style, never negative); `minDf` floors the document frequency. */
+  idf(term: string, minDf = 0): number {
+    const df = Math.max(minDf, this.documentFrequency(term));
     return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
   }
 
