@@ -24,6 +24,7 @@ export class WorkerPoolEmbeddings extends Embeddings implements EmbedderInfo {
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private idleTimer: NodeJS.Timeout | undefined;
+  private active = 0;
 
   constructor(
     private readonly local: UseLiteEmbeddings,
@@ -41,6 +42,7 @@ export class WorkerPoolEmbeddings extends Embeddings implements EmbedderInfo {
   async embedDocuments(texts: string[]): Promise<number[][]> {
     if (texts.length < WORKER_MIN_TEXTS || this.size < 2) return this.local.embedDocuments(texts);
     clearTimeout(this.idleTimer);
+    this.active++;
     const workers = this.pool();
     // Busy workers keep the process alive (it has results to wait for); idle ones must not.
     for (const worker of workers) worker.ref();
@@ -53,8 +55,11 @@ export class WorkerPoolEmbeddings extends Embeddings implements EmbedderInfo {
       shares.forEach((share, w) => share.forEach((i, k) => (vectors[i] = results[w]![k]!)));
       return vectors;
     } finally {
-      for (const worker of workers) worker.unref();
-      this.idleTimer = setTimeout(() => void this.close(), IDLE_MS).unref();
+      this.active--;
+      if (!this.active) {
+        for (const worker of workers) worker.unref();
+        this.idleTimer = setTimeout(() => void this.close(), IDLE_MS).unref();
+      }
     }
   }
 
@@ -68,8 +73,8 @@ export class WorkerPoolEmbeddings extends Embeddings implements EmbedderInfo {
         if (error !== undefined) entry?.reject(new Error(`embedding worker: ${error}`));
         else entry?.resolve(vectors!);
       });
-      worker.on('error', (error) => this.failAll(error));
-      worker.on('exit', (code) => code !== 0 && this.failAll(new Error(`embedding worker exited with code ${code}`)));
+      worker.on('error', (error) => this.failAll(worker, error));
+      worker.on('exit', (code) => this.failAll(worker, new Error(`embedding worker exited with code ${code}`)));
       return worker;
     });
     return this.workers;
@@ -83,10 +88,12 @@ export class WorkerPoolEmbeddings extends Embeddings implements EmbedderInfo {
     });
   }
 
-  private failAll(error: Error): void {
+  /** A worker died: fail what was asked of the pool and start afresh next time. */
+  private failAll(worker: Worker, error: Error): void {
+    if (!this.workers.includes(worker)) return; // stopped on purpose by close()
     for (const entry of this.pending.values()) entry.reject(error);
     this.pending.clear();
-    this.workers = [];
+    void this.close();
   }
 
   /** Stops the workers (they start again on the next large batch). */

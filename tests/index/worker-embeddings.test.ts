@@ -20,6 +20,14 @@ describe('WorkerPoolEmbeddings', () => {
     expect(pool.id).toBe('use-lite-512');
   });
 
+  it('GIVEN the workers were stopped (idle) THEN the next batch starts new ones and still matches', async () => {
+    const texts = Array.from({ length: 64 }, (_, i) => `Item ${i} of the list.`);
+    const before = await pool.embedDocuments(texts);
+    await pool.close();
+    const after = await pool.embedDocuments(texts);
+    after.forEach((vector, i) => vector.forEach((x, j) => expect(x).toBeCloseTo(before[i]![j]!, 6)));
+  });
+
   it('GIVEN a plain script awaiting the workers THEN it gets its vectors and exits, neither cut short nor kept alive', async () => {
     // Unreferenced busy workers once let Node exit mid-build with code 13 (unsettled top-level await).
     const src = join(import.meta.dirname, '..', '..', 'src', 'index');
