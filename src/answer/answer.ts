@@ -15,25 +15,6 @@ const SUPPORT_COVERAGE = 0.7;
 const TYPED_ANSWER_BONUS = 0.15;
 const ENTITY_TYPES = new Set<QuestionType>(['count', 'time', 'person', 'place']);
 
-/** Share of the question's terms that no indexed passage contains. */
-function unknownShare(snapshot: IndexSnapshot, question: string): number {
-  const questionTerms = [...new Set(terms(question))];
-  return questionTerms.length ? questionTerms.filter((term) => snapshot.bm25.documentFrequency(term) === 0).length / questionTerms.length : 1;
-}
-
-/**
- * Names and numbers in a question are rarely paraphrased: when one is absent from the passage, the
- * passage is most likely about something else ("When did Obama visit?" against a passage on Bush).
- */
-function missesName(question: string, best: ScoredSentence): boolean {
-  const names = [...question.matchAll(/(?<!^)(?<![.?!]\s)\b(?:\p{Lu}[\p{L}’'-]+|\d[\d,.]*)/gu)].flatMap((m) => terms(m[0]));
-  if (!names.length) return false;
-  const passage = terms(best.hit.chunk.text);
-  // "Iran" is named by "Iranian" too: a shared stem of four letters or more counts.
-  const named = (name: string) => passage.some((term) => term === name || (Math.min(term.length, name.length) >= 4 && (term.startsWith(name) || name.startsWith(term))));
-  return !names.every(named);
-}
-
 export interface AnswerSettings {
   retrieval: RetrieveOptions;
   /** Citations shown at most. */
@@ -51,7 +32,6 @@ interface ScoredSentence {
   score: number;
 }
 
-
 /** Share of the question's information (IDF-weighted terms) present in a text. */
 function coverageOf(snapshot: IndexSnapshot, question: string): (text: string) => number {
   const questionTerms = [...new Set(terms(question))];
@@ -63,6 +43,25 @@ function coverageOf(snapshot: IndexSnapshot, question: string): (text: string) =
     const present = new Set(terms(text));
     return questionTerms.reduce((sum, term) => sum + (present.has(term) ? weights.get(term)! : 0), 0) / total;
   };
+}
+
+/** Share of the question's terms that no indexed passage contains. */
+function unknownShare(snapshot: IndexSnapshot, question: string): number {
+  const questionTerms = [...new Set(terms(question))];
+  return questionTerms.length ? questionTerms.filter((term) => snapshot.bm25.documentFrequency(term) === 0).length / questionTerms.length : 1;
+}
+
+/**
+ * Names and numbers in a question are rarely paraphrased: when one is absent from the passage, the
+ * passage is most likely about something else ("When did Obama visit?" against a passage on Bush).
+ */
+function missesName(question: string, best: ScoredSentence): boolean {
+  const names = [...question.matchAll(/(?<!^)(?<![.?!]\s)\b(?:\p{Lu}[\p{L}’'-]+|\d[\d,.]*)/gu)].flatMap((m) => terms(m[0]));
+  if (!names.length) return false;
+  const passage = terms(best.hit.chunk.text);
+  // "Iran" is named by "Iranian" too: a shared stem of four letters or more counts.
+  const named = (name: string) => passage.some((term) => term === name || (Math.min(term.length, name.length) >= 4 && (term.startsWith(name) || name.startsWith(term))));
+  return !names.every(named);
 }
 
 function scoreSentences(snapshot: IndexSnapshot, question: string, hits: RetrievedChunk[]): ScoredSentence[] {
@@ -150,9 +149,11 @@ export async function answerQuestion(snapshot: IndexSnapshot, question: string, 
 
   const { text: sentenceText, span: short } = top;
 
-  const supporting = uniqueByChunk(ranked)
-    .filter((entry) => entry === best || entry.coverage >= SUPPORT_COVERAGE * best.coverage)
-    .slice(0, settings.maxCitations);
+  // [1] is always the passage the answer comes from; other passages follow if nearly as good.
+  const supporting = [
+    best,
+    ...uniqueByChunk(ranked).filter((entry) => entry.hit.chunk.id !== best.hit.chunk.id && entry.coverage >= SUPPORT_COVERAGE * best.coverage),
+  ].slice(0, settings.maxCitations);
   const citations: Citation[] = [];
   for (const entry of supporting) {
     const citation = cite(entry, citations.length + 1, relevantTo(entry));

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine.js';
 import type { Answer, Citation } from '../../src/types.js';
@@ -46,6 +47,19 @@ describe('ask on the seed story (real embeddings)', () => {
       answer.closest.forEach(verbatim);
     },
   );
+
+  it('GIVEN any question of our QA set THEN a short answer is quoted in citation [1] and every quote is verbatim', async () => {
+    const questions = JSON.parse(await readFile(join(import.meta.dirname, '..', 'fixtures', 'seed-qa.json'), 'utf8')) as { question: string }[];
+    let short = 0;
+    for (const { question } of questions) {
+      const answer = await engine.ask(question);
+      [...answer.citations, ...answer.closest].forEach(verbatim);
+      if (answer.kind !== 'short') continue;
+      short++;
+      expect(answer.citations[0]!.quote).toContain(answer.answer);
+    }
+    expect(short).toBeGreaterThan(0);
+  });
 
   it('GIVEN an empty or an overlong question THEN it fails with a typed error', async () => {
     await expect(engine.ask('   ')).rejects.toMatchObject({ code: 'QUESTION_EMPTY' });
