@@ -81,7 +81,7 @@ const wallMs = performance.now() - started;
 const initial = stats(asked.map((i) => i.initialAt! - i.dispatchedAt));
 const final = stats(asked.map((i) => i.settledAt! - i.dispatchedAt));
 const deferred = asked.filter((i) => i.initial === 5).length;
-const refused = asked.filter((i) => i.text.includes("The articles don't cover this.")).length;
+const refused = asked.filter((i) => i.text.includes("I couldn't find that in the articles.")).length;
 const result = {
   questions: asked.length,
   users,

@@ -124,7 +124,7 @@ export function renderAnswer(answer: Answer, buttons?: AnswerButtonIds): Discord
   let head: string;
   let quotes: Citation[];
   if (answer.refused) {
-    head = "**The articles don't cover this.** I only answer from the indexed articles, and none of them says.";
+    head = `**${plain(answer.answer)}** I only answer from the indexed articles, and none of them says.`;
     if (answer.closest.length) head += "\n\n__Closest passages__ (related, but they don't answer the question):";
     quotes = answer.closest;
   } else {

@@ -51,7 +51,7 @@ describe('/ask', () => {
 
   it('GIVEN a question the articles do not cover THEN says so plainly, with any nearby passages marked as closest', async () => {
     const reply = await ask('Who won the 2018 World Cup?');
-    expect(reply.text).toContain("The articles don't cover this.");
+    expect(reply.text).toContain("I couldn't find that in the articles.");
     expect(reply.text).not.toContain('Answered in');
     // Nearby passages, when there are any, are shown as "closest" and can be expanded.
     expect(reply.text.includes('Closest passages')).toBe(reply.buttons.some((b) => b.label === 'Show passages'));

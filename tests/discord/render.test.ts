@@ -72,7 +72,7 @@ describe('renderAnswer', () => {
   it('GIVEN a refusal with closest passages THEN says the articles do not cover it and marks the passages as closest', () => {
     const refused = answer({ refused: true, kind: 'refused', answer: "I couldn't find that in the articles.", citations: [], closest: [citation(1, 'Unrelated passage.')] });
     const embed = renderAnswer(refused, ids).embeds![0]!;
-    expect(embed.description).toMatch(/articles don't cover this/);
+    expect(embed.description).toMatch(/I couldn't find that in the articles\./);
     expect(embed.description).toMatch(/Closest passages.*don't answer the question/);
     expect(embed.footer?.text).toContain('not covered');
   });
