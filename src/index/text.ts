@@ -17,7 +17,3 @@ export function terms(text: string): string[] {
     .filter((word) => !STOP_WORDS.has(word))
     .map((word) => stemmer(word));
 }
-
-export function isStopWord(word: string): boolean {
-  return STOP_WORDS.has(word.toLowerCase());
-}
