@@ -124,7 +124,9 @@ export function extractShortAnswer(question: string, type: QuestionType, sentenc
     }
     const spanWords = words(text);
     if (!spanWords.length) continue;
-    const novel = spanWords.filter((word) => !questionWords.has(word)).length / spanWords.length;
+    const fresh = spanWords.filter((word) => !questionWords.has(word)).length;
+    // A focus phrase repeats the question's noun by design ("Tasnim news agency" for "which news agency").
+    const novel = candidate.kind === 'focus' ? (fresh ? 1 : 0) : fresh / spanWords.length;
     if (novel < 0.5) continue;
     const distance = anchors.length ? Math.min(...anchors.map((a) => Math.abs(a - start))) : sentence.length;
     // Prefer the wanted kind, then spans near the shared words, then fuller spans ("last week" over "week").
