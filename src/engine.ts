@@ -157,7 +157,8 @@ export class Engine {
       return { question, answer: NOT_FOUND, kind: 'refused', refused: true, confidence: 0, citations: [], closest: [], timings: { totalMs: elapsed(started) } };
     }
     const embedStarted = performance.now();
-    const vector = settings.retrieval.mode === 'lexical' ? undefined : await this.deps.embeddings.embedQuery(question);
+    // Embedded in every mode: the refusal model weighs the answer passage's similarity to the question.
+    const vector = await this.deps.embeddings.embedQuery(question);
     const embedMs = elapsed(embedStarted);
     const answerStarted = performance.now();
     const answer = await answerQuestion(snapshot, question, vector, settings);

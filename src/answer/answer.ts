@@ -100,7 +100,7 @@ function quotedSentences(chunkSentences: Sentence[], best: Sentence, relevant: (
  * Answers from the snapshot: retrieve passages, find the sentence that covers the question best,
  * take a short answer from it when the question asks for one, cite verbatim, or refuse.
  */
-export async function answerQuestion(snapshot: IndexSnapshot, question: string, queryVector: number[] | undefined, settings: AnswerSettings): Promise<Omit<Answer, 'timings'>> {
+export async function answerQuestion(snapshot: IndexSnapshot, question: string, queryVector: number[], settings: AnswerSettings): Promise<Omit<Answer, 'timings'>> {
   const hits = await retrieve(snapshot, question, queryVector, settings.retrieval);
   const field = metadataField(question);
   if (field) {
@@ -132,7 +132,8 @@ export async function answerQuestion(snapshot: IndexSnapshot, question: string, 
   const signals: Signals | undefined = best && {
     coverage: best.coverage,
     passageCoverage: coverageOf(snapshot, question)(best.hit.chunk.text),
-    dense: best.hit.dense,
+    // The passage's similarity to the question even when only BM25 proposed it.
+    dense: best.hit.dense || snapshot.store.similarityTo(queryVector, best.hit.chunk.hash),
     missingName: missesName(question, best) ? 1 : 0,
     typedAnswer: top.span ? 1 : 0,
     // A "when"/"who"/"where"/"how many" question whose best sentence has no such answer is likely not answered.

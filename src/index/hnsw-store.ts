@@ -107,6 +107,21 @@ export class HnswChunkStore extends SaveableVectorStore {
     return label === undefined ? undefined : this.index.getPoint(label);
   }
 
+  /** Cosine similarity between `query` and the stored vector of a text, or 0 if it is not stored. */
+  similarityTo(query: number[], hash: string): number {
+    const vector = this.vectorFor(hash);
+    if (!vector) return 0;
+    let dot = 0;
+    let nq = 0;
+    let nv = 0;
+    vector.forEach((v, i) => {
+      dot += v * query[i]!;
+      nq += query[i]! * query[i]!;
+      nv += v * v;
+    });
+    return nq && nv ? dot / Math.sqrt(nq * nv) : 0;
+  }
+
   async addVectors(vectors: number[][], documents: Document<ChunkMetadata>[]): Promise<string[]> {
     const needed = this.index.getCurrentCount() + vectors.length;
     if (needed > this.index.getMaxElements()) this.index.resizeIndex(Math.max(needed, this.index.getMaxElements() * 2));

@@ -32,7 +32,7 @@ const RRF_K = 60;
  * BM25 and hnswlib each propose candidates, then the lists are fused: `linear` mixes min-max
  * normalised scores, `rrf` sums reciprocal ranks. The README compares them.
  */
-export async function retrieve(snapshot: IndexSnapshot, question: string, queryVector: number[] | undefined, options: RetrieveOptions): Promise<RetrievedChunk[]> {
+export async function retrieve(snapshot: IndexSnapshot, question: string, queryVector: number[], options: RetrieveOptions): Promise<RetrievedChunk[]> {
   const candidates = new Map<string, RetrievedChunk & { ranks: number[] }>();
   const entry = (chunk: Chunk) => {
     let found = candidates.get(chunk.id);
@@ -46,7 +46,7 @@ export async function retrieve(snapshot: IndexSnapshot, question: string, queryV
       found.ranks.push(rank);
     });
   }
-  if (options.mode !== 'lexical' && queryVector) {
+  if (options.mode !== 'lexical') {
     const hits = await snapshot.store.similaritySearchVectorWithScore(queryVector, CANDIDATES);
     hits.forEach(([document, similarity], rank) => {
       const chunk = snapshot.chunkById.get(document.metadata.chunkId);

@@ -1,0 +1,316 @@
+import { execFile } from 'node:child_process';
+import { appendFile, copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { l as rougeL, n as rougeN } from 'js-rouge';
+import { engineOptions } from '../app.js';
+import { summarizeArticle } from '../answer/summarize.js';
+import type { Engine } from '../engine.js';
+import { loadQaSet, type EvalQuestion } from '../eval/datasets.js';
+import { containsAnswer, mean, percentile } from '../eval/metrics.js';
+import { articleSentences, chunkArticle } from '../ingest/chunk.js';
+import { readSeeds } from '../ingest/read-seeds.js';
+import { Bm25Index } from '../index/bm25.js';
+import { loadSnapshot, saveSnapshot } from '../index/persist.js';
+import { indexedText } from '../index/snapshot.js';
+import type { Answer } from '../types.js';
+import { loadCorpus, repairSummary, sentenceCount, syntheticArticle, titleQuestions, writeArticles, type BenchArticle } from './corpus.js';
+import { folderBytes, log, peakRssMiB, rssMiB, runChild } from './process.js';
+import { benchEnv, makeBenchEngine } from './setup.js';
+import type { StartupResult, StartupSpec } from './startup.js';
+
+const BIN = join(import.meta.dirname, '..', 'bin.mjs');
+
+export interface SizeSpec {
+  kind: 'size';
+  corpus: string;
+  size: number;
+  questions: number;
+  rougeLimit: number;
+  /** Asks in the soak; 0 skips it. */
+  soak: number;
+  seedQa: string;
+  seedFile: string;
+  resultFile: string;
+}
+
+export interface Rouge {
+  r1: number;
+  r2: number;
+  rl: number;
+}
+
+export interface SeedQaResult {
+  answerable: number;
+  hitAt1: number;
+  hitAt3: number;
+  unanswerableRefused: number;
+}
+
+export interface SizeResult {
+  size: number;
+  articles: number;
+  chunks: number;
+  embedWorkers: number | undefined;
+  build: {
+    ms: number;
+    chunksPerSecond: number;
+    embedMs: number;
+    embeddedTexts: number;
+    embeddedChars: number;
+    /** Parts of a build timed apart afterwards, on the saved index (one run each). */
+    parts: { readSeedsMs: number; chunkMs: number; bm25Ms: number; saveMs: number; loadMs: number };
+  };
+  peakRssBuildMiB: number;
+  peakRssMiB: number;
+  indexBytes: number;
+  startup: StartupResult & {
+    /** `footnote sources --json` in a new process on the saved index, spawn to exit: median of 3. */
+    cliSourcesMs: number;
+  };
+  ask: {
+    questions: number;
+    p50: number;
+    p95: number;
+    p99: number;
+    mean: number;
+    max: number;
+    /** The engine's own split of each ask: embedding the question, then retrieving and answering. */
+    embedQuestion: { p50: number; p95: number };
+    retrieveAndAnswer: { p50: number; p95: number };
+    titleArticleAt1: number;
+  };
+  reload: { unchangedMs: number; changedMs: number; addedMs: number; changedEmbedded: number; addedEmbedded: number };
+  rouge?: { articles: number; capped: boolean; engine: Rouge; lead: Rouge };
+  seedQa: { withDistractors: SeedQaResult; seedOnly: SeedQaResult };
+  soak?: { asks: number; rssMiB: { start: number; middle: number; end: number }; trace: number[]; heapUsedMiB: { start: number; end: number }; p50: number; p95: number; p99: number; stable: boolean };
+}
+
+const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** Passages shown to the user, in order: the citations, or on a refusal the closest passages (as in src/eval). */
+const shown = (answer: Answer) => (answer.refused ? answer.closest : answer.citations);
+
+export function seedQaScore(outcomes: { question: EvalQuestion; answer: Answer }[]): SeedQaResult {
+  const answerable = outcomes.filter((o) => o.question.answers.length);
+  const unanswerable = outcomes.filter((o) => !o.question.answers.length);
+  const hit = (k: number) => mean(answerable.map((o) => (shown(o.answer).slice(0, k).some((c) => containsAnswer(c.quote, o.question.answers)) ? 1 : 0)));
+  return { answerable: answerable.length, hitAt1: hit(1), hitAt3: hit(3), unanswerableRefused: mean(unanswerable.map((o) => (o.answer.refused ? 1 : 0))) };
+}
+
+async function askAll(engine: Engine, questions: EvalQuestion[]) {
+  const outcomes = [];
+  for (const question of questions) outcomes.push({ question, answer: await engine.ask(question.question) });
+  return outcomes;
+}
+
+function rougeOf(candidate: string, reference: string): Rouge {
+  const options = { caseSensitive: false };
+  return { r1: rougeN(candidate, reference, { ...options, n: 1 }), r2: rougeN(candidate, reference, { ...options, n: 2 }), rl: rougeL(candidate, reference, options) };
+}
+
+const meanRouge = (scores: Rouge[]): Rouge => ({
+  r1: round(100 * mean(scores.map((s) => s.r1)), 2),
+  r2: round(100 * mean(scores.map((s) => s.r2)), 2),
+  rl: round(100 * mean(scores.map((s) => s.rl)), 2),
+});
+
+/** One corpus size, measured in this process from a cold start. */
+export async function measureSize(spec: SizeSpec): Promise<SizeResult> {
+  const label = `size ${spec.size}`;
+  const root = await mkdtemp(join(tmpdir(), 'footnote-bench-'));
+  try {
+    const seedsDir = join(root, 'seeds');
+    const dataDir = join(root, 'data');
+    await mkdir(seedsDir);
+    const corpus = await loadCorpus(spec.corpus);
+    const selected = corpus.slice(0, spec.size);
+    await writeArticles(seedsDir, selected);
+    await copyFile(spec.seedFile, join(seedsDir, 'seed.txt'));
+    log(`${label}: ${selected.length} corpus articles + the seed story in ${seedsDir}`);
+
+    // First build, from a cold process: the model load is part of it.
+    const { config, engine, embeddings, timed } = await makeBenchEngine(seedsDir, dataDir, label);
+    const buildStarted = performance.now();
+    const built = await engine.start();
+    const buildMs = performance.now() - buildStarted;
+    const peakRssBuildMiB = peakRssMiB();
+    const buildEmbedding = { ms: timed.documentMs, texts: timed.texts, chars: timed.chars };
+    const indexBytes = await folderBytes(dataDir);
+    log(`${label}: built ${built.chunks} chunks in ${round(buildMs / 1000)} s (embedding ${round(timed.documentMs / 1000)} s), peak RSS ${peakRssBuildMiB} MiB`);
+
+    const [seedCorpus] = await loadQaSet(spec.seedQa);
+    const seedQuestions = seedCorpus!.questions;
+
+    // Start-up with the saved index, in a new process.
+    const startup = await runChild<StartupResult>({ kind: 'startup', seedsDir, dataDir, question: seedQuestions[0]!.question } satisfies Omit<StartupSpec, 'resultFile'>);
+    const cliRuns: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'sources', '--json'], {
+        env: { ...benchEnv(), SEEDS_DIR: seedsDir, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      cliRuns.push(performance.now() - started);
+      const listed = (JSON.parse(stdout) as unknown[]).length;
+      if (listed !== built.added.length) throw new Error(`footnote sources listed ${listed} articles, expected ${built.added.length}`);
+    }
+    const cliSourcesMs = round(percentile(cliRuns, 50));
+    log(`${label}: start-up with the saved index: ready after ${round(startup.processReadyMs)} ms (engine.start ${round(startup.engineStartMs)} ms); footnote sources ${cliSourcesMs} ms`);
+
+    // Ask latency: the seed QA set, then questions made from headlines, after a short warm-up.
+    const fromTitles = titleQuestions(selected, Math.max(0, spec.questions - seedQuestions.length));
+    const questions = [...seedQuestions.map((q) => q.question), ...fromTitles.map((q) => q.question)].slice(0, spec.questions);
+    for (const question of questions.slice(0, 5)) await engine.ask(question);
+    const latencies: number[] = [];
+    const answers: Answer[] = [];
+    for (const question of questions) {
+      const started = performance.now();
+      answers.push(await engine.ask(question));
+      latencies.push(performance.now() - started);
+    }
+    const askEmbedMs = answers.map((a) => a.timings.embedMs ?? 0);
+    const askAnswerMs = answers.map((a) => a.timings.answerMs ?? 0);
+    const seedOutcomes = seedQuestions.map((question, i) => ({ question, answer: answers[i]! }));
+    const titleAt1 = mean(fromTitles.map((q, i) => (shown(answers[seedQuestions.length + i]!)[0]?.articleId === q.articleId ? 1 : 0)));
+    log(`${label}: ${questions.length} asks, p95 ${round(percentile(latencies, 95))} ms`);
+
+    // Seed-only hit@1, from an engine holding nothing but the seed story (same embedder).
+    const seedOnlyDir = join(root, 'seed-only');
+    await mkdir(seedOnlyDir);
+    await copyFile(spec.seedFile, join(seedOnlyDir, 'seed.txt'));
+    const seedOnly = await makeBenchEngine(seedOnlyDir, join(root, 'seed-only-data'), `${label} seed only`, timed.inner);
+    await seedOnly.engine.start();
+    const seedQa = { withDistractors: seedQaScore(seedOutcomes), seedOnly: seedQaScore(await askAll(seedOnly.engine, seedQuestions)) };
+
+    // Summaries against the reference summaries, beside Lead-N, and the parts of a build timed apart.
+    const loadStarted = performance.now();
+    const loaded = await loadSnapshot(dataDir, { embedder: embeddings, chunker: engineOptions(config).chunker }, embeddings);
+    const loadMs = performance.now() - loadStarted;
+    if (loaded.status !== 'loaded') throw new Error(`the saved index did not load: ${loaded.reason}`);
+    const snapshot = loaded.snapshot;
+    const scratch = join(root, 'scratch');
+    const saveStarted = performance.now();
+    await saveSnapshot(scratch, snapshot);
+    const saveMs = performance.now() - saveStarted;
+    await rm(scratch, { recursive: true, force: true });
+    const readStarted = performance.now();
+    const read = await readSeeds(seedsDir, { maxFileBytes: config.MAX_FILE_BYTES });
+    const readSeedsMs = performance.now() - readStarted;
+    const chunkStarted = performance.now();
+    const chunked = read.articles.map((article) => ({ article, chunks: chunkArticle(article, engineOptions(config).chunker) }));
+    const chunkMs = performance.now() - chunkStarted;
+    const bm25Started = performance.now();
+    new Bm25Index(chunked.flatMap(({ article, chunks }) => chunks.map((chunk) => indexedText(article, chunk))));
+    const bm25Ms = performance.now() - bm25Started;
+
+    let rouge: SizeResult['rouge'];
+    const withSummary = selected.filter((article) => article.summary?.trim());
+    if (withSummary.length) {
+      const scored = withSummary.slice(0, spec.rougeLimit);
+      const engineScores: Rouge[] = [];
+      const leadScores: Rouge[] = [];
+      for (const item of scored) {
+        const article = snapshot.articleById.get(item.id);
+        if (!article) continue;
+        const reference = repairSummary(item.summary!);
+        const count = Math.max(1, sentenceCount(reference));
+        // What engine.summarize runs, with the reference's sentence count instead of 3/5/8.
+        const summary = summarizeArticle(article, snapshot.bm25, { sentences: count }).map((c) => c.quote).join(' ');
+        const lead = articleSentences(article)
+          .slice(0, count)
+          .map((s) => article.source.slice(s.start, s.end))
+          .join(' ');
+        engineScores.push(rougeOf(summary.replace(/\s+/g, ' '), reference));
+        leadScores.push(rougeOf(lead.replace(/\s+/g, ' '), reference));
+      }
+      rouge = { articles: engineScores.length, capped: withSummary.length > scored.length, engine: meanRouge(engineScores), lead: meanRouge(leadScores) };
+      log(`${label}: ROUGE-2 summary ${rouge.engine.r2} vs Lead-N ${rouge.lead.r2} over ${rouge.articles} articles`);
+    }
+
+    // Reloads: nothing changed, one article changed, one added.
+    const unchanged = await engine.reload();
+    const victim = selected[Math.floor(selected.length / 2)];
+    const changedFile = victim ? join(seedsDir, `${victim.id}.txt`) : join(seedsDir, 'seed.txt');
+    await appendFile(changedFile, '\nA spokesperson declined to comment further on the matter when contacted on Friday.\n');
+    let embeddedBefore = timed.texts;
+    const changed = await engine.reload();
+    const changedEmbedded = timed.texts - embeddedBefore;
+    if (changed.changed.length !== 1) throw new Error(`expected one changed article, the reload reported ${JSON.stringify(changed)}`);
+    const extra: BenchArticle = corpus[spec.size] ?? syntheticArticle(spec.size);
+    await writeArticles(seedsDir, [extra]);
+    embeddedBefore = timed.texts;
+    const added = await engine.reload();
+    const addedEmbedded = timed.texts - embeddedBefore;
+    if (added.added.length !== 1) throw new Error(`expected one added article, the reload reported ${JSON.stringify(added)}`);
+    log(`${label}: reloads ${round(unchanged.ms)} / ${round(changed.ms)} / ${round(added.ms)} ms (unchanged / changed / added)`);
+    const peakBeforeSoak = peakRssMiB();
+
+    let soak: SizeResult['soak'];
+    if (spec.soak > 0) {
+      log(`${label}: soak of ${spec.soak} asks`);
+      const trace: number[] = [];
+      const soakLatencies: number[] = [];
+      const heapStart = process.memoryUsage().heapUsed;
+      for (let i = 0; i < spec.soak; i++) {
+        if (i % Math.max(1, Math.floor(spec.soak / 10)) === 0) trace.push(rssMiB());
+        const started = performance.now();
+        await engine.ask(questions[i % questions.length]!);
+        soakLatencies.push(performance.now() - started);
+        if (i % 2000 === 1999) log(`${label}: soak ${i + 1}/${spec.soak}, RSS ${rssMiB()} MiB`);
+      }
+      trace.push(rssMiB());
+      const start = trace[0]!;
+      const end = trace.at(-1)!;
+      const middle = trace[Math.floor((trace.length - 1) / 2)]!;
+      soak = {
+        asks: spec.soak,
+        rssMiB: { start, middle, end },
+        trace,
+        heapUsedMiB: { start: round(heapStart / 1024 / 1024), end: round(process.memoryUsage().heapUsed / 1024 / 1024) },
+        p50: round(percentile(soakLatencies, 50), 2),
+        p95: round(percentile(soakLatencies, 95), 2),
+        p99: round(percentile(soakLatencies, 99), 2),
+        stable: Math.max(...trace) <= start * 1.1 && Math.min(...trace) >= start * 0.9,
+      };
+    }
+
+    return {
+      size: selected.length,
+      articles: built.added.length,
+      chunks: built.chunks,
+      embedWorkers: (config as Record<string, unknown>)['EMBED_WORKERS'] as number | undefined,
+      build: {
+        ms: round(buildMs),
+        chunksPerSecond: round(built.chunks / (buildMs / 1000)),
+        embedMs: round(buildEmbedding.ms),
+        embeddedTexts: buildEmbedding.texts,
+        embeddedChars: buildEmbedding.chars,
+        parts: { readSeedsMs: round(readSeedsMs), chunkMs: round(chunkMs), bm25Ms: round(bm25Ms), saveMs: round(saveMs), loadMs: round(loadMs) },
+      },
+      peakRssBuildMiB,
+      peakRssMiB: peakBeforeSoak,
+      indexBytes,
+      startup: { ...startup, cliSourcesMs },
+      ask: {
+        questions: latencies.length,
+        p50: round(percentile(latencies, 50), 2),
+        p95: round(percentile(latencies, 95), 2),
+        p99: round(percentile(latencies, 99), 2),
+        mean: round(mean(latencies), 2),
+        max: round(Math.max(...latencies), 2),
+        embedQuestion: { p50: round(percentile(askEmbedMs, 50), 2), p95: round(percentile(askEmbedMs, 95), 2) },
+        retrieveAndAnswer: { p50: round(percentile(askAnswerMs, 50), 2), p95: round(percentile(askAnswerMs, 95), 2) },
+        titleArticleAt1: round(titleAt1, 3),
+      },
+      reload: { unchangedMs: round(unchanged.ms), changedMs: round(changed.ms), addedMs: round(added.ms), changedEmbedded, addedEmbedded },
+      ...(rouge ? { rouge } : {}),
+      seedQa,
+      ...(soak ? { soak } : {}),
+    };
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
