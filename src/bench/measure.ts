@@ -16,8 +16,9 @@ import { loadSnapshot, saveSnapshot } from '../index/persist.js';
 import { indexedText } from '../index/snapshot.js';
 import type { Answer } from '../types.js';
 import { loadCorpus, repairSummary, sentenceCount, syntheticArticle, titleQuestions, writeArticles, type BenchArticle } from './corpus.js';
-import { folderBytes, log, peakRssMiB, rssMiB, runChild } from './process.js';
+import { folderBytes, log, peakRssMiB, runChild } from './process.js';
 import { benchEnv, makeBenchEngine } from './setup.js';
+import type { SoakResult, SoakSpec } from './soak.js';
 import type { StartupResult, StartupSpec } from './startup.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin.mjs');
@@ -84,7 +85,7 @@ export interface SizeResult {
   reload: { unchangedMs: number; changedMs: number; addedMs: number; changedEmbedded: number; addedEmbedded: number };
   rouge?: { articles: number; capped: boolean; engine: Rouge; lead: Rouge };
   seedQa: { withDistractors: SeedQaResult; seedOnly: SeedQaResult };
-  soak?: { asks: number; rssMiB: { start: number; middle: number; end: number }; trace: number[]; heapUsedMiB: { start: number; end: number }; p50: number; p95: number; p99: number; stable: boolean };
+  soak?: SoakResult;
 }
 
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -247,33 +248,11 @@ export async function measureSize(spec: SizeSpec): Promise<SizeResult> {
     log(`${label}: reloads ${round(unchanged.ms)} / ${round(changed.ms)} / ${round(added.ms)} ms (unchanged / changed / added)`);
     const peakBeforeSoak = peakRssMiB();
 
-    let soak: SizeResult['soak'];
+    let soak: SoakResult | undefined;
     if (spec.soak > 0) {
-      log(`${label}: soak of ${spec.soak} asks`);
-      const trace: number[] = [];
-      const soakLatencies: number[] = [];
-      const heapStart = process.memoryUsage().heapUsed;
-      for (let i = 0; i < spec.soak; i++) {
-        if (i % Math.max(1, Math.floor(spec.soak / 10)) === 0) trace.push(rssMiB());
-        const started = performance.now();
-        await engine.ask(questions[i % questions.length]!);
-        soakLatencies.push(performance.now() - started);
-        if (i % 2000 === 1999) log(`${label}: soak ${i + 1}/${spec.soak}, RSS ${rssMiB()} MiB`);
-      }
-      trace.push(rssMiB());
-      const start = trace[0]!;
-      const end = trace.at(-1)!;
-      const middle = trace[Math.floor((trace.length - 1) / 2)]!;
-      soak = {
-        asks: spec.soak,
-        rssMiB: { start, middle, end },
-        trace,
-        heapUsedMiB: { start: round(heapStart / 1024 / 1024), end: round(process.memoryUsage().heapUsed / 1024 / 1024) },
-        p50: round(percentile(soakLatencies, 50), 2),
-        p95: round(percentile(soakLatencies, 95), 2),
-        p99: round(percentile(soakLatencies, 99), 2),
-        stable: Math.max(...trace) <= start * 1.1 && Math.min(...trace) >= start * 0.9,
-      };
+      log(`${label}: soak of ${spec.soak} asks in a new process on the saved index`);
+      soak = await runChild<SoakResult>({ kind: 'soak', seedsDir, dataDir, questions, asks: spec.soak, label } satisfies Omit<SoakSpec, 'resultFile'>);
+      log(`${label}: soak RSS ${soak.trace.join(' → ')} MiB`);
     }
 
     return {

@@ -82,7 +82,7 @@ export function renderMarkdown(run: BenchRun): string {
   if (largest.soak) {
     const soak = largest.soak;
     lines.push(
-      `| soak: ${soak.asks.toLocaleString('en')} asks, RSS start / middle / end, MiB | ${soak.rssMiB.start} / ${soak.rssMiB.middle} / ${soak.rssMiB.end} (min ${Math.min(...soak.trace)}, max ${Math.max(...soak.trace)}) | ${targetOf('within 10%', soak.stable)} |`,
+      `| soak: ${soak.asks.toLocaleString('en')} asks in a new process on the saved index, RSS start / middle / end, MiB | ${soak.rssMiB.start} / ${soak.rssMiB.middle} / ${soak.rssMiB.end} (min ${Math.min(...soak.trace)}, max ${Math.max(...soak.trace)}; heap ${soak.heapUsedMiB[0]} → ${soak.heapUsedMiB.at(-1)}) | ${targetOf('within 10%', soak.stable)} |`,
       `| soak: ask p50 / p95 / p99, ms | ${ms(soak.p50)} / ${ms(soak.p95)} / ${ms(soak.p99)} | |`,
     );
   }

@@ -59,6 +59,8 @@ program.action(async (opts: { corpus: string; sizes: string; questions: number; 
   log(`${available} articles in ${corpus}; sizes ${sizes.join(', ')}`);
 
   const loadBefore = loadavg()[0]!;
+  // Read before measuring: the code each child loads is the code at the start.
+  const code = codeVersion();
   const results: SizeResult[] = [];
   for (const size of sizes) {
     const spec: Omit<SizeSpec, 'resultFile'> = {
@@ -83,7 +85,7 @@ program.action(async (opts: { corpus: string; sizes: string; questions: number; 
   const run: BenchRun = {
     date: new Date().toISOString().slice(0, 10),
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`,
-    code: codeVersion(),
+    code,
     machine: {
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU',
