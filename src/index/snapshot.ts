@@ -67,7 +67,9 @@ export async function buildSnapshot({ articles, chunker, embeddings, previous, o
   let store: HnswChunkStore;
   if (previous) {
     store = await previous.store.fork();
-    const stale = previous.articles.filter((article) => !chunksByArticle.has(article.id) || !unchanged(article));
+    // Removed or changed since: their old chunks leave the index before the new ones go in.
+    const hashNow = new Map(articles.map((article) => [article.id, article.hash]));
+    const stale = previous.articles.filter((article) => hashNow.get(article.id) !== article.hash);
     await store.delete({ ids: stale.flatMap((article) => previous.chunks.filter((c) => c.articleId === article.id).map((c) => c.id)) });
   } else {
     const total = [...chunksByArticle.values()].reduce((sum, list) => sum + list.length, 0);

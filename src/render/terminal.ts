@@ -2,6 +2,11 @@ import type { Answer, ArticleInfo, Citation, ReloadReport, Summary } from '../ty
 
 /** Plain-text renderings for a terminal: the answer first, then numbered verbatim quotes. */
 
+// Control characters in an article (an escape sequence, DEL...) would act on the terminal instead of
+// showing: each is shown as U+FFFD. Tabs and newlines stay.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+const safe = (text: string) => text.replace(CONTROL, '\ufffd');
+
 const where = (c: Citation) => (c.paragraph > 0 ? `${c.title}, ¶${c.paragraph}` : c.title);
 const quote = (c: Citation) => `[${c.n}] ${c.quote.replace(/\s*\n\s*/g, ' ')}\n    — ${where(c)}`;
 
@@ -10,7 +15,7 @@ export function renderAnswer(answer: Answer): string {
   if (answer.citations.length) lines.push('', ...answer.citations.map(quote));
   if (answer.closest.length) lines.push('', 'Closest passages (they do not answer it):', ...answer.closest.map(quote));
   lines.push('', `(${Math.round(answer.timings.totalMs)} ms)`);
-  return lines.join('\n');
+  return safe(lines.join('\n'));
 }
 
 function header(info: ArticleInfo): string {
@@ -22,12 +27,12 @@ export function renderSummary(summary: Summary): string {
   const focus = summary.topic ? ` (on “${summary.topic}”)` : '';
   const body = summary.citations.map((c) => `${c.quote.replace(/\s*\n\s*/g, ' ')} [${c.n}]`).join(' ');
   const sources = summary.citations.map((c) => `[${c.n}] ¶${c.paragraph}, characters ${c.start}–${c.end}`);
-  return [`Summary of ${header(summary.article)}${focus}`, '', body, '', ...sources].join('\n');
+  return safe([`Summary of ${header(summary.article)}${focus}`, '', body, '', ...sources].join('\n'));
 }
 
 export function renderSources(sources: ArticleInfo[]): string {
   if (!sources.length) return 'No articles are indexed. Add .txt or .md files to the seeds folder and reload.';
-  return sources.map((s, i) => `${i + 1}. ${header(s)}\n   id ${s.id} · ${s.chunks} chunks · indexed ${s.indexedAt}`).join('\n');
+  return safe(sources.map((s, i) => `${i + 1}. ${header(s)}\n   id ${s.id} · ${s.chunks} chunks · indexed ${s.indexedAt}`).join('\n'));
 }
 
 export function renderReload(report: ReloadReport): string {
@@ -37,5 +42,5 @@ export function renderReload(report: ReloadReport): string {
       `${report.removed.length} removed${list(report.removed)}, ${report.unchanged} unchanged; ${report.chunks} chunks indexed.`,
   ];
   for (const { file, reason } of report.failed) lines.push(`  skipped ${file}: ${reason}`);
-  return lines.join('\n');
+  return safe(lines.join('\n'));
 }
