@@ -25,6 +25,8 @@ const WANTED: Partial<Record<QuestionType, SpanKind[]>> = {
 
 // "Tehran claimed that it had crossed the border": what was claimed is the clause after "that".
 const REPORTED_CLAUSE = /\b(?:said|says|claimed|claims|told|reported|warned|argued|argues|believed|believes|announced|stated|insisted|added)\b[^.;:]*?\bthat\s+([^;]+?)(?=[,;.]?\s*$|;|,\s+(?:while|but|and|which)\b)/i;
+const MAX_TAGGED_CHARS = 1500;
+
 /** Stems of focus nouns that denote a person, for whom a name is the answer. */
 const PEOPLE = new Set(['person', 'man', 'woman', 'offici', 'minist', 'presid', 'command', 'leader', 'king', 'queen', 'author', 'writer', 'player', 'scientist', 'founder', 'ceo', 'chief', 'governor', 'senat', 'judg']);
 const YEAR = /\b(?:1[0-9]|20)\d\d(?:s|[–-]\d{2,4})?\b/g;
@@ -94,7 +96,9 @@ function anchorPositions(sentence: string, questionTerms: Set<string>): number[]
  */
 export function extractShortAnswer(question: string, type: QuestionType, sentence: string): { start: number; end: number } | undefined {
   let wanted = WANTED[type];
-  if (!wanted) return undefined;
+  // Tagging is slow on run-on text (a 36,000-character "sentence" took 1.5 s): such a sentence is
+  // quoted as it is.
+  if (!wanted || sentence.length > MAX_TAGGED_CHARS) return undefined;
   const questionTerms = new Set(terms(question));
   const questionWords = new Set(words(question));
   const anchors = anchorPositions(sentence, questionTerms);
