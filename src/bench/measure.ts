@@ -177,6 +177,24 @@ export async function measureSize(spec: SizeSpec): Promise<SizeResult> {
     const titleAt1 = mean(fromTitles.map((q, i) => (shown(answers[seedQuestions.length + i]!)[0]?.articleId === q.articleId ? 1 : 0)));
     log(`${label}: ${questions.length} asks, p95 ${round(percentile(latencies, 95))} ms`);
 
+    // Reloads: nothing changed, one article changed, one added.
+    const unchanged = await engine.reload();
+    // The article changed is the seed story, so that every corpus article keeps its text for ROUGE.
+    await appendFile(join(seedsDir, 'seed.txt'), '\nA spokesperson declined to comment further on the matter when contacted on Friday.\n');
+    let embeddedBefore = timed.texts;
+    const changed = await engine.reload();
+    const changedEmbedded = timed.texts - embeddedBefore;
+    if (changed.changed.length !== 1) throw new Error(`expected one changed article, the reload reported ${JSON.stringify(changed)}`);
+    const extra: BenchArticle = corpus[spec.size] ?? syntheticArticle(spec.size);
+    await writeArticles(seedsDir, [extra]);
+    embeddedBefore = timed.texts;
+    const added = await engine.reload();
+    const addedEmbedded = timed.texts - embeddedBefore;
+    if (added.added.length !== 1) throw new Error(`expected one added article, the reload reported ${JSON.stringify(added)}`);
+    log(`${label}: reloads ${round(unchanged.ms)} / ${round(changed.ms)} / ${round(added.ms)} ms (unchanged / changed / added)`);
+    // Before the benchmark loads a second copy of the index for ROUGE below.
+    const peakBeforeSoak = peakRssMiB();
+
     // Seed-only hit@1, from an engine holding nothing but the seed story (same embedder).
     const seedOnlyDir = join(root, 'seed-only');
     await mkdir(seedOnlyDir);
@@ -229,24 +247,6 @@ export async function measureSize(spec: SizeSpec): Promise<SizeResult> {
       rouge = { articles: engineScores.length, capped: withSummary.length > scored.length, engine: meanRouge(engineScores), lead: meanRouge(leadScores) };
       log(`${label}: ROUGE-2 summary ${rouge.engine.r2} vs Lead-N ${rouge.lead.r2} over ${rouge.articles} articles`);
     }
-
-    // Reloads: nothing changed, one article changed, one added.
-    const unchanged = await engine.reload();
-    const victim = selected[Math.floor(selected.length / 2)];
-    const changedFile = victim ? join(seedsDir, `${victim.id}.txt`) : join(seedsDir, 'seed.txt');
-    await appendFile(changedFile, '\nA spokesperson declined to comment further on the matter when contacted on Friday.\n');
-    let embeddedBefore = timed.texts;
-    const changed = await engine.reload();
-    const changedEmbedded = timed.texts - embeddedBefore;
-    if (changed.changed.length !== 1) throw new Error(`expected one changed article, the reload reported ${JSON.stringify(changed)}`);
-    const extra: BenchArticle = corpus[spec.size] ?? syntheticArticle(spec.size);
-    await writeArticles(seedsDir, [extra]);
-    embeddedBefore = timed.texts;
-    const added = await engine.reload();
-    const addedEmbedded = timed.texts - embeddedBefore;
-    if (added.added.length !== 1) throw new Error(`expected one added article, the reload reported ${JSON.stringify(added)}`);
-    log(`${label}: reloads ${round(unchanged.ms)} / ${round(changed.ms)} / ${round(added.ms)} ms (unchanged / changed / added)`);
-    const peakBeforeSoak = peakRssMiB();
 
     let soak: SoakResult | undefined;
     if (spec.soak > 0) {
