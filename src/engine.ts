@@ -9,7 +9,7 @@ import { loadSnapshot, saveSnapshot } from './index/persist.js';
 import { buildSnapshot, type IndexSnapshot } from './index/snapshot.js';
 import type { Logger } from './logger.js';
 import { silentProgress, type ProgressFactory } from './progress.js';
-import { SummaryLengths, type Answer, type ArticleInfo, type Citation, type ReloadReport, type Summary, type SummaryLength } from './types.js';
+import { SummaryLengths, type Answer, type Article, type ArticleInfo, type Citation, type ReloadReport, type Summary, type SummaryLength } from './types.js';
 
 export interface EngineOptions {
   seedsDir: string;
@@ -181,15 +181,8 @@ export class Engine {
 
   sources(): ArticleInfo[] {
     const snapshot = this.current();
-    return snapshot.articles.map((article) => ({
-      id: article.id,
-      title: article.title,
-      ...(article.author ? { author: article.author } : {}),
-      ...(article.publication ? { publication: article.publication } : {}),
-      file: article.file,
-      chunks: snapshot.manifest.articles.find((entry) => entry.id === article.id)?.chunks ?? 0,
-      indexedAt: snapshot.manifest.builtAt,
-    }));
+    const chunks = new Map(snapshot.manifest.articles.map((entry) => [entry.id, entry.chunks]));
+    return snapshot.articles.map((article) => articleInfo(snapshot, article, chunks.get(article.id) ?? 0));
   }
 
   /** Articles whose id or title contains `query` (case-insensitive), for pickers and autocomplete. */
@@ -216,7 +209,19 @@ export class Engine {
     }
     const topic = request.topic?.trim() || undefined;
     const citations = summarizeArticle(article, snapshot.bm25, { sentences: SummaryLengths[length], ...(topic ? { topic } : {}) });
-    const info = this.sources().find((entry) => entry.id === article.id)!;
+    const info = articleInfo(snapshot, article, snapshot.manifest.articles.find((entry) => entry.id === article.id)?.chunks ?? 0);
     return { article: info, length, ...(topic ? { topic } : {}), citations, timings: { totalMs: elapsed(started) } };
   }
+}
+
+function articleInfo(snapshot: IndexSnapshot, article: Article, chunks: number): ArticleInfo {
+  return {
+    id: article.id,
+    title: article.title,
+    ...(article.author ? { author: article.author } : {}),
+    ...(article.publication ? { publication: article.publication } : {}),
+    file: article.file,
+    chunks,
+    indexedAt: snapshot.manifest.builtAt,
+  };
 }

@@ -64,8 +64,7 @@ function missesName(question: string, best: ScoredSentence): boolean {
   return !names.every(named);
 }
 
-function scoreSentences(snapshot: IndexSnapshot, question: string, hits: RetrievedChunk[]): ScoredSentence[] {
-  const coverageIn = coverageOf(snapshot, question);
+function scoreSentences(hits: RetrievedChunk[], snapshot: IndexSnapshot, coverageIn: (text: string) => number): ScoredSentence[] {
   const scored: ScoredSentence[] = [];
   const seen = new Set<string>();
   for (const hit of hits) {
@@ -109,7 +108,8 @@ export async function answerQuestion(snapshot: IndexSnapshot, question: string, 
     if (answer) return answer;
   }
 
-  const ranked = scoreSentences(snapshot, question, hits);
+  const coverageIn = coverageOf(snapshot, question);
+  const ranked = scoreSentences(hits, snapshot, coverageIn);
   // Rerank the leading sentences by whether they hold the kind of answer asked for (a date for
   // "when", a number for "how many"...): the sentence that repeats the question often does not.
   const type = questionType(question);
@@ -131,7 +131,7 @@ export async function answerQuestion(snapshot: IndexSnapshot, question: string, 
 
   const signals: Signals | undefined = best && {
     coverage: best.coverage,
-    passageCoverage: coverageOf(snapshot, question)(best.hit.chunk.text),
+    passageCoverage: coverageIn(best.hit.chunk.text),
     // The passage's similarity to the question even when only BM25 proposed it.
     dense: best.hit.dense || snapshot.store.similarityTo(queryVector, best.hit.chunk.hash),
     missingName: missesName(question, best) ? 1 : 0,
