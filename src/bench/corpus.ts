@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { readMaybeGzip } from '../eval/datasets.js';
 import { splitSentences } from '../ingest/sentences.js';
@@ -117,4 +117,14 @@ export function syntheticArticle(n: number): BenchArticle {
     title: `Velmora harbour grows after quay rebuild (${n})`,
     body: [0, 6, 12, 18].map((start) => sentences.slice(start, start + 6).join(' ')).join('\n\n'),
   };
+}
+
+/** A seeds folder for one size: the first `size` corpus articles plus the seed story. */
+export async function writeBenchSeeds(seedsDir: string, spec: { corpus: string; size: number; seedFile: string }): Promise<{ corpus: BenchArticle[]; selected: BenchArticle[] }> {
+  await mkdir(seedsDir);
+  const corpus = await loadCorpus(spec.corpus);
+  const selected = corpus.slice(0, spec.size);
+  await writeArticles(seedsDir, selected);
+  await copyFile(spec.seedFile, join(seedsDir, 'seed.txt'));
+  return { corpus, selected };
 }

@@ -7,7 +7,7 @@ import { basename, extname, join } from 'node:path';
 import { loadQaSet } from '../eval/datasets.js';
 import { containsAnswer, mean, percentile } from '../eval/metrics.js';
 import { UseLiteEmbeddings } from '../index/embeddings.js';
-import { loadCorpus, titleQuestions, writeArticles } from './corpus.js';
+import { titleQuestions, writeBenchSeeds } from './corpus.js';
 import { folderBytes, log, peakRssMiB } from './process.js';
 
 /**
@@ -56,11 +56,7 @@ export async function measureLangChain(spec: LangChainSpec): Promise<LangChainRe
   const root = await mkdtemp(join(tmpdir(), 'footnote-bench-lc-'));
   try {
     const seedsDir = join(root, 'seeds');
-    await mkdir(seedsDir);
-    const corpus = await loadCorpus(spec.corpus);
-    const selected = corpus.slice(0, spec.size);
-    await writeArticles(seedsDir, selected);
-    await copyFile(spec.seedFile, join(seedsDir, 'seed.txt'));
+    const { selected } = await writeBenchSeeds(seedsDir, spec);
     log(`LangChain: ${selected.length} corpus articles + the seed story`);
 
     const embeddings = new UseLiteEmbeddings();

@@ -15,7 +15,7 @@ import { Bm25Index } from '../index/bm25.js';
 import { loadSnapshot, saveSnapshot } from '../index/persist.js';
 import { indexedText } from '../index/snapshot.js';
 import type { Answer } from '../types.js';
-import { loadCorpus, repairSummary, sentenceCount, syntheticArticle, titleQuestions, writeArticles, type BenchArticle } from './corpus.js';
+import { repairSummary, sentenceCount, syntheticArticle, titleQuestions, writeArticles, writeBenchSeeds, type BenchArticle } from './corpus.js';
 import { folderBytes, log, peakRssMiB, runChild } from './process.js';
 import { benchEnv, makeBenchEngine } from './setup.js';
 import type { SoakResult, SoakSpec } from './soak.js';
@@ -124,11 +124,7 @@ export async function measureSize(spec: SizeSpec): Promise<SizeResult> {
   try {
     const seedsDir = join(root, 'seeds');
     const dataDir = join(root, 'data');
-    await mkdir(seedsDir);
-    const corpus = await loadCorpus(spec.corpus);
-    const selected = corpus.slice(0, spec.size);
-    await writeArticles(seedsDir, selected);
-    await copyFile(spec.seedFile, join(seedsDir, 'seed.txt'));
+    const { corpus, selected } = await writeBenchSeeds(seedsDir, spec);
     log(`${label}: ${selected.length} corpus articles + the seed story in ${seedsDir}`);
 
     // First build, from a cold process: the model load is part of it.
