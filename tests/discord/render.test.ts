@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cut, DiscordLimits, embedsLength, escapeText, fitMessage, renderAnswer, renderHelp, renderPassages, renderReload, renderSources, renderSummary } from '../../src/render/discord.js';
 import type { Answer, ArticleInfo, Citation, Summary } from '../../src/types.js';
-import { validateMessage } from './fake-discord.js';
+import { validateMessage } from '../../tools/fake-discord.js';
 
 const words = (n: number, word = 'passage') => Array.from({ length: n }, (_, i) => `${word}${i}`).join(' ');
 

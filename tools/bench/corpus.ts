@@ -1,7 +1,7 @@
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { readMaybeGzip } from '../eval/datasets.js';
-import { splitSentences } from '../ingest/sentences.js';
+import { splitSentences } from '../../src/ingest/sentences.js';
 
 /**
  * The benchmark corpus: BBC News Summary records (`{id, topic, title, body, summary}` per JSON line)

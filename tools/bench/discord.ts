@@ -4,7 +4,7 @@
  * on the fake's side of the wire, the time from dispatching INTERACTION_CREATE to the initial
  * response (Discord's 3 s rule) and to the final answer (reply, or the edit after a deferral).
  *
- *   node --import tsx src/bench/discord.ts [--questions 200] [--users 10]
+ *   node --import tsx tools/bench/discord.ts [--questions 200] [--users 10]
  *
  * Prints a markdown table, then one JSON object, on stdout. Bot, fake and engine share one process
  * (one event loop), as a bot and its engine do in production; the fake's own work is small.
@@ -15,10 +15,10 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { FakeDiscord, type FakeInteraction } from '../../tests/discord/fake-discord.js';
-import { createEngine } from '../app.js';
-import { loadConfig } from '../config.js';
-import { startBot } from '../discord/bot.js';
+import { FakeDiscord, type FakeInteraction } from '../fake-discord.js';
+import { createEngine } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { startBot } from '../../src/discord/bot.js';
 
 const { values } = parseArgs({ options: { questions: { type: 'string', default: '200' }, users: { type: 'string', default: '10' } } });
 const total = Number(values.questions);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { loadQaSet } from '../eval/datasets.js';
 import { containsAnswer, mean, percentile } from '../eval/metrics.js';
-import { UseLiteEmbeddings } from '../index/embeddings.js';
+import { UseLiteEmbeddings } from '../../src/index/embeddings.js';
 import { titleQuestions, writeBenchSeeds } from './corpus.js';
 import { folderBytes, log, peakRssMiB } from './process.js';
 

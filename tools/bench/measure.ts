@@ -4,17 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { l as rougeL, n as rougeN } from 'js-rouge';
-import { engineOptions } from '../app.js';
-import { summarizeArticle } from '../answer/summarize.js';
-import type { Engine } from '../engine.js';
+import { engineOptions } from '../../src/app.js';
+import { summarizeArticle } from '../../src/answer/summarize.js';
+import type { Engine } from '../../src/engine.js';
 import { loadQaSet, type EvalQuestion } from '../eval/datasets.js';
 import { containsAnswer, mean, percentile } from '../eval/metrics.js';
-import { articleSentences, chunkArticle } from '../ingest/chunk.js';
-import { readSeeds } from '../ingest/read-seeds.js';
-import { Bm25Index } from '../index/bm25.js';
-import { loadSnapshot, saveSnapshot } from '../index/persist.js';
-import { indexedText } from '../index/snapshot.js';
-import type { Answer } from '../types.js';
+import { articleSentences, chunkArticle } from '../../src/ingest/chunk.js';
+import { readSeeds } from '../../src/ingest/read-seeds.js';
+import { Bm25Index } from '../../src/index/bm25.js';
+import { loadSnapshot, saveSnapshot } from '../../src/index/persist.js';
+import { indexedText } from '../../src/index/snapshot.js';
+import type { Answer } from '../../src/types.js';
 import { repairSummary, sentenceCount, syntheticArticle, titleQuestions, writeArticles, writeBenchSeeds, type BenchArticle } from './corpus.js';
 import { folderBytes, log, peakRssMiB, runChild } from './process.js';
 import { benchEnv, makeBenchEngine } from './setup.js';
@@ -90,7 +90,7 @@ export interface SizeResult {
 
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-/** Passages shown to the user, in order: the citations, or on a refusal the closest passages (as in src/eval). */
+/** Passages shown to the user, in order: the citations, or on a refusal the closest passages (as in tools/eval). */
 const shown = (answer: Answer) => (answer.refused ? answer.closest : answer.citations);
 
 export function seedQaScore(outcomes: { question: EvalQuestion; answer: Answer }[]): SeedQaResult {

@@ -1,5 +1,5 @@
 import { Embeddings } from '@langchain/core/embeddings';
-import type { EmbedderInfo, FootnoteEmbeddings } from '../index/embeddings.js';
+import type { EmbedderInfo, FootnoteEmbeddings } from '../../src/index/embeddings.js';
 
 /** Passes everything to the configured embedder and keeps the time it took: the build's profile. */
 export class TimedEmbeddings extends Embeddings implements EmbedderInfo {

@@ -1,6 +1,6 @@
 /**
- * Entry point of one benchmark child process: `node --import tsx src/bench/child.ts <spec.json>`.
- * Started by src/bench/run.ts (never by hand); writes its result to the spec's `resultFile`.
+ * Entry point of one benchmark child process: `node --import tsx tools/bench/child.ts <spec.json>`.
+ * Started by tools/bench/run.ts (never by hand); writes its result to the spec's `resultFile`.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import type { LangChainSpec } from './langchain.js';

@@ -1,9 +1,9 @@
-import { createEmbeddings, engineOptions } from '../app.js';
-import { loadConfig, type Config } from '../config.js';
-import { Engine } from '../engine.js';
-import { CachedEmbeddings, type FootnoteEmbeddings } from '../index/embeddings.js';
-import { createLogger } from '../logger.js';
-import type { ProgressFactory } from '../progress.js';
+import { createEmbeddings, engineOptions } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { Engine } from '../../src/engine.js';
+import { CachedEmbeddings, type FootnoteEmbeddings } from '../../src/index/embeddings.js';
+import { createLogger } from '../../src/logger.js';
+import type { ProgressFactory } from '../../src/progress.js';
 import { log } from './process.js';
 import { TimedEmbeddings } from './timed-embeddings.js';
 
