@@ -17,7 +17,8 @@ export interface BenchArticle {
   summary?: string;
 }
 
-interface BbcRecord {
+export interface BbcRecord {
+  /** "business/001" */
   id: string;
   topic: string;
   title: string;
@@ -42,14 +43,18 @@ function interleaveByTopic(records: BbcRecord[]): BbcRecord[] {
   return out;
 }
 
+export async function loadBbcRecords(path: string): Promise<BbcRecord[]> {
+  return (await readMaybeGzip(path))
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as BbcRecord);
+}
+
+/** A BBC record as an article; its seed file is `bbc_business_001.txt` for "business/001". */
+export const bbcArticle = (r: BbcRecord): BenchArticle => ({ id: `bbc_${r.id.replace(/[^\w-]+/g, '_')}`, title: r.title.trim(), body: r.body.trim(), summary: r.summary });
+
 export async function loadCorpus(path: string): Promise<BenchArticle[]> {
-  if (/\.jsonl(\.gz)?$/.test(path)) {
-    const records = (await readMaybeGzip(path))
-      .split('\n')
-      .filter((line) => line.trim())
-      .map((line) => JSON.parse(line) as BbcRecord);
-    return interleaveByTopic(records).map((r) => ({ id: `bbc_${r.id.replace(/[^\w-]+/g, '_')}`, title: r.title.trim(), body: r.body.trim(), summary: r.summary }));
-  }
+  if (/\.jsonl(\.gz)?$/.test(path)) return interleaveByTopic(await loadBbcRecords(path)).map(bbcArticle);
   const files = (await readdir(path)).filter((file) => ['.txt', '.md'].includes(extname(file).toLowerCase())).sort();
   const articles: BenchArticle[] = [];
   for (const file of files) {
