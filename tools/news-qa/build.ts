@@ -6,7 +6,7 @@
  * unanswerable?, offTopic? }. `--check` only reports problems.
  */
 import { Command } from 'commander';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { articleFileText, bbcArticle, loadBbcRecords } from '../bench/corpus.js';
 import { normalizeAnswer } from '../eval/metrics.js';
@@ -14,7 +14,7 @@ import { articleSentences } from '../../src/ingest/chunk.js';
 import { parseArticle } from '../../src/ingest/parse-article.js';
 import { words } from '../../src/index/text.js';
 import type { Article, Span } from '../../src/types.js';
-import { DATASET_PATH, loadNewsQa, QuestionKinds, type NewsQaQuestion, type QuestionKind } from './dataset.js';
+import { loadNewsQa, QuestionKinds, writeDataset, type NewsQaQuestion, type QuestionKind } from './dataset.js';
 
 interface Draft {
   article: string;
@@ -120,19 +120,7 @@ program.action(async (opts: { bbc: string; drafts: string; check?: boolean }) =>
   process.stdout.write(`${questions.length} questions over ${counters.size} articles, ${unanswerable} unanswerable (${((100 * unanswerable) / Math.max(1, questions.length)).toFixed(0)}%), ${problems.length} problems\n`);
   if (opts.check) return;
   if (problems.length) process.exit(1);
-  const lines = [
-    '{',
-    ` "about": ${JSON.stringify(dataset.about)},`,
-    ` "seed": ${dataset.seed},`,
-    ' "articles": [',
-    dataset.articles.map((a) => `  ${JSON.stringify(a)}`).join(',\n'),
-    ' ],',
-    ' "questions": [',
-    questions.map((q) => `  ${JSON.stringify(q)}`).join(',\n'),
-    ' ]',
-    '}',
-  ];
-  await writeFile(DATASET_PATH, `${lines.join('\n')}\n`);
+  await writeDataset({ ...dataset, questions });
 });
 
 await program.parseAsync();

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { Span } from '../../src/types.js';
 
 /** The news QA set: questions, gold answers and evidence offsets over BBC articles (no article text). */
@@ -43,4 +43,21 @@ export interface NewsQaSet {
 
 export async function loadNewsQa(path = DATASET_PATH): Promise<NewsQaSet> {
   return JSON.parse(await readFile(path, 'utf8')) as NewsQaSet;
+}
+
+/** One article or question per line: diffs stay readable. */
+export async function writeDataset(dataset: NewsQaSet): Promise<void> {
+  const lines = [
+    '{',
+    ` "about": ${JSON.stringify(dataset.about)},`,
+    ` "seed": ${dataset.seed},`,
+    ' "articles": [',
+    dataset.articles.map((a) => `  ${JSON.stringify(a)}`).join(',\n'),
+    ' ],',
+    ' "questions": [',
+    dataset.questions.map((q) => `  ${JSON.stringify(q)}`).join(',\n'),
+    ' ]',
+    '}',
+  ];
+  await writeFile(DATASET_PATH, `${lines.join('\n')}\n`);
 }

@@ -1,23 +1,25 @@
 /**
  * Chooses the articles of the news QA set and their split, once, with a fixed seed:
  *   node --import tsx tools/news-qa/select.ts --bbc ../shared/datasets/bbc-news-summary.jsonl.gz [--texts <dir>]
- * Fourteen articles per topic, of ordinary length (1,000 to 4,000 characters of body), split by
- * article 8 / 3 / 3 into train / dev / test. `--texts` writes the article files for the people
- * writing questions, outside the repository (the BBC text is for research use only).
+ * Thirty-four articles per topic, of ordinary length (1,000 to 4,000 characters of body), split by
+ * article 28 / 3 / 3 into train / dev / test (the first fourteen of each topic were the 8 / 3 / 3 of
+ * the first round of questions; twenty more train articles per topic came with the second). Questions
+ * already written are kept. `--texts` writes the article files for the people writing questions,
+ * outside the repository (the BBC text is for research use only).
  */
 import { Command } from 'commander';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { articleFileText, bbcArticle, loadBbcRecords } from '../bench/corpus.js';
 import { seededRandom, shuffled } from '../lib/random.js';
-import { DATASET_PATH, type NewsQaArticle, type NewsQaSet, type Split } from './dataset.js';
+import { loadNewsQa, writeDataset, type NewsQaArticle, type NewsQaSet, type Split } from './dataset.js';
 
 const SEED = 2026_11_27;
-const PER_TOPIC = 14;
 const SPLIT: [Split, number][] = [
   ['train', 8],
   ['dev', 3],
   ['test', 3],
+  ['train', 20],
 ];
 
 const program = new Command('select')
@@ -31,7 +33,7 @@ program.action(async (opts: { bbc: string; texts?: string }) => {
   const articles: NewsQaArticle[] = [];
   for (const topic of topics) {
     const pool = records.filter((r) => r.topic === topic && r.body.trim().length >= 1000 && r.body.trim().length <= 4000);
-    const chosen = shuffled(pool, random).slice(0, PER_TOPIC);
+    const chosen = shuffled(pool, random).slice(0, SPLIT.reduce((n, [, count]) => n + count, 0));
     let i = 0;
     for (const [split, count] of SPLIT) {
       for (const record of chosen.slice(i, i + count)) articles.push({ id: record.id, file: bbcArticle(record).id, topic, split });
@@ -43,9 +45,9 @@ program.action(async (opts: { bbc: string; texts?: string }) => {
       'Questions about BBC News articles (bbc-news-summary.jsonl.gz), written for Footnote. Offsets are into the seed file text "title\\n\\nbody\\n" (tools/bench/corpus.ts articleFileText). Split by article with a fixed seed; test is never used to fit or choose anything.',
     seed: SEED,
     articles,
-    questions: [],
+    questions: (await loadNewsQa()).questions,
   };
-  await writeFile(DATASET_PATH, `${JSON.stringify(dataset, null, 1)}\n`);
+  await writeDataset(dataset);
   if (opts.texts) {
     await mkdir(opts.texts, { recursive: true });
     const byId = new Map(records.map((r) => [r.id, r]));
