@@ -27,7 +27,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
     async () => {
       const answer = await ctx.engine.ask(question);
       ctx.answers.remember(interaction.id, answer);
-      const hasPassages = (answer.refused ? answer.closest : answer.citations).length > 0;
+      const hasPassages = answer.citations.length + answer.closest.length > 0;
       return renderAnswer(answer, {
         ...(hasPassages ? { passages: customId('ask', 'passages', interaction.id) } : {}),
         up: customId('ask', 'up', interaction.id),
@@ -67,7 +67,7 @@ export async function button(interaction: ButtonInteraction, ctx: CommandContext
     user,
     question: remembered?.answer.question ?? interaction.message.embeds[0]?.title ?? null,
     verdict: action,
-    ...(remembered ? { refused: remembered.answer.refused } : {}),
+    ...(remembered ? { outcome: remembered.answer.outcome } : {}),
   });
   await interaction.reply({ ...notice(`Thanks: your ${emoji} is recorded.`), flags: MessageFlags.Ephemeral });
   return true;

@@ -1,6 +1,8 @@
 import type { Config } from './config.js';
 import { Engine, type EngineOptions } from './engine.js';
-import { CachedEmbeddings, UseLiteEmbeddings, type FootnoteEmbeddings } from './index/embeddings.js';
+import { shippedModels } from './answer/models.js';
+import { Reader } from './answer/reader.js';
+import { UseLiteEmbeddings, type FootnoteEmbeddings } from './index/embeddings.js';
 import { OpenAICompatibleEmbeddings } from './index/openai-embeddings.js';
 import { WorkerPoolEmbeddings } from './index/worker-embeddings.js';
 import type { Logger } from './logger.js';
@@ -29,11 +31,13 @@ export function engineOptions(config: Config): EngineOptions {
       retrieval: { mode: config.RETRIEVAL, fusion: config.FUSION, denseWeight: config.DENSE_WEIGHT, k: 8 },
       maxCitations: config.MAX_CITATIONS,
       minConfidence: config.MIN_CONFIDENCE,
+      minRelevance: config.MIN_RELEVANCE,
+      minShortAnswer: config.MIN_SHORT_ANSWER,
     },
   };
 }
 
 export async function createEngine(config: Config, logger: Logger, progress?: ProgressFactory): Promise<Engine> {
-  const embeddings = new CachedEmbeddings(await createEmbeddings(config));
-  return new Engine({ options: engineOptions(config), embeddings, logger, ...(progress ? { progress } : {}) });
+  const embeddings = await createEmbeddings(config);
+  return new Engine({ options: engineOptions(config), embeddings, reader: new Reader(shippedModels), logger, ...(progress ? { progress } : {}) });
 }

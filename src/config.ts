@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { ErrorCode, FootnoteError } from './errors.js';
-import { CALIBRATED_THRESHOLD } from './answer/refusal.js';
+import { calibrated } from './answer/models.js';
 import { Fusions, RetrievalModes } from './retrieve/hybrid.js';
 
 const optionalText = z.string().trim().optional();
@@ -24,7 +24,9 @@ const Schema = z
     RETRIEVAL: z.enum(RetrievalModes).default('hybrid'),
     FUSION: z.enum(Fusions).default('linear'),
     DENSE_WEIGHT: number(0, 1, 0.5),
-    MIN_CONFIDENCE: number(0, 1, CALIBRATED_THRESHOLD),
+    MIN_CONFIDENCE: number(0, 1, calibrated.minConfidence),
+    MIN_RELEVANCE: number(0, 1, calibrated.minRelevance),
+    MIN_SHORT_ANSWER: number(0, 1, calibrated.minShortAnswer),
     MAX_CITATIONS: integer(1, 10, 3),
     MAX_QUESTION_CHARS: integer(20, 4000, 1000),
     MAX_FILE_BYTES: integer(1, 100 * 1024 * 1024, 5 * 1024 * 1024),
@@ -53,6 +55,7 @@ function crossChecks(raw: Raw): string[] {
   if (raw.EMBEDDINGS === 'openai' && !raw.EMBEDDINGS_URL?.trim()) problems.push('EMBEDDINGS_URL: is required when EMBEDDINGS=openai');
   if (raw.DISCORD_TOKEN?.trim() && !raw.DISCORD_APPLICATION_ID?.trim()) problems.push('DISCORD_APPLICATION_ID: is required when DISCORD_TOKEN is set');
   if (Number(raw.CHUNK_OVERLAP ?? 150) >= Number(raw.CHUNK_SIZE ?? 400)) problems.push('CHUNK_OVERLAP: must be smaller than CHUNK_SIZE');
+  if (Number(raw.MIN_RELEVANCE ?? calibrated.minRelevance) > Number(raw.MIN_CONFIDENCE ?? calibrated.minConfidence)) problems.push('MIN_RELEVANCE: must not be above MIN_CONFIDENCE');
   return problems;
 }
 

@@ -4,7 +4,8 @@ import { summarizeArticle } from './answer/summarize.js';
 import { ErrorCode, FootnoteError } from './errors.js';
 import type { ChunkerSettings } from './ingest/chunk.js';
 import { readSeeds } from './ingest/read-seeds.js';
-import type { CachedEmbeddings } from './index/embeddings.js';
+import type { Reader } from './answer/reader.js';
+import type { FootnoteEmbeddings } from './index/embeddings.js';
 import { loadSnapshot, saveSnapshot } from './index/persist.js';
 import { buildSnapshot, type IndexSnapshot } from './index/snapshot.js';
 import type { Logger } from './logger.js';
@@ -23,7 +24,8 @@ export interface EngineOptions {
 
 export interface EngineDeps {
   options: EngineOptions;
-  embeddings: CachedEmbeddings;
+  embeddings: FootnoteEmbeddings;
+  reader: Reader;
   logger: Logger;
   progress?: ProgressFactory;
 }
@@ -81,7 +83,6 @@ export class Engine {
 
   private swap(snapshot: IndexSnapshot): void {
     this.snapshot = snapshot;
-    this.deps.embeddings.useLookup((hash) => snapshot.store.vectorFor(hash));
   }
 
   private async runReload(): Promise<ReloadReport> {
@@ -99,27 +100,29 @@ export class Engine {
     const added = articles.filter((a) => !before.has(a.id)).map((a) => a.id);
     const changed = articles.filter((a) => before.has(a.id) && before.get(a.id) !== a.hash).map((a) => a.id);
     const removed = [...before.keys()].filter((id) => !now.has(id));
-    const report = (chunks: number): ReloadReport => ({
+    const report = (chunks: number, embedded: number): ReloadReport => ({
       added,
       changed,
       removed,
       unchanged: articles.length - added.length - changed.length,
       failed,
       chunks,
+      embedded,
       ms: elapsed(started),
     });
-    if (current && !added.length && !changed.length && !removed.length) return report(current.chunks.length);
+    if (current && !added.length && !changed.length && !removed.length) return report(current.chunks.length, 0);
 
     const bar = this.progress('Embedding');
     let next: IndexSnapshot;
+    let embedded: number;
     try {
-      next = await buildSnapshot({
+      ({ snapshot: next, embedded } = await buildSnapshot({
         articles,
         chunker: options.chunker,
         embeddings,
         onProgress: (done, total) => bar.update(done, total),
         ...(current ? { previous: current } : {}),
-      });
+      }));
     } finally {
       bar.stop();
     }
@@ -134,7 +137,7 @@ export class Engine {
       }
     }
     this.swap(next);
-    const result = report(next.chunks.length);
+    const result = report(next.chunks.length, embedded);
     logger.info({ ...result, failed: failed.length }, 'index ready');
     return result;
   }
@@ -154,14 +157,14 @@ export class Engine {
     }
     const snapshot = this.current();
     if (!snapshot.articles.length) {
-      return { question, answer: NOT_FOUND, kind: 'refused', refused: true, confidence: 0, citations: [], closest: [], timings: { totalMs: elapsed(started) } };
+      return { question, answer: NOT_FOUND, outcome: 'not-found', kind: 'refused', refused: true, confidence: 0, citations: [], closest: [], timings: { totalMs: elapsed(started) } };
     }
     const embedStarted = performance.now();
-    // Embedded in every mode: the refusal model weighs the answer passage's similarity to the question.
+    // Embedded in every mode: the reader compares the question with each candidate sentence.
     const vector = await this.deps.embeddings.embedQuery(question);
     const embedMs = elapsed(embedStarted);
     const answerStarted = performance.now();
-    const answer = await answerQuestion(snapshot, question, vector, settings);
+    const answer = await answerQuestion(this.deps.reader, snapshot, question, vector, settings);
     return { ...answer, timings: { embedMs, answerMs: elapsed(answerStarted), totalMs: elapsed(started) } };
   }
 

@@ -13,6 +13,8 @@ export interface Paragraph extends Span {
 
 export interface Sentence extends Span {
   paragraph: number;
+  /** Hash of the sentence text: the key of its vector, reused across reloads. */
+  hash: string;
 }
 
 export interface Article {
@@ -52,7 +54,11 @@ export interface Citation extends Span {
   quote: string;
 }
 
-export type AnswerKind = 'short' | 'sentence' | 'metadata' | 'refused';
+/** `short`: a name, number or phrase from the cited sentence; `sentence`: the sentence itself; `metadata`: from the byline or title; `passage`: a best match; `refused`: nothing found. */
+export type AnswerKind = 'short' | 'sentence' | 'metadata' | 'passage' | 'refused';
+
+/** `answer`: supported by its citations; `best-match`: the closest passage, which may not answer; `not-found`: the articles do not say. */
+export type Outcome = 'answer' | 'best-match' | 'not-found';
 
 export interface Timings {
   totalMs: number;
@@ -62,14 +68,19 @@ export interface Timings {
 export interface Answer {
   question: string;
   answer: string;
+  outcome: Outcome;
   kind: AnswerKind;
+  /** True exactly when the outcome is `not-found`. */
   refused: boolean;
-  /** 0..1: how much of the question the best passage covers; below the configured minimum it is refused. */
+  /** 0..1: the reader's estimate that the articles answer the question. */
   confidence: number;
-  /** What the confidence was computed from (see src/answer/refusal.ts); absent for metadata answers. */
+  /** What the confidence was computed from (src/answer/features.ts); absent for metadata answers. */
   signals?: Record<string, number>;
+  /** A "this article" question asked with several articles indexed is read as about this one. */
+  scope?: { articleId: string; title: string };
+  /** Support for an answer; empty otherwise. */
   citations: Citation[];
-  /** On a refusal: the nearest passages, shown as "closest", never as support. */
+  /** The best match, or on `not-found` the nearest passages: shown, never called support. */
   closest: Citation[];
   timings: Timings;
 }
@@ -108,5 +119,7 @@ export interface ReloadReport {
   unchanged: number;
   failed: FailedFile[];
   chunks: number;
+  /** Sentences and titles embedded: text no earlier index had a vector for. */
+  embedded: number;
   ms: number;
 }

@@ -6,13 +6,19 @@ import { onTestFinished } from 'vitest';
 import { engineOptions } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { Engine, type EngineOptions } from '../src/engine.js';
-import { CachedEmbeddings, UseLiteEmbeddings, type FootnoteEmbeddings } from '../src/index/embeddings.js';
+import { shippedModels } from '../src/answer/models.js';
+import { Reader } from '../src/answer/reader.js';
+import { UseLiteEmbeddings, type FootnoteEmbeddings } from '../src/index/embeddings.js';
 import { createLogger } from '../src/logger.js';
+import type { Answer } from '../src/types.js';
 
 export const SEEDS_DIR = join(import.meta.dirname, '..', 'seeds');
 export const SEED_ID = '000_384e7f44ba0120d1';
 export const SEED_FILE = join(SEEDS_DIR, `${SEED_ID}.txt`);
 export const silentLogger = createLogger('silent');
+
+/** The passage a user sees first: the citation [1] of an answer, else the best match or closest passage. */
+export const firstShown = (answer: Answer) => (answer.outcome === 'answer' ? answer.citations : answer.closest)[0]?.quote ?? '';
 
 /** A temporary folder removed when the test ends. */
 export async function tempDir(prefix = 'footnote-test-'): Promise<string> {
@@ -50,7 +56,10 @@ export function testOptions(overrides: Partial<EngineOptions> & { seedsDir: stri
   return { ...engineOptions(loadConfig({})), dataDir: undefined, ...overrides };
 }
 
+/** The shipped reader, one per test file: its lexicon and caches are shared by the engines of the file. */
+let testReader: Reader | undefined;
+export const reader = () => (testReader ??= new Reader(shippedModels));
+
 export function makeEngine<E extends FootnoteEmbeddings = TestEmbeddings>(options: Partial<EngineOptions> & { seedsDir: string }, inner: E = new TestEmbeddings() as FootnoteEmbeddings as E) {
-  const embeddings = new CachedEmbeddings(inner);
-  return { engine: new Engine({ options: testOptions(options), embeddings, logger: silentLogger }), embeddings, inner };
+  return { engine: new Engine({ options: testOptions(options), embeddings: inner, reader: reader(), logger: silentLogger }), inner };
 }

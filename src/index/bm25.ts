@@ -46,8 +46,13 @@ export class Bm25Index {
   }
 
   search(query: string, k: number, filter?: (doc: number) => boolean): Scored[] {
+    return this.searchTerms(terms(query), k, filter);
+  }
+
+  /** BM25 of documents for query terms already stemmed (each counted once). */
+  searchTerms(queryTerms: readonly string[], k: number, filter?: (doc: number) => boolean): Scored[] {
     const scores = new Map<number, number>();
-    for (const term of new Set(terms(query))) {
+    for (const term of new Set(queryTerms)) {
       const list = this.postings.get(term);
       if (!list) continue;
       const idf = this.idf(term);

@@ -1,5 +1,4 @@
 import { Embeddings } from '@langchain/core/embeddings';
-import { contentHash } from '../ingest/parse-article.js';
 
 /** What the index needs to know about an embedder beyond LangChain's interface. */
 export interface EmbedderInfo {
@@ -52,52 +51,5 @@ export class UseLiteEmbeddings extends Embeddings implements EmbedderInfo {
   async embedQuery(text: string): Promise<number[]> {
     const [vector] = await (await this.load()).embed([text]);
     return vector!;
-  }
-}
-
-/** Where vectors already computed can be found: the live index, by the hash of the embedded text. */
-export type VectorLookup = (hash: string) => number[] | undefined;
-
-/**
- * Embeds only texts never seen before. Known vectors come from the live index (`lookup`) or from
- * this session's own work, so a reload re-embeds only new or changed text.
- */
-export class CachedEmbeddings extends Embeddings implements EmbedderInfo {
-  private readonly fresh = new Map<string, number[]>();
-  private lookup: VectorLookup = () => undefined;
-  /** How many texts were actually sent to the inner embedder (reported by reloads and tests). */
-  embedded = 0;
-
-  constructor(private readonly inner: FootnoteEmbeddings) {
-    super({});
-  }
-
-  get id(): string {
-    return this.inner.id;
-  }
-  get dimension(): number {
-    return this.inner.dimension;
-  }
-
-  useLookup(lookup: VectorLookup): void {
-    this.lookup = lookup;
-    this.fresh.clear(); // the new live index holds them now
-  }
-
-  async embedDocuments(texts: string[]): Promise<number[][]> {
-    const hashes = texts.map((text) => contentHash(text));
-    const known = (hash: string) => this.fresh.get(hash) ?? this.lookup(hash);
-    const missing = [...new Set(hashes.filter((hash) => !known(hash)))];
-    const textByHash = new Map(hashes.map((hash, i) => [hash, texts[i]!]));
-    if (missing.length) {
-      const vectors = await this.inner.embedDocuments(missing.map((hash) => textByHash.get(hash)!));
-      missing.forEach((hash, j) => this.fresh.set(hash, vectors[j]!));
-      this.embedded += missing.length;
-    }
-    return hashes.map((hash) => known(hash)!);
-  }
-
-  embedQuery(text: string): Promise<number[]> {
-    return this.inner.embedQuery(text);
   }
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 const { HierarchicalNSW } = hnswlib;
 type Index = InstanceType<typeof HierarchicalNSW>;
 
-/** What each vector points back to; `hash` is the hash of the embedded text (the cache key). */
+/** What each vector points back to; `hash` identifies the chunk's indexed text. */
 export interface ChunkMetadata {
   chunkId: string;
   hash: string;
@@ -34,7 +34,6 @@ const HNSW = { m: 16, efConstruction: 200, efSearch: 64 } as const;
 export class HnswChunkStore extends SaveableVectorStore {
   declare FilterType: (document: Document<ChunkMetadata>) => boolean;
   private readonly entries = new Map<number, Entry>();
-  private readonly labelByHash = new Map<string, number>();
   private readonly labelById = new Map<string, number>();
   private nextLabel = 0;
 
@@ -98,28 +97,7 @@ export class HnswChunkStore extends SaveableVectorStore {
 
   private remember(entry: Entry): void {
     this.entries.set(entry.label, entry);
-    this.labelByHash.set(entry.hash, entry.label);
     this.labelById.set(entry.id, entry.label);
-  }
-
-  vectorFor(hash: string): number[] | undefined {
-    const label = this.labelByHash.get(hash);
-    return label === undefined ? undefined : this.index.getPoint(label);
-  }
-
-  /** Cosine similarity between `query` and the stored vector of a text, or 0 if it is not stored. */
-  similarityTo(query: number[], hash: string): number {
-    const vector = this.vectorFor(hash);
-    if (!vector) return 0;
-    let dot = 0;
-    let nq = 0;
-    let nv = 0;
-    vector.forEach((v, i) => {
-      dot += v * query[i]!;
-      nq += query[i]! * query[i]!;
-      nv += v * v;
-    });
-    return nq && nv ? dot / Math.sqrt(nq * nv) : 0;
   }
 
   async addVectors(vectors: number[][], documents: Document<ChunkMetadata>[]): Promise<string[]> {
@@ -144,10 +122,8 @@ export class HnswChunkStore extends SaveableVectorStore {
       const label = this.labelById.get(id);
       if (label === undefined) continue;
       this.index.markDelete(label);
-      const entry = this.entries.get(label)!;
       this.entries.delete(label);
       this.labelById.delete(id);
-      if (this.labelByHash.get(entry.hash) === label) this.labelByHash.delete(entry.hash);
     }
   }
 

@@ -1,32 +1,24 @@
-import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChunkerSettings } from '../ingest/chunk.js';
 import type { Article, Chunk } from '../types.js';
+import { writeDurably } from './durable.js';
 import type { EmbedderInfo } from './embeddings.js';
 import { HnswChunkStore } from './hnsw-store.js';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import { VectorTable } from './vector-table.js';
 import { assembleSnapshot, SCHEMA_VERSION, type IndexSnapshot, type Manifest } from './snapshot.js';
 
 /**
  * Layout of the data folder:
  *   CURRENT                  the name of the live index folder (replaced by rename: atomic)
- *   index-<time>/            manifest.json, docstore.json, hnsw.bin, vectors.json
+ *   index-<time>/            manifest.json, docstore.json, hnsw.bin, vectors.json, sentence-vectors.{bin,json}
  * A save writes a whole new folder, then points CURRENT at it. A crash at any moment leaves
  * CURRENT naming a complete folder, so the previous index always loads.
  */
 const POINTER = 'CURRENT';
 const MANIFEST = 'manifest.json';
 const DOCSTORE = 'docstore.json';
-
-async function writeDurably(path: string, data: string): Promise<void> {
-  const handle = await open(path, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 export async function saveSnapshot(dataDir: string, snapshot: IndexSnapshot): Promise<string> {
   await mkdir(dataDir, { recursive: true });
@@ -35,6 +27,7 @@ export async function saveSnapshot(dataDir: string, snapshot: IndexSnapshot): Pr
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging);
   await snapshot.store.save(staging);
+  await snapshot.vectors.save(staging);
   await writeDurably(join(staging, DOCSTORE), JSON.stringify({ articles: snapshot.articles, chunks: snapshot.chunks }));
   // The manifest goes last: a folder without one was never finished.
   await writeDurably(join(staging, MANIFEST), JSON.stringify(snapshot.manifest, null, 2));
@@ -81,7 +74,8 @@ export async function loadSnapshot(dataDir: string, expected: Expectations, embe
     const docstore = JSON.parse(await readFile(join(dir, DOCSTORE), 'utf8')) as { articles: Article[]; chunks: Chunk[] };
     if (docstore.chunks.length !== manifest.counts.chunks) throw new Error(`docstore has ${docstore.chunks.length} chunks, manifest ${manifest.counts.chunks}`);
     const store = await HnswChunkStore.load(dir, embeddings);
-    return { status: 'loaded', snapshot: assembleSnapshot(docstore.articles, docstore.chunks, store, manifest) };
+    const vectors = await VectorTable.load(dir);
+    return { status: 'loaded', snapshot: assembleSnapshot({ articles: docstore.articles, chunks: docstore.chunks, store, vectors, manifest }) };
   } catch (error) {
     return { status: 'corrupt', reason: `the index in ${name} is damaged (${(error as Error).message})` };
   }

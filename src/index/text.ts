@@ -5,10 +5,12 @@ const STOP_WORDS = new Set([...eng, 's', 't', 'said', 'says']);
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
 
 const DOTTED_ACRONYM = /\b(?:\p{Lu}\.){2,}/gu;
+// "US" and "U.S." would fold into the stop word "us".
+const UNITED_STATES = /\bU\.?S\.?(?:A\.?)?(?![\p{L}])/gu;
 
-/** Lower-cased words with curly apostrophes folded, possessives dropped, "U.S." read as "us". */
+/** Lower-cased words with curly apostrophes folded, possessives dropped, "U.S." and "US" read as "usa". */
 export function words(text: string): string[] {
-  return (text.replace(DOTTED_ACRONYM, (acronym) => acronym.replace(/\./g, '')).toLowerCase().match(WORD) ?? []).map((word) => word.replace(/['’]s$/, '').replace(/’/g, "'"));
+  return (text.replace(UNITED_STATES, 'USA').replace(DOTTED_ACRONYM, (acronym) => acronym.replace(/\./g, '')).toLowerCase().match(WORD) ?? []).map((word) => word.replace(/['’]s$/, '').replace(/’/g, "'"));
 }
 
 /** Index terms: words minus stop words, Porter-stemmed. Used by BM25 and sentence scoring. */

@@ -30,7 +30,7 @@ export function chunkArticle(article: Article, settings: ChunkerSettings): Chunk
       start: first.start,
       end: last.end,
       text,
-      // The title is embedded with the chunk, so it is part of the cache key.
+      // The title is indexed with the chunk, so it is part of the chunk's identity.
       hash: contentHash(`${article.title}\n${text}`),
       sentences: current,
     });

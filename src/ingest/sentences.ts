@@ -1,4 +1,5 @@
 import type { Sentence, Span } from '../types.js';
+import { contentHash } from './parse-article.js';
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 
@@ -18,5 +19,5 @@ export function splitSentences(source: string, paragraph: Span & { n: number }):
     if (previous && ABBREVIATION.test(source.slice(previous.start, previous.end))) previous.end = span.end;
     else spans.push(span);
   }
-  return spans.map((span) => ({ ...span, paragraph: paragraph.n }));
+  return spans.map((span) => ({ ...span, paragraph: paragraph.n, hash: contentHash(source.slice(span.start, span.end)) }));
 }

@@ -37,7 +37,7 @@ export const DiscordLimits = {
 const QUOTE_CHARS = 900;
 const SOURCES_PAGE_SIZE = 10;
 
-export const Colors = { answer: 0x2f80ed, refused: 0x8a8f98, summary: 0x27ae60, info: 0x5865f2, warning: 0xf2994a } as const;
+export const Colors = { answer: 0x2f80ed, bestMatch: 0xc9a227, refused: 0x8a8f98, summary: 0x27ae60, info: 0x5865f2, warning: 0xf2994a } as const;
 
 export type MessageRow = APIActionRowComponent<APIButtonComponent>;
 
@@ -123,9 +123,12 @@ export function renderAnswer(answer: Answer, buttons?: AnswerButtonIds): Discord
   const title = cut(plain(answer.question) || 'Question', DiscordLimits.title);
   let head: string;
   let quotes: Citation[];
-  if (answer.refused) {
+  if (answer.outcome === 'not-found') {
     head = `**${plain(answer.answer)}** I only answer from the indexed articles, and none of them says.`;
     if (answer.closest.length) head += "\n\n__Closest passages__ (related, but they don't answer the question):";
+    quotes = answer.closest;
+  } else if (answer.outcome === 'best-match') {
+    head = `**${plain(answer.answer)}** The articles don't clearly answer this; this passage comes closest:`;
     quotes = answer.closest;
   } else {
     const text = cut(plain(answer.answer), 1000);
@@ -133,30 +136,32 @@ export function renderAnswer(answer: Answer, buttons?: AnswerButtonIds): Discord
     head = `${answer.kind === 'short' ? `**${text}**` : text}${marker}`;
     quotes = answer.citations;
   }
+  if (answer.scope) head = `*From the most recent article, “${cut(plain(answer.scope.title), 200)}”:*\n${head}`;
   const description = [head, quoteBlocks(quotes, DiscordLimits.description - head.length - 2)].filter(Boolean).join('\n\n');
-  const cited = answer.refused ? 'not covered' : `${answer.citations.length} passage${answer.citations.length === 1 ? '' : 's'} cited`;
+  const cited = { answer: `${answer.citations.length} passage${answer.citations.length === 1 ? '' : 's'} cited`, 'best-match': 'best match, not an answer', 'not-found': 'not covered' }[answer.outcome];
   const embed: APIEmbed = {
     title,
     description,
-    color: answer.refused ? Colors.refused : Colors.answer,
-    footer: { text: `${answer.refused ? 'Searched' : 'Answered'} in ${ms(answer.timings.totalMs)} · ${cited} · quotes are verbatim` },
+    color: answer.outcome === 'answer' ? Colors.answer : answer.outcome === 'best-match' ? Colors.bestMatch : Colors.refused,
+    footer: { text: `${answer.outcome === 'answer' ? 'Answered' : 'Searched'} in ${ms(answer.timings.totalMs)} · ${cited} · quotes are verbatim` },
   };
   return fitMessage({ embeds: [embed], ...(buttons ? { components: [answerButtons(buttons)] } : {}) });
 }
 
 /** "Show passages": each cited passage whole, with where it is in the article. */
 export function renderPassages(answer: Answer): DiscordMessage {
-  const citations = answer.refused ? answer.closest : answer.citations;
+  const supported = answer.outcome === 'answer';
+  const citations = supported ? answer.citations : answer.closest;
   if (!citations.length) return { content: 'This answer has no passages to show.' };
   const shown = citations.slice(0, DiscordLimits.embeds);
   const titles = shown.map((c) => cut(`[${c.n}] ${c.title.replace(/\s+/g, ' ')}`, 200));
-  const footers = shown.map((c) => `${c.paragraph > 0 ? `¶${c.paragraph} · ` : ''}characters ${c.start}–${c.end}${answer.refused ? ' · closest passage, not an answer' : ''}`);
+  const footers = shown.map((c) => `${c.paragraph > 0 ? `¶${c.paragraph} · ` : ''}characters ${c.start}–${c.end}${supported ? '' : ' · closest passage, not an answer'}`);
   const fixed = titles.reduce((sum, t) => sum + t.length, 0) + footers.reduce((sum, f) => sum + f.length, 0);
   const each = Math.min(DiscordLimits.description, Math.floor((DiscordLimits.embedTotal - fixed) / shown.length));
   const embeds = shown.map<APIEmbed>((c, i) => ({
     title: titles[i]!,
     description: cut(escapeText(c.quote.trim()), each),
-    color: answer.refused ? Colors.refused : Colors.answer,
+    color: supported ? Colors.answer : Colors.refused,
     footer: { text: footers[i]! },
   }));
   return fitMessage({ embeds });

@@ -10,10 +10,12 @@ const safe = (text: string) => text.replace(CONTROL, '\ufffd');
 const where = (c: Citation) => (c.paragraph > 0 ? `${c.title}, ¶${c.paragraph}` : c.title);
 const quote = (c: Citation) => `[${c.n}] ${c.quote.replace(/\s*\n\s*/g, ' ')}\n    — ${where(c)}`;
 
+const CLOSEST_HEADING = { 'best-match': 'The passage that comes closest:', 'not-found': 'Closest passages (they do not answer it):', answer: '' } as const;
+
 export function renderAnswer(answer: Answer): string {
-  const lines = [answer.citations.length ? `${answer.answer} [1]` : answer.answer];
+  const lines = [answer.scope ? `(About the most recent article, “${answer.scope.title}”.)` : '', answer.citations.length ? `${answer.answer} [1]` : answer.answer].filter(Boolean);
   if (answer.citations.length) lines.push('', ...answer.citations.map(quote));
-  if (answer.closest.length) lines.push('', 'Closest passages (they do not answer it):', ...answer.closest.map(quote));
+  if (answer.closest.length) lines.push('', CLOSEST_HEADING[answer.outcome], ...answer.closest.map(quote));
   lines.push('', `(${Math.round(answer.timings.totalMs)} ms)`);
   return safe(lines.join('\n'));
 }

@@ -32,7 +32,7 @@ const RRF_K = 60;
  * BM25 and hnswlib each propose candidates, then the lists are fused: `linear` mixes min-max
  * normalised scores, `rrf` sums reciprocal ranks. The README compares them.
  */
-export async function retrieve(snapshot: IndexSnapshot, question: string, queryVector: number[], options: RetrieveOptions): Promise<RetrievedChunk[]> {
+export async function retrieve(snapshot: IndexSnapshot, queryTerms: readonly string[], queryVector: number[], options: RetrieveOptions): Promise<RetrievedChunk[]> {
   const candidates = new Map<string, RetrievedChunk & { ranks: number[] }>();
   const entry = (chunk: Chunk) => {
     let found = candidates.get(chunk.id);
@@ -40,7 +40,7 @@ export async function retrieve(snapshot: IndexSnapshot, question: string, queryV
     return found;
   };
   if (options.mode !== 'dense') {
-    snapshot.bm25.search(question, CANDIDATES).forEach(({ doc, score }, rank) => {
+    snapshot.bm25.searchTerms(queryTerms, CANDIDATES).forEach(({ doc, score }, rank) => {
       const found = entry(snapshot.chunks[doc]!);
       found.lexical = score;
       found.ranks.push(rank);

@@ -112,7 +112,7 @@ describe('answer buttons', () => {
     const lines = await h.readJsonl(h.config.FEEDBACK_LOG);
     const mine = lines.filter((line) => line.interaction === answer.id);
     expect(mine).toEqual([
-      expect.objectContaining({ verdict: 'up', question: 'How many attacks did Iran say it neutralized last year?', refused: false }),
+      expect.objectContaining({ verdict: 'up', question: 'How many attacks did Iran say it neutralized last year?', outcome: 'answer' }),
       expect.objectContaining({ verdict: 'down' }),
     ]);
     expect(mine[0]!.user).toMatch(/^[0-9a-f]{16}$/);

@@ -18,6 +18,7 @@ const citation = (n: number, quote: string, title = 'US cyber attack failed, Ira
 const answer = (overrides: Partial<Answer>): Answer => ({
   question: 'How many attacks did Iran say it neutralized last year?',
   answer: '33 million',
+  outcome: 'answer',
   kind: 'short',
   refused: false,
   confidence: 0.9,
@@ -70,7 +71,7 @@ describe('renderAnswer', () => {
   });
 
   it('GIVEN a refusal with closest passages THEN says the articles do not cover it and marks the passages as closest', () => {
-    const refused = answer({ refused: true, kind: 'refused', answer: "I couldn't find that in the articles.", citations: [], closest: [citation(1, 'Unrelated passage.')] });
+    const refused = answer({ outcome: 'not-found', refused: true, kind: 'refused', answer: "I couldn't find that in the articles.", citations: [], closest: [citation(1, 'Unrelated passage.')] });
     const embed = renderAnswer(refused, ids).embeds![0]!;
     expect(embed.description).toMatch(/I couldn't find that in the articles\./);
     expect(embed.description).toMatch(/Closest passages.*don't answer the question/);
@@ -149,7 +150,7 @@ describe('other renderings', () => {
 
   it('GIVEN a reload of thousands of files THEN lists them within the field limits', () => {
     const many = Array.from({ length: 3000 }, (_, i) => `file_${i}`);
-    const message = renderReload({ added: many, changed: [], removed: many, unchanged: 1, failed: many.map((file) => ({ file, reason: 'it is a binary file, not text' })), chunks: 9, ms: 1234 });
+    const message = renderReload({ added: many, changed: [], removed: many, unchanged: 1, failed: many.map((file) => ({ file, reason: 'it is a binary file, not text' })), chunks: 9, embedded: 0, ms: 1234 });
     expect(validateMessage(message, { create: true })).toEqual([]);
     expect(message.embeds![0]!.fields![0]!.name).toBe('Added (3000)');
     expect(message.embeds![0]!.footer?.text).toBe('Reloaded in 1.2 s');

@@ -1,7 +1,7 @@
 import { copyFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SEED_FILE, SEED_ID, makeEngine, seedCopy, tempDir } from '../helpers.js';
+import { SEED_FILE, SEED_ID, firstShown, makeEngine, seedCopy, tempDir } from '../helpers.js';
 
 const STORY = 'Penguins march on Antarctica\n\nBy Ann Lee, Polar Post\n\nA colony of 4,000 emperor penguins walked 80 kilometres to the sea on Tuesday.\n\nScientists counted the birds from a plane.\n';
 
@@ -17,20 +17,22 @@ describe('reload', () => {
     expect(added).toMatchObject({ added: ['penguins'], changed: [], removed: [], unchanged: 1, failed: [] });
     const penguinChunks = inner.documentsEmbedded - afterFirstBuild;
     expect(penguinChunks).toBeGreaterThan(0);
-    expect((await engine.ask('How many emperor penguins walked to the sea?')).answer).toBe('4,000');
+    expect(firstShown(await engine.ask('How many emperor penguins walked to the sea?'))).toContain('4,000');
 
     await writeFile(join(seedsDir, 'penguins.txt'), STORY.replace('4,000', '5,000'));
     const changed = await engine.reload();
     expect(changed).toMatchObject({ added: [], changed: ['penguins'], removed: [] });
     // Only the paragraph that changed is embedded again.
     expect(inner.documentsEmbedded - afterFirstBuild - penguinChunks).toBeLessThanOrEqual(penguinChunks);
-    expect((await engine.ask('How many emperor penguins walked to the sea?')).answer).toBe('5,000');
+    expect(firstShown(await engine.ask('How many emperor penguins walked to the sea?'))).toContain('5,000');
 
     await unlink(join(seedsDir, 'penguins.txt'));
     const removed = await engine.reload();
     expect(removed).toMatchObject({ added: [], changed: [], removed: ['penguins'], unchanged: 1 });
     expect(engine.sources().map((s) => s.id)).toEqual([SEED_ID]);
-    expect((await engine.ask('How many emperor penguins walked to the sea?')).refused).toBe(true);
+    const after = await engine.ask('How many emperor penguins walked to the sea?');
+    expect(after.outcome).not.toBe('answer');
+    expect(firstShown(after)).not.toContain('penguins');
   });
 
   it('GIVEN nothing changed THEN a reload embeds nothing', async () => {
@@ -62,7 +64,7 @@ describe('reload', () => {
     await writeFile(join(seedsDir, 'penguins.txt'), STORY);
     const reload = engine.reload();
     const during = await engine.ask('How many attacks did Iran say it neutralized last year?');
-    expect(during.answer).toBe('33 million');
+    expect(firstShown(during)).toContain('33 million');
     expect(engine.sources().map((s) => s.id)).toEqual([SEED_ID]);
     await reload;
     expect(engine.sources().map((s) => s.id)).toEqual([SEED_ID, 'penguins']);
@@ -76,7 +78,7 @@ describe('reload', () => {
     await expect(engine.reload()).rejects.toMatchObject({ code: 'NO_ARTICLES' });
     await rm(seedsDir, { recursive: true });
     await expect(engine.reload()).rejects.toMatchObject({ code: 'SEEDS_UNAVAILABLE' });
-    expect((await engine.ask('How many attacks did Iran say it neutralized last year?')).answer).toBe('33 million');
+    expect(firstShown(await engine.ask('How many attacks did Iran say it neutralized last year?'))).toContain('33 million');
   });
 
   it('GIVEN an unwritable data folder THEN the reload fails with INDEX_WRITE_FAILED and the old index still answers', async () => {
@@ -91,6 +93,6 @@ describe('reload', () => {
     await writeFile(dataDir, 'not a folder');
     await expect(engine.reload()).rejects.toMatchObject({ code: 'INDEX_WRITE_FAILED' });
     expect(engine.sources().map((s) => s.id)).toEqual([SEED_ID]);
-    expect((await engine.ask('How many attacks did Iran say it neutralized last year?')).answer).toBe('33 million');
+    expect(firstShown(await engine.ask('How many attacks did Iran say it neutralized last year?'))).toContain('33 million');
   });
 });

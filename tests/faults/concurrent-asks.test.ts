@@ -4,13 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { createEmbeddings } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Answer } from '../../src/types.js';
-import { makeEngine, seedCopy, tempDir } from '../helpers.js';
+import { firstShown, makeEngine, seedCopy, tempDir } from '../helpers.js';
 import { articleFile, fact, FaultEmbeddings, gate, range, writeSyntheticArticles } from './synthetic.js';
 
 /** 50 questions at once while a reload runs: every one is answered, none fails, none sees half an index. */
 
 const IRAN = { question: 'How many attacks did Iran say it neutralized last year?', answer: '33 million' };
-const firstShown = (answer: Answer) => (answer.refused ? answer.closest : answer.citations)[0]?.quote ?? '';
 
 /** Question i of 50: the seed story, an unchanged article, a changed article, an added one. */
 function question(i: number): { text: string; expect?: string } {
@@ -63,11 +62,10 @@ describe('questions during a reload', () => {
   it('GIVEN the real embedder building in worker threads THEN 50 questions asked during the reload are all answered and none errors', async () => {
     const seedsDir = await seedCopy();
     const inner = await createEmbeddings(loadConfig({}));
-    const { engine, embeddings } = makeEngine({ seedsDir, dataDir: await tempDir() }, inner);
+    const { engine } = makeEngine({ seedsDir, dataDir: await tempDir() }, inner);
     await engine.start();
     // Enough new texts to be embedded in worker threads (the pool takes 64 texts or more), each short.
     await writeSyntheticArticles(seedsDir, range(200, 270), { paragraphs: 0 });
-    const embeddedBefore = embeddings.embedded;
     let reloaded = false;
     const reload = engine.reload().finally(() => (reloaded = true));
     const settled = await Promise.allSettled(
@@ -75,12 +73,13 @@ describe('questions during a reload', () => {
     );
     expect(settled.filter((s) => s.status === 'rejected')).toEqual([]);
     settled.forEach((s, i) => {
-      if (i % 2) expect((s as PromiseFulfilledResult<Answer>).value.answer).toBe(IRAN.answer);
+      if (i % 2) expect(firstShown((s as PromiseFulfilledResult<Answer>).value)).toContain(IRAN.answer);
     });
     const askedDuringReload = !reloaded;
-    expect((await reload).added).toHaveLength(70);
-    expect(embeddings.embedded - embeddedBefore).toBeGreaterThanOrEqual(64);
-    expect((await engine.ask(IRAN.question)).answer).toBe(IRAN.answer);
+    const report = await reload;
+    expect(report.added).toHaveLength(70);
+    expect(report.embedded).toBeGreaterThanOrEqual(64);
+    expect(firstShown(await engine.ask(IRAN.question))).toContain(IRAN.answer);
     console.info(`50 questions answered ${askedDuringReload ? 'before' : 'after'} the reload finished`);
   });
 });

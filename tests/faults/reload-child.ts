@@ -5,8 +5,9 @@
  */
 import { engineOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { shippedModels } from '../../src/answer/models.js';
+import { Reader } from '../../src/answer/reader.js';
 import { Engine } from '../../src/engine.js';
-import { CachedEmbeddings } from '../../src/index/embeddings.js';
 import { createLogger } from '../../src/logger.js';
 import { FaultEmbeddings } from './synthetic.js';
 
@@ -19,7 +20,8 @@ inner.beforeBatch = () => {
 };
 const engine = new Engine({
   options: { ...engineOptions(loadConfig({})), seedsDir, dataDir },
-  embeddings: new CachedEmbeddings(inner),
+  embeddings: inner,
+  reader: new Reader(shippedModels),
   logger: createLogger('silent'),
 });
 const report = await engine.start();

@@ -9,7 +9,7 @@ import { articleFile, fact, FaultEmbeddings, gate, range, syntheticArticle, writ
 /** Seed files that change or vanish while a reload reads them: clear reasons, the bot stays up, the next reload is right. */
 
 const IRAN = { question: 'How many attacks did Iran say it neutralized last year?', answer: '33 million' };
-const firstShown = (answer: Answer) => (answer.refused ? answer.closest : answer.citations)[0];
+const firstPassage = (answer: Answer) => (answer.outcome === 'answer' ? answer.citations : answer.closest)[0];
 const id = (n: number) => articleFile(n).replace(/\.txt$/, '');
 
 describe('seed files changing under a reload', () => {
@@ -31,13 +31,13 @@ describe('seed files changing under a reload', () => {
     held.open();
     expect(await reload).toMatchObject({ changed: [id(1)], failed: [] });
 
-    const during = firstShown(await engine.ask(fact(1, 2).question))!;
+    const during = firstPassage(await engine.ask(fact(1, 2).question))!;
     expect(during.quote).toContain(fact(1, 2).answer);
     // The quote is the text that was read and indexed, not a mix with the file as it is now.
     expect(syntheticArticle(1, { version: 2 }).slice(during.start, during.end)).toBe(during.quote);
 
     expect(await engine.reload()).toMatchObject({ changed: [id(1)], failed: [] });
-    expect(firstShown(await engine.ask(fact(1, 3).question))!.quote).toContain(fact(1, 3).answer);
+    expect(firstPassage(await engine.ask(fact(1, 3).question))!.quote).toContain(fact(1, 3).answer);
   });
 
   it('GIVEN a seed file caught half written (empty, then cut inside a character) THEN the reload names it with the reason, the other articles keep answering, and the next reload is right', async () => {
@@ -51,7 +51,7 @@ describe('seed files changing under a reload', () => {
     await truncate(path, 0);
     const empty = await engine.reload();
     expect(empty.failed).toEqual([{ file: articleFile(2), reason: 'it is empty' }]);
-    expect(firstShown(await engine.ask(IRAN.question))!.quote).toContain(IRAN.answer);
+    expect(firstPassage(await engine.ask(IRAN.question))!.quote).toContain(IRAN.answer);
 
     // An editor that has written all but the last bytes, which end inside the curly quote.
     const bytes = Buffer.from(full);
@@ -59,13 +59,13 @@ describe('seed files changing under a reload', () => {
     const cut = await engine.reload();
     expect(cut.failed).toEqual([{ file: articleFile(2), reason: 'it is not valid UTF-8 text' }]);
     expect(engine.sources().map((s) => s.id)).toEqual(expect.arrayContaining([id(0), id(1)]));
-    expect(firstShown(await engine.ask(fact(0).question))!.quote).toContain(fact(0).answer);
+    expect(firstPassage(await engine.ask(fact(0).question))!.quote).toContain(fact(0).answer);
 
     await writeFile(path, full);
     const fixed = await engine.reload();
     expect(fixed.failed).toEqual([]);
     expect(engine.sources().map((s) => s.id)).toContain(id(2));
-    expect(firstShown(await engine.ask(fact(2, 2).question))!.quote).toContain(fact(2, 2).answer);
+    expect(firstPassage(await engine.ask(fact(2, 2).question))!.quote).toContain(fact(2, 2).answer);
   });
 
   // The engine reads the listed files one by one; this process's open files show which it is reading.
@@ -104,8 +104,8 @@ describe('seed files changing under a reload', () => {
       const report = await reload;
       expect(report.failed).toEqual([{ file: last, reason: 'the file disappeared before it could be read' }]);
       expect(engine.sources()).toHaveLength(120);
-      expect(firstShown(await engine.ask(IRAN.question))!.quote).toContain(IRAN.answer);
-      expect(firstShown(await engine.ask(fact(60).question))!.quote).toContain(fact(60).answer);
+      expect(firstPassage(await engine.ask(IRAN.question))!.quote).toContain(IRAN.answer);
+      expect(firstPassage(await engine.ask(fact(60).question))!.quote).toContain(fact(60).answer);
 
       const next = await engine.reload();
       expect(next.failed).toEqual([]);

@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CachedEmbeddings } from '../../src/index/embeddings.js';
 import { loadSnapshot } from '../../src/index/persist.js';
 import { TestEmbeddings, makeEngine, tempDir, testOptions } from '../helpers.js';
 import { articleFile, range, syntheticArticle, writeSyntheticArticles } from './synthetic.js';
@@ -12,7 +11,7 @@ import { articleFile, range, syntheticArticle, writeSyntheticArticles } from './
  */
 
 async function savedCounts(dataDir: string) {
-  const embeddings = new CachedEmbeddings(new TestEmbeddings());
+  const embeddings = new TestEmbeddings();
   const loaded = await loadSnapshot(dataDir, { embedder: embeddings, chunker: testOptions({ seedsDir: '' }).chunker }, embeddings);
   if (loaded.status !== 'loaded') throw new Error(loaded.reason);
   return { chunks: loaded.snapshot.chunks.length, vectors: loaded.snapshot.store.size };

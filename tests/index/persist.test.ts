@@ -3,10 +3,9 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine.js';
-import { CachedEmbeddings } from '../../src/index/embeddings.js';
 import { loadSnapshot, saveSnapshot } from '../../src/index/persist.js';
 import type { IndexSnapshot } from '../../src/index/snapshot.js';
-import { SEEDS_DIR, TestEmbeddings, tempDir, testOptions } from '../helpers.js';
+import { SEEDS_DIR, TestEmbeddings, reader, tempDir, testOptions } from '../helpers.js';
 
 /** An engine over the real seed whose log lines are kept for assertions. */
 function engineWithLog(dataDir: string, chunkSize = 400) {
@@ -14,7 +13,7 @@ function engineWithLog(dataDir: string, chunkSize = 400) {
   const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line).msg) });
   const inner = new TestEmbeddings();
   const options = testOptions({ seedsDir: SEEDS_DIR, dataDir, chunker: { size: chunkSize, overlap: 100 } });
-  return { engine: new Engine({ options, embeddings: new CachedEmbeddings(inner), logger }), inner, lines };
+  return { engine: new Engine({ options, embeddings: inner, reader: reader(), logger }), inner, lines };
 }
 
 const indexFolder = async (dataDir: string) => join(dataDir, (await readFile(join(dataDir, 'CURRENT'), 'utf8')).trim());
@@ -36,7 +35,7 @@ describe('saved index', () => {
     const dataDir = await tempDir();
     const { engine } = engineWithLog(dataDir);
     await engine.start();
-    const embeddings = new CachedEmbeddings(new TestEmbeddings());
+    const embeddings = new TestEmbeddings();
     const loaded = await loadSnapshot(dataDir, { embedder: embeddings, chunker: { size: 400, overlap: 100 } }, embeddings);
     if (loaded.status !== 'loaded') throw new Error(loaded.reason);
     const crashing: IndexSnapshot = {

@@ -4,7 +4,7 @@ import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
-import { loadQaSet } from '../eval/datasets.js';
+import { seedCorpus } from '../eval/datasets.js';
 import { containsAnswer, mean, percentile } from '../eval/metrics.js';
 import { UseLiteEmbeddings } from '../../src/index/embeddings.js';
 import { titleQuestions, writeBenchSeeds } from './corpus.js';
@@ -70,8 +70,7 @@ export async function measureLangChain(spec: LangChainSpec): Promise<LangChainRe
     const indexBytes = await folderBytes(join(root, 'store'));
     log(`LangChain: built ${chunks} chunks in ${round(buildMs / 1000)} s`);
 
-    const [seedCorpus] = await loadQaSet(spec.seedQa);
-    const seedQuestions = seedCorpus!.questions;
+    const seedQuestions = (await seedCorpus(spec.seedQa, spec.seedFile)).questions;
     const fromTitles = titleQuestions(selected, Math.max(0, spec.questions - seedQuestions.length));
     const questions = [...seedQuestions.map((q) => q.question), ...fromTitles.map((q) => q.question)].slice(0, spec.questions);
     for (const question of questions.slice(0, 5)) await store.similaritySearch(question, 1);

@@ -7,7 +7,7 @@ import { l as rougeL, n as rougeN } from 'js-rouge';
 import { engineOptions } from '../../src/app.js';
 import { summarizeArticle } from '../../src/answer/summarize.js';
 import type { Engine } from '../../src/engine.js';
-import { loadQaSet, type EvalQuestion } from '../eval/datasets.js';
+import { seedCorpus, type EvalQuestion } from '../eval/datasets.js';
 import { containsAnswer, mean, percentile } from '../eval/metrics.js';
 import { articleSentences, chunkArticle } from '../../src/ingest/chunk.js';
 import { readSeeds } from '../../src/ingest/read-seeds.js';
@@ -128,7 +128,7 @@ export async function measureSize(spec: SizeSpec): Promise<SizeResult> {
     log(`${label}: ${selected.length} corpus articles + the seed story in ${seedsDir}`);
 
     // First build, from a cold process: the model load is part of it.
-    const { config, engine, embeddings, timed } = await makeBenchEngine(seedsDir, dataDir, label);
+    const { config, engine, timed } = await makeBenchEngine(seedsDir, dataDir, label);
     const buildStarted = performance.now();
     const built = await engine.start();
     const buildMs = performance.now() - buildStarted;
@@ -137,8 +137,7 @@ export async function measureSize(spec: SizeSpec): Promise<SizeResult> {
     const indexBytes = await folderBytes(dataDir);
     log(`${label}: built ${built.chunks} chunks in ${round(buildMs / 1000)} s (embedding ${round(timed.documentMs / 1000)} s), peak RSS ${peakRssBuildMiB} MiB`);
 
-    const [seedCorpus] = await loadQaSet(spec.seedQa);
-    const seedQuestions = seedCorpus!.questions;
+    const seedQuestions = (await seedCorpus(spec.seedQa, spec.seedFile)).questions;
 
     // Start-up with the saved index, in a new process.
     const startup = await runChild<StartupResult>({ kind: 'startup', seedsDir, dataDir, question: seedQuestions[0]!.question } satisfies Omit<StartupSpec, 'resultFile'>);
@@ -201,7 +200,7 @@ export async function measureSize(spec: SizeSpec): Promise<SizeResult> {
 
     // Summaries against the reference summaries, beside Lead-N, and the parts of a build timed apart.
     const loadStarted = performance.now();
-    const loaded = await loadSnapshot(dataDir, { embedder: embeddings, chunker: engineOptions(config).chunker }, embeddings);
+    const loaded = await loadSnapshot(dataDir, { embedder: timed, chunker: engineOptions(config).chunker }, timed);
     const loadMs = performance.now() - loadStarted;
     if (loaded.status !== 'loaded') throw new Error(`the saved index did not load: ${loaded.reason}`);
     const snapshot = loaded.snapshot;

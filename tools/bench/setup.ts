@@ -1,7 +1,9 @@
 import { createEmbeddings, engineOptions } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { Engine } from '../../src/engine.js';
-import { CachedEmbeddings, type FootnoteEmbeddings } from '../../src/index/embeddings.js';
+import { shippedModels } from '../../src/answer/models.js';
+import { Reader } from '../../src/answer/reader.js';
+import type { FootnoteEmbeddings } from '../../src/index/embeddings.js';
 import { createLogger } from '../../src/logger.js';
 import type { ProgressFactory } from '../../src/progress.js';
 import { log } from './process.js';
@@ -36,8 +38,7 @@ export function benchProgress(label: string): ProgressFactory {
 export async function makeBenchEngine(seedsDir: string, dataDir: string, label: string, inner?: FootnoteEmbeddings) {
   const config = benchConfig(seedsDir, dataDir);
   const timed = new TimedEmbeddings(inner ?? (await createEmbeddings(config)));
-  const embeddings = new CachedEmbeddings(timed);
-  const engine = new Engine({ options: engineOptions(config), embeddings, logger: createLogger('warn'), progress: benchProgress(label) });
-  return { config, engine, embeddings, timed };
+  const engine = new Engine({ options: engineOptions(config), embeddings: timed, reader: new Reader(shippedModels), logger: createLogger('warn'), progress: benchProgress(label) });
+  return { config, engine, timed };
 }
 

@@ -1,32 +1,42 @@
 import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { articleFileText, bbcArticle, loadBbcRecords, loadCorpus } from '../bench/corpus.js';
+import { loadNewsQa, type Split } from '../news-qa/dataset.js';
 
-/** One corpus to index and the questions asked of it. An empty `answers` means "not answerable". */
-export interface EvalCorpus {
-  name: string;
-  /** File name → text, written to a temporary seeds folder. Undefined: ask the configured seeds. */
-  files?: Record<string, string>;
-  questions: EvalQuestion[];
+/**
+ * The evaluation and training corpora: what to index, and the questions asked of it with their
+ * gold answers and evidence (character ranges of the article files).
+ */
+
+export interface Evidence {
+  /** The article id: the file name without extension. */
+  articleId: string;
+  start: number;
+  end: number;
+  /** The evidence text: the same sentence in another article (BBC has near-duplicate stories) is the same evidence. */
+  text: string;
 }
 
 export interface EvalQuestion {
   id: string;
   question: string;
+  /** Empty: the articles do not answer it. */
   answers: string[];
-  /** Asked of a corpus it was not written for: the right reply is a refusal. */
+  evidence: Evidence[];
+  kind?: string;
+  /** The article the question was written about (its id), when there is one. */
+  article?: string;
+  /** Unanswerable on topic (and why), or about nothing indexed. */
+  unanswerable?: string;
   offTopic?: boolean;
 }
 
-/**
- * Adds to each corpus `n` answerable questions written for the next corpus: the questions a user
- * asks about something the articles never mention. SQuAD itself has none of these.
- */
-export function withOffTopicQuestions(corpora: EvalCorpus[], n: number): EvalCorpus[] {
-  return corpora.map((corpus, i) => {
-    const other = corpora[(i + 1) % corpora.length]!;
-    const borrowed = other === corpus ? [] : other.questions.filter((q) => q.answers.length).slice(0, n);
-    return { ...corpus, questions: [...corpus.questions, ...borrowed.map((q) => ({ ...q, id: `offtopic:${q.id}`, answers: [], offTopic: true }))] };
-  });
+export interface EvalCorpus {
+  name: string;
+  /** File name → text, written to a temporary seeds folder. Undefined: the project's own seeds/. */
+  files?: Record<string, string>;
+  questions: EvalQuestion[];
 }
 
 export async function readMaybeGzip(path: string): Promise<string> {
@@ -34,27 +44,120 @@ export async function readMaybeGzip(path: string): Promise<string> {
   return (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
 }
 
-interface SquadFile {
-  data: { title: string; paragraphs: { context: string; qas: { id: string; question: string; answers: { text: string }[]; is_impossible?: boolean }[] }[] }[];
+/** Articles of the BBC corpus that are in no split of the news QA set, in the benchmark's topic-interleaved order. */
+async function distractors(bbcPath: string, exclude: Set<string>) {
+  return (await loadCorpus(bbcPath)).filter((article) => !exclude.has(article.id));
+}
+
+/** Whether a quoted range is the evidence: it overlaps it, or quotes the same sentence in a duplicate article. */
+export function isEvidence(question: EvalQuestion, quoted: { articleId: string; start: number; end: number; text: string } | undefined): boolean {
+  if (!quoted) return false;
+  return question.evidence.some(
+    (e) => (e.articleId === quoted.articleId && e.start < quoted.end && quoted.start < e.end) || (e.articleId !== quoted.articleId && e.text.length >= 40 && quoted.text.includes(e.text)),
+  );
 }
 
 /**
- * SQuAD: each Wikipedia article becomes one corpus holding one article file: the title, then its
- * paragraphs separated by blank lines. Every question is asked against the whole article.
+ * One split of the news QA set as a corpus of `size` articles: the split's own articles plus BBC
+ * articles no question is about, so that questions must find their article among many.
  */
-export async function loadSquad(path: string): Promise<EvalCorpus[]> {
-  const squad = JSON.parse(await readMaybeGzip(path)) as SquadFile;
-  return squad.data.map((article) => ({
-    name: article.title,
-    files: { [`${article.title.replace(/[^\w-]+/g, '_')}.txt`]: [article.title.replace(/_/g, ' '), ...article.paragraphs.map((p) => p.context.replace(/\s*\n\s*/g, ' '))].join('\n\n') },
-    questions: article.paragraphs.flatMap((p) =>
-      p.qas.map((qa) => ({ id: qa.id, question: qa.question, answers: qa.is_impossible ? [] : [...new Set(qa.answers.map((a) => a.text))] })),
-    ),
-  }));
+export async function newsCorpus(bbcPath: string, split: Split, size = 100): Promise<EvalCorpus> {
+  const dataset = await loadNewsQa();
+  const records = new Map((await loadBbcRecords(bbcPath)).map((r) => [r.id, r]));
+  const own = dataset.articles.filter((a) => a.split === split);
+  const files: Record<string, string> = {};
+  for (const article of own) files[`${article.file}.txt`] = articleFileText(bbcArticle(records.get(article.id)!));
+  const others = await distractors(bbcPath, new Set(dataset.articles.map((a) => a.file)));
+  for (const article of others.slice(0, Math.max(0, size - own.length))) files[`${article.id}.txt`] = articleFileText(article);
+  const fileOf = new Map(dataset.articles.map((a) => [a.id, a.file]));
+  const questions = dataset.questions
+    .filter((q) => own.some((a) => a.id === q.article))
+    .map((q) => ({
+      id: q.id,
+      question: q.question,
+      answers: q.answers,
+      evidence: q.evidence.map((span) => ({ articleId: fileOf.get(q.article)!, ...span, text: files[`${fileOf.get(q.article)}.txt`]!.slice(span.start, span.end) })),
+      kind: q.kind,
+      article: fileOf.get(q.article)!,
+      ...(q.unanswerable ? { unanswerable: q.unanswerable } : {}),
+      ...(q.offTopic ? { offTopic: true } : {}),
+    }));
+  return { name: `news QA ${split} (${Object.keys(files).length} articles)`, files, questions };
 }
 
-/** Our own QA sets: `[{ id, question, answers: [...], unanswerable? }]`, asked of the configured seeds. */
-export async function loadQaSet(path: string): Promise<EvalCorpus[]> {
-  const items = JSON.parse(await readFile(path, 'utf8')) as { id: string; question: string; answers: string[]; unanswerable?: boolean }[];
-  return [{ name: path, questions: items.map(({ id, question, answers, unanswerable }) => ({ id, question, answers: unanswerable ? [] : answers })) }];
+/** Each article of a corpus on its own, with the questions written about it: the one-story case (like the seed story). */
+export function singleArticleCorpora(corpus: EvalCorpus): EvalCorpus[] {
+  const byArticle = new Map<string, EvalQuestion[]>();
+  for (const q of corpus.questions) if (q.article) byArticle.set(q.article, [...(byArticle.get(q.article) ?? []), q]);
+  return [...byArticle].map(([article, questions]) => ({ name: `${article} alone`, files: { [`${article}.txt`]: corpus.files![`${article}.txt`]! }, questions }));
 }
+
+interface SquadFile {
+  data: { title: string; paragraphs: { context: string; qas: { id: string; question: string; answers: { text: string; answer_start: number }[]; is_impossible?: boolean }[] }[] }[];
+}
+
+/**
+ * SQuAD 2.0: each Wikipedia article is its own corpus, one file: the title, then its paragraphs
+ * separated by blank lines. The evidence of a question is where its gold answers stand.
+ */
+export async function squadCorpora(path: string, from = 0, to?: number): Promise<EvalCorpus[]> {
+  const squad = JSON.parse(await readMaybeGzip(path)) as SquadFile;
+  return squad.data.slice(from, to).map((article) => {
+    const id = article.title.replace(/[^\w-]+/g, '_');
+    let text = `${article.title.replace(/_/g, ' ')}\n\n`;
+    const questions: EvalQuestion[] = [];
+    for (const paragraph of article.paragraphs) {
+      const offset = text.length;
+      // Same length, so SQuAD's answer offsets still point at the answers.
+      text += `${paragraph.context.replace(/\n/g, ' ')}\n\n`;
+      for (const qa of paragraph.qas) {
+        const answers = qa.is_impossible ? [] : [...new Set(qa.answers.map((a) => a.text))];
+        const evidence = qa.is_impossible ? [] : qa.answers.map((a) => ({ articleId: id, start: offset + a.answer_start, end: offset + a.answer_start + a.text.length, text: a.text }));
+        questions.push({ id: qa.id, question: qa.question, answers, evidence, ...(qa.is_impossible ? { unanswerable: 'squad' } : {}) });
+      }
+    }
+    return { name: article.title, files: { [`${id}.txt`]: text }, questions };
+  });
+}
+
+/**
+ * Adds to each corpus `n` answerable questions written for the next corpus: questions about
+ * something the articles never mention, which SQuAD itself lacks.
+ */
+export function withOffTopicQuestions(corpora: EvalCorpus[], n: number): EvalCorpus[] {
+  return corpora.map((corpus, i) => {
+    const other = corpora[(i + 1) % corpora.length]!;
+    const borrowed = other === corpus ? [] : other.questions.filter((q) => q.answers.length).slice(0, n);
+    return { ...corpus, questions: [...corpus.questions, ...borrowed.map((q) => ({ ...q, id: `offtopic:${q.id}`, answers: [], evidence: [], offTopic: true }))] };
+  });
+}
+
+/** Our seed QA set (`tests/fixtures/seed-qa.json`): asked of the seed story; evidence given as text. */
+export async function seedCorpus(qaPath: string, seedFile: string): Promise<EvalCorpus> {
+  const source = (await readFile(seedFile, 'utf8')).replace(/^\uFEFF/, '');
+  const articleId = basename(seedFile).replace(/\.(txt|md)$/, '');
+  const items = JSON.parse(await readFile(qaPath, 'utf8')) as { id: string; question: string; answers: string[]; evidence?: string; unanswerable?: boolean; offTopic?: boolean }[];
+  return {
+    name: `seed QA (${basename(qaPath)})`,
+    files: { [basename(seedFile)]: source },
+    questions: items.map(({ id, question, answers, evidence, unanswerable, offTopic }) => {
+      const at = evidence ? source.indexOf(evidence) : -1;
+      if (evidence && at < 0) throw new Error(`${qaPath} ${id}: evidence not in ${seedFile}`);
+      return {
+        id,
+        question,
+        answers: unanswerable ? [] : answers,
+        evidence: at >= 0 ? [{ articleId, start: at, end: at + evidence!.length, text: evidence! }] : [],
+        ...(unanswerable ? { unanswerable: offTopic ? 'off-topic' : 'seed' } : {}),
+        ...(offTopic ? { offTopic: true } : {}),
+      };
+    }),
+  };
+}
+
+export const defaultPaths = {
+  bbc: join(import.meta.dirname, '../../../shared/datasets/bbc-news-summary.jsonl.gz'),
+  squad: join(import.meta.dirname, '../../../shared/datasets/squad-v2.0-dev.json.gz'),
+  seedQa: join(import.meta.dirname, '../../tests/fixtures/seed-qa.json'),
+  seedFile: join(import.meta.dirname, '../../seeds/000_384e7f44ba0120d1.txt'),
+};

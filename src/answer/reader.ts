@@ -1,0 +1,316 @@
+import { Bm25Index } from '../index/bm25.js';
+import type { IndexSnapshot } from '../index/snapshot.js';
+import { terms } from '../index/text.js';
+import { cosine } from '../index/vector-table.js';
+import { retrieve, type RetrieveOptions } from '../retrieve/hybrid.js';
+import type { Article, Sentence } from '../types.js';
+import { Memo, sentenceFacts, spanCandidates, type SentenceFacts, type SpanCandidate } from './analysis.js';
+import {
+  addRelativeFeatures,
+  answerabilityFeatures,
+  coverage,
+  namesPresent,
+  sentenceFeatures,
+  spanFeatures,
+  type SentenceContext,
+  type WeightedQuestion,
+} from './features.js';
+import { definedAcronyms, Lexicon, type Acronym } from './lexicon.js';
+import { linearScore, sigmoid, softmax, type Features, type LinearModel } from './model.js';
+import { analyzeQuestion, type Question } from './question.js';
+
+interface ArticleTerms {
+  terms: Set<string>;
+  title: Set<string>;
+  /** In how many of the article's sentences each term occurs. */
+  sentenceFrequency: Map<string, number>;
+  sentences: number;
+}
+
+/** The three trained models of the reader (src/answer/models, made by `npm run train`). */
+export interface ReaderModels {
+  ranker: LinearModel;
+  span: LinearModel;
+  answerability: LinearModel;
+}
+
+export interface Candidate {
+  article: Article;
+  sentence: Sentence;
+  /** Position in its article, from 0. */
+  index: number;
+  text: string;
+  features: Features;
+}
+
+/** A question's candidate sentences and what the corpus as a whole says about its words. */
+export interface Candidates {
+  question: Question;
+  sentences: Candidate[];
+  /** IDF-weighted share of the question's terms that no article contains, even bridged. */
+  unknown: number;
+  /** Share of the question's names that no article contains. */
+  namesUnknown: number;
+  articles: number;
+  scope?: Article;
+}
+
+export interface RankedSentence extends Candidate {
+  score: number;
+  probability: number;
+}
+
+export interface RankedSpan {
+  sentence: RankedSentence;
+  /** Offsets into the sentence text. */
+  start: number;
+  end: number;
+  text: string;
+  features: Features;
+  probability: number;
+}
+
+/** Everything the reader concluded about one question, before it is turned into an answer. */
+export interface Reading {
+  question: Question;
+  /** Candidate sentences, best first. */
+  sentences: RankedSentence[];
+  /** Candidate short answers from the leading sentences, best first. */
+  spans: RankedSpan[];
+  answerability: { features: Features; probability: number };
+  /** For "this article" questions when several articles are indexed: the article they were read as. */
+  scope?: Article;
+}
+
+/** Articles whose every sentence becomes a candidate: the ones the question most likely means. */
+const ROUTED_ARTICLES = 2;
+/** Sentences whose phrases are candidate short answers. */
+const SPAN_SENTENCES = 3;
+
+/**
+ * The trained reader: finds the sentences that answer a question, a short answer in them, and how
+ * likely it is that the articles answer at all. Per-sentence analysis is computed once and kept.
+ */
+export class Reader {
+  private readonly facts = new Memo<SentenceFacts>(20_000);
+  private readonly spans = new Memo<SpanCandidate[]>(20_000);
+  private readonly articleTerms = new Memo<ArticleTerms>(1_000);
+  private readonly centres = new Memo<Float32Array>(1_000);
+  private readonly perSnapshot = new WeakMap<IndexSnapshot, { acronyms: Acronym[]; titles: Bm25Index }>();
+
+  constructor(
+    readonly models: ReaderModels,
+    readonly lexicon = new Lexicon(),
+  ) {}
+
+  private corpus(snapshot: IndexSnapshot) {
+    let known = this.perSnapshot.get(snapshot);
+    if (!known) {
+      known = {
+        acronyms: snapshot.articles.flatMap((article) => definedAcronyms(article.source)),
+        titles: new Bm25Index(snapshot.articles.map((article) => article.title)),
+      };
+      this.perSnapshot.set(snapshot, known);
+    }
+    return known;
+  }
+
+  analyze(snapshot: IndexSnapshot, text: string): Question {
+    return analyzeQuestion(text, this.lexicon, this.corpus(snapshot).acronyms);
+  }
+
+  private factsOf(article: Article, sentence: Sentence): SentenceFacts {
+    return this.facts.get(sentence.hash, () => sentenceFacts(article.source.slice(sentence.start, sentence.end)));
+  }
+
+  private termsOf(snapshot: IndexSnapshot, article: Article): ArticleTerms {
+    return this.articleTerms.get(article.hash, () => {
+      const sentences = snapshot.sentencesByArticle.get(article.id) ?? [];
+      const all = new Set(terms(article.title));
+      const sentenceFrequency = new Map<string, number>();
+      for (const sentence of sentences) {
+        for (const term of this.factsOf(article, sentence).terms) {
+          all.add(term);
+          sentenceFrequency.set(term, (sentenceFrequency.get(term) ?? 0) + 1);
+        }
+      }
+      return { terms: all, title: new Set(terms(article.title)), sentenceFrequency, sentences: sentences.length };
+    });
+  }
+
+  /** The most recent article: what "this article" means when several are indexed. */
+  private latest(snapshot: IndexSnapshot): Article | undefined {
+    return snapshot.articles.reduce<Article | undefined>((latest, a) => (!latest || a.modifiedAt > latest.modifiedAt || (a.modifiedAt === latest.modifiedAt && a.id > latest.id) ? a : latest), undefined);
+  }
+
+  /**
+   * The candidate sentences for a question, with their features: those of the passages hybrid
+   * retrieval proposes, and every sentence of the articles the question most likely means.
+   */
+  async candidates(snapshot: IndexSnapshot, question: Question, vector: number[], retrieval: RetrieveOptions): Promise<Candidates> {
+    const wq = weigh(snapshot, question);
+    const scope = question.thisArticle && snapshot.articles.length > 1 ? this.latest(snapshot) : undefined;
+    const queryTerms = [...new Set(question.terms.flatMap((t) => [t.term, ...t.bridges.filter((b) => b.kind === 'form' && b.terms.length === 1).map((b) => b.terms[0]!)]))];
+    const hits = scope ? [] : await retrieve(snapshot, queryTerms, vector, retrieval);
+    const passageOf = new Map<string, { score: number; lexical: number; rank: number }>();
+    const maxLexical = Math.max(1e-9, ...hits.map((h) => h.lexical));
+    hits.forEach((hit, rank) => {
+      for (const s of hit.chunk.sentences) {
+        const key = `${hit.chunk.articleId}:${s.start}`;
+        if (!passageOf.has(key)) passageOf.set(key, { score: hit.score, lexical: hit.lexical / maxLexical, rank });
+      }
+    });
+    const routed = scope ? [scope] : this.route(snapshot, wq, [...new Set(hits.map((h) => h.chunk.articleId))]);
+    const articles = [...new Set([...routed.map((a) => a.id), ...hits.map((h) => h.chunk.articleId)])].map((id) => snapshot.articleById.get(id)!);
+
+    const sentences: Candidate[] = [];
+    for (const article of articles) {
+      const list = snapshot.sentencesByArticle.get(article.id) ?? [];
+      const whole = routed.includes(article);
+      const { terms: articleTerms, title: titleTerms, sentenceFrequency, sentences: count } = this.termsOf(snapshot, article);
+      const localWeights = question.terms.map((t) => Math.log(1 + count / (1 + (sentenceFrequency.get(t.term) ?? 0))));
+      // Without what all of the article's sentences share (its topic), similarity says which sentence is about the question.
+      const centre = this.centres.get(article.hash, () => mean(list.flatMap((s) => (snapshot.vectors.get(s.hash) ? [unit(snapshot.vectors.get(s.hash)!)] : []))));
+      const centredQuestion = minus(unit(Float32Array.from(vector)), centre);
+      const centred = (s: Sentence) => {
+        const v = snapshot.vectors.get(s.hash);
+        return v ? cosine(centredQuestion, minus(unit(v), centre)) : 0;
+      };
+      list.forEach((sentence, index) => {
+        const passage = passageOf.get(`${article.id}:${sentence.start}`);
+        if (!whole && !passage) return;
+        const facts = this.factsOf(article, sentence);
+        const before = list[index - 1];
+        const after = list[index + 1];
+        const window = [before, sentence, after].flatMap((s) => (s && snapshot.vectors.get(s.hash) ? [snapshot.vectors.get(s.hash)!] : []));
+        const text = article.source.slice(sentence.start, sentence.end);
+        const context: SentenceContext = {
+          text,
+          facts,
+          previous: before ? this.factsOf(article, before).terms : new Set(),
+          next: after ? this.factsOf(article, after).terms : new Set(),
+          articleTerms,
+          titleTerms,
+          localWeights,
+          index,
+          words: facts.tokens.length,
+          dense: cosine(vector, snapshot.vectors.get(sentence.hash)),
+          denseWindow: window.length ? cosine(vector, sum(window)) : 0,
+          denseCentred: centred(sentence),
+          denseCentredPrevious: before ? centred(before) : 0,
+          denseCentredWindow: window.length ? cosine(centredQuestion, minus(unit(sum(window)), centre)) : 0,
+          ...(passage ? { passage } : {}),
+        };
+        sentences.push({ article, sentence, index, text, features: sentenceFeatures(wq, context) });
+      });
+    }
+    if (sentences.length) addRelativeFeatures(sentences.map((s) => s.features));
+    const unknownTerms = question.terms.filter((t) => snapshot.bm25.documentFrequency(t.term) === 0 && !t.bridges.some((b) => b.terms.every((x) => snapshot.bm25.documentFrequency(x) > 0)));
+    return {
+      question,
+      sentences,
+      unknown: unknownTerms.reduce((total, t) => total + wq.weights[question.terms.indexOf(t)]!, 0) / wq.total,
+      namesUnknown: 1 - namesPresent(question, (t) => snapshot.bm25.documentFrequency(t) > 0),
+      articles: snapshot.articles.length,
+      ...(scope ? { scope } : {}),
+    };
+  }
+
+  /** The candidates ordered by the ranker, with their share of its probability. */
+  rank(candidates: Candidates, model = this.models.ranker): RankedSentence[] {
+    const scores = candidates.sentences.map((c) => linearScore(model, c.features));
+    const probabilities = softmax(scores);
+    return candidates.sentences.map((c, i) => ({ ...c, score: scores[i]!, probability: probabilities[i]! })).sort((a, b) => b.score - a.score);
+  }
+
+  /** Candidate short answers in the leading sentences, ordered by the span model. */
+  readSpans(question: Question, ranked: RankedSentence[], model = this.models.span): RankedSpan[] {
+    const candidates = ranked.slice(0, SPAN_SENTENCES).flatMap((sentence, rank) => {
+      const facts = this.factsOf(sentence.article, sentence.sentence);
+      return this.spans
+        .get(sentence.sentence.hash, () => spanCandidates(sentence.text))
+        .map((span) => ({
+          sentence,
+          span,
+          features: spanFeatures(question, { sentence: sentence.text, facts, span, sentenceProbability: sentence.probability, sentenceRank: rank }),
+        }));
+    });
+    if (!candidates.length) return [];
+    const probabilities = softmax(candidates.map((c) => linearScore(model, c.features)));
+    return candidates
+      .map((c, i) => ({ sentence: c.sentence, start: c.span.start, end: c.span.end, text: c.sentence.text.slice(c.span.start, c.span.end), features: c.features, probability: probabilities[i]! }))
+      .sort((a, b) => b.probability - a.probability);
+  }
+
+  /** The probability that the articles answer the question at all. */
+  judge(candidates: Candidates, ranked: RankedSentence[], spans: RankedSpan[], model = this.models.answerability): Reading['answerability'] {
+    const best = ranked[0];
+    if (!best) return { features: {}, probability: 0 };
+    const features = answerabilityFeatures(candidates.question, {
+      best: best.features,
+      probability: best.probability,
+      score: best.score,
+      runnerUp: ranked[1]?.score ?? best.score - 5,
+      denseTop: Math.max(...ranked.map((s) => s.features.dense!)),
+      span: spans[0]?.probability ?? 0,
+      unknown: candidates.unknown,
+      namesUnknown: candidates.namesUnknown,
+      articles: candidates.articles,
+    });
+    return { features, probability: sigmoid(linearScore(model, features)) };
+  }
+
+  async read(snapshot: IndexSnapshot, question: Question, vector: number[], retrieval: RetrieveOptions): Promise<Reading> {
+    const candidates = await this.candidates(snapshot, question, vector, retrieval);
+    const sentences = this.rank(candidates);
+    const spans = this.readSpans(question, sentences);
+    return { question, sentences, spans, answerability: this.judge(candidates, sentences, spans), ...(candidates.scope ? { scope: candidates.scope } : {}) };
+  }
+
+  /**
+   * The articles the question most likely means, best first: those whose title and text hold most
+   * of the question (its names above all), among the articles retrieval proposed and those whose
+   * titles match.
+   */
+  private route(snapshot: IndexSnapshot, wq: WeightedQuestion, proposed: string[]): Article[] {
+    const byTitle = this.corpus(snapshot).titles.searchTerms(wq.question.terms.map((t) => t.term), 3).map((hit) => snapshot.articles[hit.doc]!.id);
+    const scored = [...new Set([...proposed, ...byTitle])].map((id) => {
+      const article = snapshot.articleById.get(id)!;
+      const { terms: all, title } = this.termsOf(snapshot, article);
+      const inArticle = coverage(wq, (t) => all.has(t));
+      const inTitle = coverage(wq, (t) => title.has(t));
+      const score = inArticle.exact + inArticle.form + 0.5 * (inTitle.exact + inTitle.form) + namesPresent(wq.question, (t) => all.has(t));
+      return { article, score };
+    });
+    return scored
+      .sort((a, b) => b.score - a.score)
+      .slice(0, ROUTED_ARTICLES)
+      .map((s) => s.article);
+  }
+}
+
+/** The question's terms weighted by their rarity in the corpus (a term no passage has weighs like the rarest that some passage has). */
+function weigh(snapshot: IndexSnapshot, question: Question): WeightedQuestion {
+  const weights = question.terms.map((t) => snapshot.bm25.idf(t.term, 1));
+  return { question, weights, total: weights.reduce((a, b) => a + b, 0) || 1 };
+}
+
+function unit(vector: Float32Array): Float32Array {
+  const norm = Math.hypot(...vector) || 1;
+  return vector.map((v) => v / norm);
+}
+
+function mean(vectors: Float32Array[]): Float32Array {
+  const out = sum(vectors.length ? vectors : [new Float32Array(512)]);
+  return out.map((v) => v / Math.max(1, vectors.length));
+}
+
+function minus(a: Float32Array, b: Float32Array): Float32Array {
+  return a.map((v, i) => v - (b[i] ?? 0));
+}
+
+function sum(vectors: Float32Array[]): Float32Array {
+  const out = new Float32Array(vectors[0]!.length);
+  for (const v of vectors) for (let i = 0; i < out.length; i++) out[i]! += v[i]!;
+  return out;
+}

@@ -1,0 +1,273 @@
+/**
+ * `npm run train`: rebuilds every shipped model of the reader (src/answer/models/*.json) from the
+ * data, with fixed seeds, and prints what they score on the dev split.
+ *
+ *   npm run train -- [--bbc <bbc-news-summary.jsonl.gz>] [--squad <squad-v2.0-dev.json.gz>]
+ *
+ * Fitted on the news QA train split plus SQuAD 2.0 dev articles 0-11; hyperparameters and
+ * thresholds chosen on the news dev split. The test split is never read here.
+ */
+import 'dotenv/config';
+import { Command } from 'commander';
+import { writeFile } from 'node:fs/promises';
+import { engineOptions } from '../../src/app.js';
+import { ANSWERABILITY_FEATURES, SENTENCE_FEATURES, SPAN_FEATURES } from '../../src/answer/features.js';
+import type { LinearModel, ModelCard } from '../../src/answer/model.js';
+import { Reader, type Candidates, type RankedSentence, type RankedSpan } from '../../src/answer/reader.js';
+import { loadConfig } from '../../src/config.js';
+import type { IndexSnapshot } from '../../src/index/snapshot.js';
+import { defaultPaths, isEvidence as quotesEvidence, newsCorpus, singleArticleCorpora, squadCorpora, type EvalCorpus, type EvalQuestion } from '../eval/datasets.js';
+import { containsAnswer, normalizeAnswer } from '../eval/metrics.js';
+import { corpusSnapshot, toolEmbeddings } from '../lib/corpus-snapshot.js';
+import { seededRandom, shuffled } from '../lib/random.js';
+import { fitLogistic, fitSoftmax, type Group, type Row } from './fit.js';
+import { boostSoftmax, treeValue } from './trees.js';
+
+const SEED = 20261127;
+const FOLDS = 5;
+/** SQuAD questions used at most (sampled with the seed): enough to learn spans, few enough to train in minutes. */
+const SQUAD_QUESTIONS = 2000;
+/** Off-topic questions for the answerability model: SQuAD questions asked of the news corpus. */
+const OFF_TOPIC = 120;
+const MODELS = new URL('../../src/answer/models/', import.meta.url).pathname;
+
+/** One question with its candidates, as the reader saw them, and where it came from. */
+interface Item {
+  question: EvalQuestion;
+  source: 'news' | 'squad' | 'off-topic';
+  /** Asked of the many-article corpus, or of its own article alone (the one-story case). */
+  regime: 'many' | 'one';
+  /** Questions of one article share a group, so folds never split an article. */
+  group: string;
+  candidates: Candidates;
+}
+
+const byArticle = (q: EvalQuestion) => q.article ?? q.id;
+const isEvidence = (item: Item, s: { article: { id: string }; sentence: { start: number; end: number }; text: string }) =>
+  quotesEvidence(item.question, { articleId: s.article.id, start: s.sentence.start, end: s.sentence.end, text: s.text });
+// "Wednesday" for "On Wednesday": a leading preposition does not make a span wrong.
+const loose = (text: string) => normalizeAnswer(text).replace(/^(?:on|in|at|by|from|of|to|for|since|during) /, '');
+const isGold = (item: Item, span: RankedSpan) => item.question.answers.some((a) => loose(a) === loose(span.text));
+const answerable = (item: Item) => item.question.answers.length > 0;
+
+function untrained(kind: LinearModel['kind'], features: readonly string[]): LinearModel {
+  return { kind, features: [...features], weights: features.map(() => 0), bias: 0, thresholds: {}, card: { task: '', trainedOn: '', chosenOn: '', date: '', metrics: {}, limits: '' } };
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+
+const program = new Command('train')
+  .option('--bbc <file>', 'bbc-news-summary.jsonl.gz', defaultPaths.bbc)
+  .option('--squad <file>', 'squad-v2.0-dev.json.gz', defaultPaths.squad)
+  .option('--compare-trees', 'also fit gradient-boosted trees for the ranker and print their dev hit@1 beside the linear one (not shipped)');
+
+program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean }) => {
+  const started = performance.now();
+  const options = engineOptions(loadConfig({}));
+  const embeddings = toolEmbeddings();
+  const reader = new Reader({ ranker: untrained('softmax', SENTENCE_FEATURES), span: untrained('softmax', SPAN_FEATURES), answerability: untrained('logistic', ANSWERABILITY_FEATURES) });
+
+  async function collect(snapshot: IndexSnapshot, questions: EvalQuestion[], source: Item['source'], group: (q: EvalQuestion) => string): Promise<Item[]> {
+    const items: Item[] = [];
+    const regime = snapshot.articles.length > 1 ? 'many' : 'one';
+    for (const question of questions) {
+      const vector = await embeddings.embedQuery(question.question);
+      const candidates = await reader.candidates(snapshot, reader.analyze(snapshot, question.question), vector, options.answer.retrieval);
+      items.push({ question, source, regime, group: group(question), candidates });
+    }
+    return items;
+  }
+  const build = (corpus: EvalCorpus) => corpusSnapshot(corpus, embeddings, options.chunker);
+  /** A split's questions asked of the many-article corpus and of each article alone. */
+  async function bothRegimes(corpus: EvalCorpus): Promise<Item[]> {
+    const items = await collect(await build(corpus), corpus.questions, 'news', byArticle);
+    for (const single of singleArticleCorpora(corpus)) items.push(...(await collect(await build(single), single.questions, 'news', byArticle)));
+    return items;
+  }
+
+  // 1. The data: news train and dev, SQuAD articles 0-11, off-topic questions.
+  const newsTrain = await newsCorpus(opts.bbc, 'train');
+  const newsDev = await newsCorpus(opts.bbc, 'dev');
+  const trainSnapshot = await build(newsTrain);
+  const train: Item[] = await bothRegimes(newsTrain);
+  log(`news train: ${train.length} questions (${Math.round((performance.now() - started) / 1000)} s)`);
+  const squad = await squadCorpora(opts.squad, 0, 12);
+  const random = seededRandom(SEED);
+  const sampled = new Set(shuffled(squad.flatMap((c) => c.questions.filter((q) => q.answers.length).map((q) => q.id)), random).slice(0, SQUAD_QUESTIONS));
+  for (const corpus of squad) {
+    const snapshot = await build(corpus);
+    train.push(...(await collect(snapshot, corpus.questions.filter((q) => sampled.has(q.id)), 'squad', () => `squad:${corpus.name}`)));
+  }
+  const offTopic = shuffled(squad.flatMap((c) => c.questions.filter((q) => q.answers.length && !sampled.has(q.id))), random)
+    .slice(0, OFF_TOPIC)
+    .map((q) => ({ ...q, id: `offtopic:${q.id}`, answers: [], evidence: [], offTopic: true }));
+  const offTopicGroup = (q: EvalQuestion) => `offtopic:${q.id.length % FOLDS}`;
+  train.push(...(await collect(trainSnapshot, offTopic, 'off-topic', offTopicGroup)));
+  // And of single stories: each off-topic question asked of one train article alone.
+  const singles = singleArticleCorpora(newsTrain);
+  for (const [i, q] of offTopic.entries()) train.push(...(await collect(await build(singles[i % singles.length]!), [q], 'off-topic', offTopicGroup)));
+  log(`with SQuAD and off-topic: ${train.length} questions (${Math.round((performance.now() - started) / 1000)} s)`);
+  const dev = await bothRegimes(newsDev);
+  log(`news dev: ${dev.length} questions (${Math.round((performance.now() - started) / 1000)} s)`);
+
+  const groups = [...new Set(train.map((i) => i.group))];
+  const foldOf = new Map(shuffled(groups, seededRandom(SEED + 1)).map((g, i) => [g, i % FOLDS]));
+  const folds = Array.from({ length: FOLDS }, (_, f) => ({ fit: train.filter((i) => foldOf.get(i.group) !== f), held: train.filter((i) => foldOf.get(i.group) === f) }));
+  const today = new Date().toISOString().slice(0, 10);
+  const trainedOn = `news QA train split (${train.filter((i) => i.source === 'news' && i.regime === 'many').length} questions over ${new Set(train.filter((i) => i.source === 'news').map((i) => i.group)).size} articles, each asked of all of them and of its own article alone) + SQuAD 2.0 dev articles 0-11 (${train.filter((i) => i.source === 'squad').length} answerable questions sampled with seed ${SEED})`;
+
+  // 2. The sentence ranker: which candidate sentence holds the answer.
+  const rankerGroups = (items: Item[], squadWeight: number): Group[] =>
+    items
+      .filter(answerable)
+      .map((i) => ({ features: i.candidates.sentences.map((s) => s.features), right: i.candidates.sentences.map((s) => isEvidence(i, s)), weight: i.source === 'squad' ? squadWeight : 1 }));
+  const firstIs = <T>(list: T[], test: (x: T) => boolean) => (list[0] !== undefined && test(list[0]) ? 1 : 0);
+  const hitAt1 = (items: Item[], model: LinearModel) => mean(items.filter(answerable).map((i) => firstIs(reader.rank(i.candidates, model), (s) => isEvidence(i, s))));
+  const card = (task: string, metrics: Record<string, number>, limits: string): ModelCard => ({ task, trainedOn, chosenOn: `news QA dev split (${dev.length / 2} questions, each asked of a ${newsDev.files ? Object.keys(newsDev.files).length : 0}-article corpus and of its own article alone)`, date: today, metrics, limits });
+  let ranker: LinearModel | undefined;
+  let rankerChoice = { l2: 0, squadWeight: 0, hit: -1 };
+  for (const l2 of [1e-3, 1e-2]) {
+    for (const squadWeight of [0.3, 1]) {
+      const model = fitSoftmax(SENTENCE_FEATURES, rankerGroups(train, squadWeight), { l2 }, card('', {}, ''));
+      const hit = hitAt1(dev, model);
+      log(`ranker l2=${l2} squad weight=${squadWeight}: dev hit@1 ${hit.toFixed(3)}`);
+      if (hit > rankerChoice.hit) [ranker, rankerChoice] = [model, { l2, squadWeight, hit }];
+    }
+  }
+  const rankerOptions = { l2: rankerChoice.l2 };
+  if (opts.compareTrees) {
+    // The same objective with boosted trees: shipped only if it beat the linear ranker on dev (it did not, README › Evaluation).
+    for (const depth of [3, 4]) {
+      const trees = boostSoftmax(SENTENCE_FEATURES, rankerGroups(train, rankerChoice.squadWeight), { rounds: 200, depth, rate: 0.1, lambda: 1, minWeight: 1 });
+      const score = (f: Record<string, number>) => trees.reduce((s, tree) => s + treeValue(tree, (j) => f[SENTENCE_FEATURES[j]!] ?? 0), 0);
+      const hit = mean(dev.filter(answerable).map((i) => firstIs([...i.candidates.sentences].sort((a, b) => score(b.features) - score(a.features)), (s) => isEvidence(i, s))));
+      log(`boosted trees, depth ${depth}, 200 rounds: dev hit@1 ${hit.toFixed(3)} (linear: ${rankerChoice.hit.toFixed(3)})`);
+    }
+  }
+  // Out-of-fold rankings: what the ranker does on questions it was not fitted on, for the models downstream.
+  const oofRanked = new Map<Item, RankedSentence[]>();
+  for (const { fit, held } of folds) {
+    const model = fitSoftmax(SENTENCE_FEATURES, rankerGroups(fit, rankerChoice.squadWeight), rankerOptions, card('', {}, ''));
+    for (const item of held) oofRanked.set(item, reader.rank(item.candidates, model));
+  }
+
+  // 3. The span model: which phrase of the leading sentences is the short answer.
+  const spanGroups = (items: Item[], ranked: (i: Item) => RankedSentence[]): Group[] =>
+    items.filter(answerable).map((i) => {
+      const spans = reader.readSpans(i.candidates.question, ranked(i), untrained('softmax', SPAN_FEATURES));
+      return { features: spans.map((s) => s.features), right: spans.map((s) => isGold(i, s)), weight: i.source === 'squad' ? Math.max(rankerChoice.squadWeight, 0.3) : 1 };
+    });
+  const devRanked = new Map(dev.map((i) => [i, reader.rank(i.candidates, ranker)]));
+  const spanExact = (model: LinearModel) => mean(dev.filter(answerable).map((i) => firstIs(reader.readSpans(i.candidates.question, devRanked.get(i)!, model), (s) => isGold(i, s))));
+  let span: LinearModel | undefined;
+  let spanChoice = { l2: 0, exact: -1 };
+  const trainSpanGroups = spanGroups(train, (i) => oofRanked.get(i)!);
+  for (const l2 of [1e-3, 1e-2]) {
+    const model = fitSoftmax(SPAN_FEATURES, trainSpanGroups, { l2 }, card('', {}, ''));
+    const exact = spanExact(model);
+    log(`span l2=${l2}: dev top span exact ${exact.toFixed(3)}`);
+    if (exact > spanChoice.exact) [span, spanChoice] = [model, { l2, exact }];
+  }
+  const oofSpans = new Map<Item, RankedSpan[]>();
+  for (const { fit, held } of folds) {
+    const model = fitSoftmax(SPAN_FEATURES, spanGroups(fit, (i) => oofRanked.get(i)!), { l2: spanChoice.l2 }, card('', {}, ''));
+    for (const item of held) oofSpans.set(item, reader.readSpans(item.candidates.question, oofRanked.get(item)!, model));
+  }
+
+  // 4. Answerability: do the articles answer at all. Fitted on news questions and off-topic ones only.
+  const rows: Row[] = train
+    .filter((i) => i.source !== 'squad')
+    .map((i) => ({ features: reader.judge(i.candidates, oofRanked.get(i)!, oofSpans.get(i)!).features, label: answerable(i), weight: 1 }));
+  const devSpans = new Map(dev.map((i) => [i, reader.readSpans(i.candidates.question, devRanked.get(i)!, span)]));
+  let answerability: LinearModel | undefined;
+  let answerabilityChoice = { l2: 0, loss: Infinity };
+  for (const l2 of [1e-3, 1e-2, 1e-1]) {
+    const model = fitLogistic(ANSWERABILITY_FEATURES, rows, { l2 }, card('', {}, ''));
+    const loss = mean(dev.map((i) => {
+      const p = Math.min(1 - 1e-6, Math.max(1e-6, reader.judge(i.candidates, devRanked.get(i)!, devSpans.get(i)!, model).probability));
+      return answerable(i) ? -Math.log(p) : -Math.log(1 - p);
+    }));
+    log(`answerability l2=${l2}: dev log loss ${loss.toFixed(3)}`);
+    if (loss < answerabilityChoice.loss) [answerability, answerabilityChoice] = [model, { l2, loss }];
+  }
+
+  // 5. Thresholds, on dev: when to show the short answer, when to answer, when to say "couldn't find".
+  const outcomes = dev.map((i) => {
+    const ranked = devRanked.get(i)!;
+    const spans = devSpans.get(i)!;
+    return { item: i, ranked, spans, p: reader.judge(i.candidates, ranked, spans, answerability).probability };
+  });
+  const right = (o: (typeof outcomes)[number], short: number) => {
+    const top = o.spans[0];
+    const useShort = top && o.item.candidates.question.answerType !== 'yes-no' && top.probability >= short;
+    const first = useShort ? top.sentence : o.ranked[0];
+    return Boolean(first && isEvidence(o.item, first) && containsAnswer(useShort ? top.text : first.text, o.item.question.answers));
+  };
+  const shortRight = (o: (typeof outcomes)[number], short: number) => Boolean(o.spans[0] && o.item.candidates.question.answerType !== 'yes-no' && o.spans[0].probability >= short && isGold(o.item, o.spans[0]));
+  const grid = Array.from({ length: 39 }, (_, k) => 0.025 * (k + 1));
+  const answerableDev = outcomes.filter((o) => answerable(o.item));
+  const unanswerableDev = outcomes.filter((o) => !answerable(o.item));
+  // Correct answers and right short answers count the same.
+  const minShortAnswer = grid.reduce((best, t) => {
+    const score = (x: number) => answerableDev.filter((o) => right(o, x)).length + answerableDev.filter((o) => shortRight(o, x)).length;
+    return score(t) > score(best) ? t : best;
+  }, grid[0]!);
+  // Answer when right answers gained outweigh unanswerable questions answered.
+  const minConfidence = grid.reduce((best, t) => {
+    const score = (x: number) => answerableDev.filter((o) => o.p >= x && right(o, minShortAnswer)).length - unanswerableDev.filter((o) => o.p >= x).length;
+    return score(t) > score(best) ? t : best;
+  }, grid[0]!);
+  // "Couldn't find" for an answerable question costs three times a "best match" for an unanswerable one.
+  const minRelevance = grid.filter((t) => t <= minConfidence).reduce((best, t) => {
+    const score = (x: number) => unanswerableDev.filter((o) => o.p < x).length - 3 * answerableDev.filter((o) => o.p < x).length;
+    return score(t) > score(best) ? t : best;
+  }, 0.025);
+
+  const measure = (of: typeof outcomes) => {
+    const yes = of.filter((o) => answerable(o.item));
+    const no = of.filter((o) => !answerable(o.item));
+    const share = (list: typeof outcomes, test: (o: (typeof outcomes)[number]) => boolean) => mean(list.map((o) => (test(o) ? 1 : 0)));
+    return {
+      devHitAt1: share(yes, (o) => Boolean(o.ranked[0] && isEvidence(o.item, o.ranked[0]))),
+      devShortAnswerRight: share(yes, (o) => o.p >= minConfidence && shortRight(o, minShortAnswer)),
+      devCorrect: share(yes, (o) => o.p >= minConfidence && right(o, minShortAnswer)),
+      devAnswerableNotFound: share(yes, (o) => o.p < minRelevance),
+      devAnswerableBestMatch: share(yes, (o) => o.p >= minRelevance && o.p < minConfidence),
+      devUnanswerableNotFound: share(no, (o) => o.p < minRelevance),
+      devUnanswerableNotAnswered: share(no, (o) => o.p < minConfidence),
+    };
+  };
+  const metrics = { ...measure(outcomes), devTopSpanExact: spanChoice.exact };
+  const byRegime = { many: measure(outcomes.filter((o) => o.item.regime === 'many')), one: measure(outcomes.filter((o) => o.item.regime === 'one')) };
+  const round = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Number(v.toFixed(4))]));
+
+  const write = async (name: string, model: LinearModel, thresholds: Record<string, number>, task: string, modelMetrics: Record<string, number>, limits: string) => {
+    const shipped: LinearModel = { ...model, weights: model.weights.map((w) => Number(w.toPrecision(6))), bias: Number(model.bias.toPrecision(6)), thresholds, card: card(task, round(modelMetrics), limits) };
+    await writeFile(`${MODELS}${name}.json`, `${JSON.stringify(shipped, null, 1)}\n`);
+  };
+  await write('sentence-ranker', ranker!, {}, `Softmax over a question's candidate sentences: which one holds the answer (L2 ${rankerChoice.l2}, SQuAD questions weighted ${rankerChoice.squadWeight}).`, { devHitAt1: metrics.devHitAt1 }, 'English; linear in its features; learnt news written in 2004-2005 and Wikipedia.');
+  await write('span-extractor', span!, { short: minShortAnswer }, `Softmax over the phrases of the three leading sentences: which one is the short answer (L2 ${spanChoice.l2}). Shown when its probability is at least "short".`, { devTopSpanExact: metrics.devTopSpanExact, devShortAnswerRight: metrics.devShortAnswerRight }, 'Candidates come from compromise tags and a few clause patterns: an answer that is none of them cannot be picked.');
+  await write('answerability', answerability!, { answer: minConfidence, bestMatch: minRelevance }, `Logistic: the probability that the articles answer (L2 ${answerabilityChoice.l2}). At least "answer": answered; at least "bestMatch": a best match; below: not found.`, { devCorrect: metrics.devCorrect, devAnswerableNotFound: metrics.devAnswerableNotFound, devAnswerableBestMatch: metrics.devAnswerableBestMatch, devUnanswerableNotFound: metrics.devUnanswerableNotFound, devUnanswerableNotAnswered: metrics.devUnanswerableNotAnswered }, 'Fitted on news questions (train split) and SQuAD questions asked of news as off-topic; on-topic questions whose premise is subtly wrong are the hardest.');
+
+  process.stdout.write(`\nModels written to src/answer/models (${Math.round((performance.now() - started) / 1000)} s). Dev split, ${dev.length} questions:\n\n`);
+  process.stdout.write('| measure | dev, both | 100-article corpus | each article alone |\n|---|---|---|---|\n');
+  const show = (name: string, value: number | undefined) => (value === undefined ? '–' : name.includes('HitAt') ? value.toFixed(3) : pct(value));
+  for (const [name, value] of Object.entries(metrics)) {
+    const key = name as keyof (typeof byRegime)['many'];
+    process.stdout.write(`| ${name} | ${show(name, value)} | ${show(name, byRegime.many[key])} | ${show(name, byRegime.one[key])} |\n`);
+  }
+  process.stdout.write(`\nThresholds: answer ≥ ${minConfidence.toFixed(3)}, best match ≥ ${minRelevance.toFixed(3)}, short answer ≥ ${minShortAnswer.toFixed(3)}\n`);
+  process.stdout.write('\nDev by question kind (answerable): questions, correct, hit@1\n');
+  const kinds = [...new Set(answerableDev.map((o) => o.item.question.kind ?? '-'))].sort();
+  for (const kind of kinds) {
+    const of = answerableDev.filter((o) => o.item.question.kind === kind);
+    process.stdout.write(`  ${kind.padEnd(10)} ${String(of.length).padStart(3)}  ${pct(mean(of.map((o) => (o.p >= minConfidence && right(o, minShortAnswer) ? 1 : 0))))}  ${pct(mean(of.map((o) => (o.ranked[0] && isEvidence(o.item, o.ranked[0]) ? 1 : 0))))}\n`);
+  }
+  const top = (model: LinearModel, n: number) => model.features.map((f, j) => [f, model.weights[j]!] as const).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1])).slice(0, n).map(([f, w]) => `${f} ${w.toFixed(2)}`).join(', ');
+  process.stdout.write(`\nLargest weights (raw features):\n  ranker: ${top(ranker!, 10)}\n  span: ${top(span!, 10)}\n  answerability: ${top(answerability!, 10)}\n`);
+  process.exit(0);
+});
+
+await program.parseAsync();
