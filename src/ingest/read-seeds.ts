@@ -1,5 +1,6 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { extname, basename, join } from 'node:path';
+import { constants, type Stats } from 'node:fs';
+import { lstat, open, readdir, realpath, type FileHandle } from 'node:fs/promises';
+import { basename, extname, isAbsolute, join, relative } from 'node:path';
 import { ErrorCode, FootnoteError } from '../errors.js';
 import type { Article, FailedFile } from '../types.js';
 import { parseArticle } from './parse-article.js';
@@ -21,17 +22,40 @@ function reasonFor(error: unknown): string {
   if (code === 'ENOENT') return 'the file disappeared before it could be read';
   if (code === 'EACCES' || code === 'EPERM') return 'the file is not readable (permission denied)';
   if (code === 'EISDIR') return 'it is a folder, not a file';
+  if (code === 'ELOOP') return 'it became a symbolic link while it was being read, and links are not followed';
   return `the file could not be read (${code ?? (error as Error).message})`;
 }
 
-async function readArticle(dir: string, file: string, options: ReadSeedsOptions): Promise<Article> {
-  const path = join(dir, file);
-  const info = await stat(path);
-  if (!info.isFile()) throw new Error('it is not a regular file');
-  if (info.size > options.maxFileBytes) {
-    throw new Error(`it is larger than the ${Math.round(options.maxFileBytes / 1024)} KiB limit (${info.size} bytes)`);
+/**
+ * A link may point anywhere (/etc/passwd, the bot's .env): one that leads out of the seeds folder
+ * is never read. The file is opened without following links, so it cannot be swapped for one
+ * between the check and the read.
+ */
+async function openArticle(realDir: string, path: string): Promise<FileHandle> {
+  let target = path;
+  if ((await lstat(path)).isSymbolicLink()) {
+    target = await realpath(path);
+    if (relative(realDir, target).startsWith('..') || isAbsolute(relative(realDir, target))) {
+      throw new Error('it is a symbolic link to a file outside the seeds folder, and links out of the folder are never followed');
+    }
   }
-  const bytes = await readFile(path);
+  return open(target, constants.O_RDONLY | constants.O_NOFOLLOW);
+}
+
+async function readArticle(realDir: string, dir: string, file: string, options: ReadSeedsOptions): Promise<Article> {
+  const handle = await openArticle(realDir, join(dir, file));
+  let bytes: Buffer;
+  let info: Stats;
+  try {
+    info = await handle.stat();
+    if (!info.isFile()) throw new Error('it is not a regular file');
+    if (info.size > options.maxFileBytes) {
+      throw new Error(`it is larger than the ${Math.round(options.maxFileBytes / 1024)} KiB limit (${info.size} bytes)`);
+    }
+    bytes = await handle.readFile();
+  } finally {
+    await handle.close();
+  }
   if (bytes.includes(0)) throw new Error('it is a binary file, not text');
   let source: string;
   try {
@@ -49,8 +73,10 @@ async function readArticle(dir: string, file: string, options: ReadSeedsOptions)
  */
 export async function readSeeds(dir: string, options: ReadSeedsOptions): Promise<SeedsResult> {
   let entries: string[];
+  let realDir: string;
   try {
     entries = await readdir(dir);
+    realDir = await realpath(dir);
   } catch (error) {
     throw new FootnoteError(ErrorCode.SeedsUnavailable, `The seeds folder ${dir} cannot be read.`, { cause: error });
   }
@@ -60,7 +86,7 @@ export async function readSeeds(dir: string, options: ReadSeedsOptions): Promise
   const byHash = new Map<string, Article>();
   for (const file of files) {
     try {
-      const article = await readArticle(dir, file, options);
+      const article = await readArticle(realDir, dir, file, options);
       const twin = byHash.get(article.hash);
       if (twin) {
         failed.push({ file, reason: `it has the same text as ${twin.file}` });

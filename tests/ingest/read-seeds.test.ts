@@ -32,6 +32,27 @@ describe('readSeeds', () => {
     });
   });
 
+  it('GIVEN symbolic links THEN one leading out of the seeds folder is skipped and named, never read; one inside is read', async () => {
+    const outside = await tempDir('footnote-secrets-');
+    await writeFile(join(outside, '.env'), 'DISCORD_TOKEN=MTIz.secret.token\n');
+    await writeFile(join(outside, 'passwd'), 'root:x:0:0:root:/root:/bin/bash\n');
+    const dir = await tempDir();
+    await mkdir(join(dir, 'archive'));
+    await copyFile(SEED_FILE, join(dir, 'archive', 'story.txt'));
+    await symlink(join(outside, '.env'), join(dir, 'env.txt'));
+    await symlink(join(outside, 'passwd'), join(dir, 'passwd.md'));
+    await symlink(join(dir, 'archive', 'story.txt'), join(dir, 'linked-story.txt'));
+
+    const { articles, failed } = await readSeeds(dir, { maxFileBytes: 100_000 });
+
+    expect(articles.map((a) => a.file)).toEqual(['linked-story.txt']);
+    expect(failed).toEqual([
+      { file: 'env.txt', reason: expect.stringMatching(/symbolic link to a file outside the seeds folder/) },
+      { file: 'passwd.md', reason: expect.stringMatching(/symbolic link to a file outside the seeds folder/) },
+    ]);
+    expect(JSON.stringify(articles)).not.toContain('secret');
+  });
+
   it('GIVEN a BOM and curly quotes THEN the BOM is dropped and the quotes are kept verbatim', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'bom.txt'), '\uFEFFHeadline\r\n\r\n“Quoted,” she said.\r\n');
