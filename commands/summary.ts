@@ -1,6 +1,6 @@
 import { ApplicationCommandOptionType, InteractionContextType, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import { readOptions, type CommandContext, type CommandData } from '../src/discord/command.js';
-import { cut, DiscordLimits, renderSummary } from '../src/render/discord.js';
+import { renderArticleChoices, renderSummary } from '../src/render/discord.js';
 
 export const data = {
   name: 'summary',
@@ -30,10 +30,5 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
 /** Suggests indexed articles whose title or id contains what the user typed. */
 export async function autocomplete(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void> {
   const typed = String(interaction.options.getFocused());
-  const choices = ctx.engine
-    .findArticles(typed)
-    .filter((info) => info.id.length <= DiscordLimits.choiceValue)
-    .slice(0, DiscordLimits.choices)
-    .map((info) => ({ name: cut(info.title.replace(/\s+/g, ' '), DiscordLimits.choiceName), value: info.id }));
-  await interaction.respond(choices);
+  await interaction.respond(renderArticleChoices(ctx.engine.findArticles(typed)));
 }

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { Engine } from '../engine.js';
 import { toFootnoteError } from '../errors.js';
+import { forTerminal, oneLine } from '../render/safe-text.js';
 import { renderAnswer, renderReload, renderSources, renderSummary } from '../render/terminal.js';
 import type { SummaryLength } from '../types.js';
 
@@ -39,7 +40,7 @@ export async function handleConsoleLine(engine: Engine, line: string): Promise<s
 
 export async function runConsole(engine: Engine, input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout): Promise<void> {
   const titles = engine.sources().map((s) => s.title);
-  output.write(`Footnote is ready: ${titles.length} article(s)${titles.length === 1 ? ` — “${titles[0]}”` : ''}. Ask a question, or /help.\n`);
+  output.write(forTerminal(`Footnote is ready: ${titles.length} article(s)${titles.length === 1 ? ` — “${oneLine(titles[0]!)}”` : ''}. Ask a question, or /help.\n`));
   const rl = createInterface({ input, output, terminal: (input as NodeJS.ReadStream).isTTY ?? false });
   rl.setPrompt('> ');
   rl.prompt();
@@ -51,7 +52,8 @@ export async function runConsole(engine: Engine, input: NodeJS.ReadableStream = 
       text = toFootnoteError(error).userMessage;
     }
     if (text === undefined) break;
-    if (text) output.write(`${text}\n`);
+    // Every line goes out through one filter: an echoed command or an error may hold anything the user typed.
+    if (text) output.write(`${forTerminal(text)}\n`);
     rl.prompt();
   }
   rl.close();

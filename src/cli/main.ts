@@ -3,9 +3,10 @@ import { Command, Option } from 'commander';
 import { createEngine } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import type { Engine } from '../engine.js';
-import { toFootnoteError } from '../errors.js';
+import { toFootnoteError, type FootnoteError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createProgressFactory } from '../progress.js';
+import { forTerminal } from '../render/safe-text.js';
 import { renderAnswer, renderReload, renderSources, renderSummary } from '../render/terminal.js';
 import type { SummaryLength } from '../types.js';
 import { runConsole } from './console.js';
@@ -18,7 +19,12 @@ interface Runtime {
 
 /** Prints a result: exactly one JSON object on stdout with --json, readable text otherwise. */
 function print(json: boolean | undefined, value: unknown, text: (value: never) => string): void {
-  process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${text(value as never)}\n`);
+  process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${forTerminal(text(value as never))}\n`);
+}
+
+/** An error on stderr: its message may hold what the user typed (an article name with escape codes). */
+function printError(error: FootnoteError): void {
+  process.stderr.write(forTerminal(`${error.userMessage}${error.code === 'INTERNAL' ? `\n${error.message}` : ''}\n`));
 }
 
 async function boot(): Promise<Runtime> {
@@ -38,7 +44,7 @@ function action<A extends unknown[]>(run: (runtime: Runtime, ...args: A) => Prom
     } catch (raw) {
       const error = toFootnoteError(raw);
       if (wantsJson(...args)) process.stdout.write(`${JSON.stringify({ error: { code: error.code, message: error.userMessage } })}\n`);
-      process.stderr.write(`${error.userMessage}${error.code === 'INTERNAL' ? `\n${error.message}` : ''}\n`);
+      printError(error);
       process.exitCode = 1;
     }
   };
@@ -105,8 +111,7 @@ program
       const { count, scope } = await deployCommands(config);
       process.stdout.write(`Registered ${count} commands ${scope === 'guild' ? `in server ${config.DISCORD_GUILD_ID}` : 'globally (they can take up to an hour to appear)'}.\n`);
     } catch (raw) {
-      const error = toFootnoteError(raw);
-      process.stderr.write(`${error.userMessage}${error.code === 'INTERNAL' ? `\n${error.message}` : ''}\n`);
+      printError(toFootnoteError(raw));
       process.exitCode = 1;
     }
   });

@@ -7,6 +7,7 @@ import {
   type APIEmbedField,
 } from 'discord.js';
 import type { Answer, ArticleInfo, Citation, ReloadReport, Summary } from '../types.js';
+import { withoutBidiControls } from './safe-text.js';
 
 /**
  * Discord renderings: embeds that always fit Discord's limits. Renderers budget their text so it
@@ -76,7 +77,7 @@ export function cut(text: string, max: number): string {
  * make a heading, list or quote. Linear time (discord.js' escapeMarkdown is not, on long text).
  */
 export function escapeText(text: string): string {
-  return text
+  return withoutBidiControls(text)
     .replace(/[\\*_~`|[\]<>]/g, '\\$&')
     .replace(/^(\s*)([#+-])/gm, '$1\\$2')
     .replace(/^(\s*\d+)\.(?=\s)/gm, '$1\\.');
@@ -165,6 +166,14 @@ export function renderPassages(answer: Answer): DiscordMessage {
     footer: { text: footers[i]! },
   }));
   return fitMessage({ embeds });
+}
+
+/** Autocomplete choices for an article option: titles on one line, within Discord's limits. */
+export function renderArticleChoices(infos: readonly ArticleInfo[]): { name: string; value: string }[] {
+  return infos
+    .filter((info) => info.id.length <= DiscordLimits.choiceValue)
+    .slice(0, DiscordLimits.choices)
+    .map((info) => ({ name: cut(withoutBidiControls(info.title).replace(/\s+/g, ' '), DiscordLimits.choiceName), value: info.id }));
 }
 
 const byline = (info: ArticleInfo) => [info.author, info.publication].filter(Boolean).join(', ');

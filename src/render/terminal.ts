@@ -1,13 +1,11 @@
 import type { Answer, ArticleInfo, Citation, ReloadReport, Summary } from '../types.js';
+import { forTerminal, oneLine } from './safe-text.js';
 
 /** Plain-text renderings for a terminal: the answer first, then numbered verbatim quotes. */
 
-// Control characters in an article (an escape sequence, DEL...) would act on the terminal instead of
-// showing: each is shown as U+FFFD. Tabs and newlines stay.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-const safe = (text: string) => text.replace(CONTROL, '\ufffd');
+const safe = forTerminal;
 
-const where = (c: Citation) => (c.paragraph > 0 ? `${c.title}, ¶${c.paragraph}` : c.title);
+const where = (c: Citation) => (c.paragraph > 0 ? `${oneLine(c.title)}, ¶${c.paragraph}` : oneLine(c.title));
 const quote = (c: Citation) => `[${c.n}] ${c.quote.replace(/\s*\n\s*/g, ' ')}\n    — ${where(c)}`;
 
 const CLOSEST_HEADING = { 'best-match': 'The passage that comes closest:', 'not-found': 'Closest passages (they do not answer it):', answer: '' } as const;
@@ -22,7 +20,7 @@ export function renderAnswer(answer: Answer): string {
 
 function header(info: ArticleInfo): string {
   const byline = [info.author, info.publication].filter(Boolean).join(', ');
-  return byline ? `${info.title} — ${byline}` : info.title;
+  return oneLine(byline ? `${info.title} — ${byline}` : info.title);
 }
 
 export function renderSummary(summary: Summary): string {
@@ -34,15 +32,15 @@ export function renderSummary(summary: Summary): string {
 
 export function renderSources(sources: ArticleInfo[]): string {
   if (!sources.length) return 'No articles are indexed. Add .txt or .md files to the seeds folder and reload.';
-  return safe(sources.map((s, i) => `${i + 1}. ${header(s)}\n   id ${s.id} · ${s.chunks} chunks · indexed ${s.indexedAt}`).join('\n'));
+  return safe(sources.map((s, i) => `${i + 1}. ${header(s)}\n   id ${oneLine(s.id)} · ${s.chunks} chunks · indexed ${s.indexedAt}`).join('\n'));
 }
 
 export function renderReload(report: ReloadReport): string {
-  const list = (ids: string[]) => (ids.length ? ` (${ids.join(', ')})` : '');
+  const list = (ids: string[]) => (ids.length ? ` (${ids.map(oneLine).join(', ')})` : '');
   const lines = [
     `Reloaded in ${Math.round(report.ms)} ms: ${report.added.length} added${list(report.added)}, ${report.changed.length} changed${list(report.changed)}, ` +
       `${report.removed.length} removed${list(report.removed)}, ${report.unchanged} unchanged; ${report.chunks} chunks indexed.`,
   ];
-  for (const { file, reason } of report.failed) lines.push(`  skipped ${file}: ${reason}`);
+  for (const { file, reason } of report.failed) lines.push(`  skipped ${oneLine(file)}: ${reason}`);
   return safe(lines.join('\n'));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cut, DiscordLimits, embedsLength, escapeText, fitMessage, renderAnswer, renderHelp, renderPassages, renderReload, renderSources, renderSummary } from '../../src/render/discord.js';
+import { cut, DiscordLimits, embedsLength, escapeText, fitMessage, renderAnswer, renderArticleChoices, renderHelp, renderPassages, renderReload, renderSources, renderSummary } from '../../src/render/discord.js';
 import type { Answer, ArticleInfo, Citation, Summary } from '../../src/types.js';
 import { validateMessage } from '../../tools/fake-discord.js';
 
@@ -82,6 +82,16 @@ describe('renderAnswer', () => {
     const embed = renderAnswer(answer({ citations: [citation(1, 'He said *loudly* to @everyone and <@123>: `code`')] }), ids).embeds![0]!;
     expect(embed.description).toContain('\\*loudly\\*');
     expect(embed.description).toContain('\\`code\\`');
+  });
+
+  it('GIVEN right-to-left overrides in a title, a quote and the question THEN none reaches Discord, and the three outcomes read differently', () => {
+    const rlo = '\u202e';
+    const tricky = answer({ question: `Who won${rlo}?`, citations: [citation(1, `He said ${rlo}evil${'\u202c'} things.`, `Title ${rlo}sdrawkcab`)] });
+    expect(JSON.stringify(renderAnswer(tricky))).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    const bestMatch = renderAnswer(answer({ outcome: 'best-match', kind: 'passage', answer: 'Best match — this may not answer your question.', citations: [], closest: [citation(1, 'A related passage.')] }));
+    expect(bestMatch.embeds![0]!.description).toContain("**Best match — this may not answer your question.** The articles don't clearly answer this");
+    expect(bestMatch.embeds![0]!.footer!.text).toContain('best match, not an answer');
+    expect(renderArticleChoices([{ id: 'a', title: `Mayor ${rlo}sdrawkcab`, file: 'a.txt', chunks: 1, indexedAt: '' }])).toEqual([{ name: 'Mayor sdrawkcab', value: 'a' }]);
   });
 
   it('GIVEN ten huge citations and a huge question THEN stays within every Discord limit', () => {
