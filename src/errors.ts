@@ -12,6 +12,7 @@ export const ErrorCode = {
   IndexWriteFailed: 'INDEX_WRITE_FAILED',
   IndexCorrupt: 'INDEX_CORRUPT',
   EmbeddingFailed: 'EMBEDDING_FAILED',
+  BadInteraction: 'BAD_INTERACTION',
   Internal: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

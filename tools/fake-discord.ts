@@ -285,13 +285,22 @@ export class FakeDiscord extends EventEmitter {
     return this.dispatchInteraction(type, data, by, message);
   }
 
+  /**
+   * Sends /name with options exactly as given (types included) and `patch` laid over the payload:
+   * what a forged or broken client could send, which Discord's own app never does.
+   */
+  forge(name: string, options: Json[], patch: (payload: Json) => void = () => {}, by: Actor = this.member()): FakeInteraction {
+    const definition = this.registered(this.guildId).find((c) => c.name === name);
+    return this.dispatchInteraction(2, { id: definition?.id ?? snowflake(), name, type: 1, guild_id: this.guildId, options }, by, undefined, patch);
+  }
+
   private optionType(definition: Json, name: string, value: unknown): number {
     const declared = definition?.options?.find((o: Json) => o.name === name)?.type;
     if (declared) return declared;
     return typeof value === 'boolean' ? 5 : typeof value === 'number' ? 10 : 3;
   }
 
-  private dispatchInteraction(type: number, data: Json, by: Actor, message?: StoredMessage): FakeInteraction {
+  private dispatchInteraction(type: number, data: Json, by: Actor, message?: StoredMessage, patch: (payload: Json) => void = () => {}): FakeInteraction {
     const id = snowflake();
     const token = `itoken-${id}-${Math.random().toString(36).slice(2)}`;
     const record = new FakeInteraction(this, id, token, type, this.now());
@@ -330,6 +339,7 @@ export class FakeDiscord extends EventEmitter {
       attachment_size_limit: 10485760,
       ...(message ? { message: this.messageJson(message) } : {}),
     };
+    patch(payload);
     this.dispatch('INTERACTION_CREATE', payload);
     return record;
   }

@@ -7,6 +7,7 @@ import {
   type RepliableInteraction,
 } from 'discord.js';
 import type { Config } from '../config.js';
+import { ErrorCode, FootnoteError } from '../errors.js';
 import type { Engine } from '../engine.js';
 import type { Logger } from '../logger.js';
 import type { DiscordMessage } from '../render/discord.js';
@@ -78,13 +79,32 @@ export type OptionsOf<D extends CommandData> = D extends { readonly options: rea
   ? { [O in D['options'][number] as O['name']]: O extends { readonly required: true } ? ValueOf<O> : ValueOf<O> | undefined }
   : Record<string, never>;
 
-/** Reads an interaction's options as the definition declares them; a value outside `choices` reads as absent. */
+/** The JavaScript type of each option type the commands declare. */
+const VALUE_TYPE: Partial<Record<ApplicationCommandOptionType, string>> = {
+  [ApplicationCommandOptionType.String]: 'string',
+  [ApplicationCommandOptionType.Boolean]: 'boolean',
+  [ApplicationCommandOptionType.Integer]: 'number',
+  [ApplicationCommandOptionType.Number]: 'number',
+};
+
+/**
+ * Reads an interaction's options as the definition declares them; a value outside `choices` reads
+ * as absent. Discord's own client never sends a required option missing or of another type, but
+ * anything can arrive: such an interaction is refused in words, not with an internal error.
+ */
 export function readOptions<const D extends CommandData>(interaction: ChatInputCommandInteraction, data: D): OptionsOf<D> {
   const values: Record<string, unknown> = {};
   for (const option of data.options ?? []) {
     const raw = interaction.options.get(option.name)?.value;
+    const present = raw !== undefined && raw !== null;
+    if ((!present && option.required) || (present && typeof raw !== VALUE_TYPE[option.type])) {
+      throw new FootnoteError(
+        ErrorCode.BadInteraction,
+        `That /${data.name} arrived ${present ? `with \`${option.name}\` of the wrong kind` : `without its \`${option.name}\``}. Please run the command again from the / menu.`,
+      );
+    }
     const allowed = !option.choices || option.choices.some((choice) => choice.value === raw);
-    values[option.name] = raw === undefined || raw === null || !allowed ? undefined : raw;
+    values[option.name] = !present || !allowed ? undefined : raw;
   }
   return values as OptionsOf<D>;
 }
@@ -114,7 +134,9 @@ export const ManageGuild = PermissionFlagsBits.ManageGuild.toString();
 /** A moderator has Manage Server, or one of the roles listed in MOD_ROLE_IDS. */
 export function isModerator(interaction: RepliableInteraction, modRoleIds: readonly string[]): boolean {
   if (!interaction.inGuild()) return false;
-  if (interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) return true;
-  const roles = interaction.member.roles;
+  // An interaction without the member's permissions or roles (never sent by Discord) proves nothing.
+  if (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) return true;
+  const roles = interaction.member?.roles;
+  if (!roles) return false;
   return modRoleIds.some((id) => (Array.isArray(roles) ? roles.includes(id) : roles.cache.has(id)));
 }

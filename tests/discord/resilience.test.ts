@@ -54,6 +54,36 @@ describe('the error boundary', () => {
   });
 });
 
+describe('forged or malformed interactions', () => {
+  const internalErrors = () => h.logs.filter((line) => line.code === 'INTERNAL' || (line.level as number) >= 50);
+
+  it.each([
+    ['without its question', [], /arrived without its `question`/],
+    ['with a number for the question', [{ type: 4, name: 'question', value: 42 }], /arrived with `question` of the wrong kind/],
+  ])('GIVEN /ask %s THEN the user is told so privately and no internal error is logged', async (_, options, reply) => {
+    const before = internalErrors().length;
+    const answer = await h.fake.forge('ask', options).done();
+    expect(answer.ephemeral).toBe(true);
+    expect(answer.text).toMatch(reply);
+    expect(answer.text).not.toContain('Something went wrong');
+    expect(internalErrors()).toHaveLength(before);
+  });
+
+  it('GIVEN /reload from a member whose permissions and roles are missing THEN it is refused as for any non-moderator, and audited', async () => {
+    const before = internalErrors().length;
+    const denied = await h.fake
+      .forge('reload', [], (payload) => {
+        delete payload.member.permissions;
+        delete payload.member.roles;
+      })
+      .done();
+    expect(denied.ephemeral).toBe(true);
+    expect(denied.text).toContain('Only moderators can reload');
+    expect(internalErrors()).toHaveLength(before);
+    expect((await h.readJsonl(h.config.AUDIT_LOG)).at(-1)).toMatchObject({ action: 'reload', result: 'refused' });
+  });
+});
+
 describe('slow answers and limits', () => {
   it('GIVEN an answer not ready within the deferral window THEN defers and edits the answer in when ready', async () => {
     const release = control.hold(IRAN_QUESTION);
