@@ -1,7 +1,7 @@
 import { answerQuestion, NOT_FOUND, type AnswerSettings } from './answer/answer.js';
 import { citeSentences } from './answer/citations.js';
 import { summarizeArticle } from './answer/summarize.js';
-import { ErrorCode, FootnoteError } from './errors.js';
+import { ErrorCode, FootnoteError, toFootnoteError } from './errors.js';
 import type { ChunkerSettings } from './ingest/chunk.js';
 import { readSeeds } from './ingest/read-seeds.js';
 import type { Reader } from './answer/reader.js';
@@ -66,7 +66,22 @@ export class Engine {
         logger.warn(`rebuilding the index from the seeds: ${loaded.reason}`);
       }
     }
-    return this.reload();
+    try {
+      return await this.reload();
+    } catch (error) {
+      // A saved index that cannot be brought up to date still answers: better stale than down.
+      const failure = toFootnoteError(error);
+      if (!this.snapshot) {
+        throw new FootnoteError(ErrorCode.NoIndex, `There is no saved index${options.dataDir ? ` in ${options.dataDir}` : ''}, and none could be built: ${failure.userMessage}`, {
+          cause: error,
+          detail: failure.message,
+        });
+      }
+      const warning = `Serving the saved index in ${options.dataDir}: it could not be updated from ${options.seedsDir} (${failure.message}).`;
+      logger.warn(warning);
+      const { articles, chunks } = this.snapshot;
+      return { added: [], changed: [], removed: [], unchanged: articles.length, failed: [], chunks: chunks.length, embedded: 0, ms: 0, warning };
+    }
   }
 
   get ready(): boolean {
@@ -126,18 +141,24 @@ export class Engine {
     } finally {
       bar.stop();
     }
+    let warning: string | undefined;
     if (options.dataDir) {
       try {
         await saveSnapshot(options.dataDir, next);
       } catch (error) {
-        throw new FootnoteError(ErrorCode.IndexWriteFailed, 'The new index could not be saved, so the previous one is still in use.', {
-          cause: error,
-          detail: (error as Error).message,
-        });
+        if (current) {
+          throw new FootnoteError(ErrorCode.IndexWriteFailed, 'The new index could not be saved, so the previous one is still in use.', {
+            cause: error,
+            detail: (error as Error).message,
+          });
+        }
+        // Nothing serves yet: an index in memory beats none.
+        warning = `The index could not be saved in ${options.dataDir} (${(error as Error).message}): it serves from memory and will be built again at the next start.`;
+        logger.warn(warning);
       }
     }
     this.swap(next);
-    const result = report(next.chunks.length, embedded);
+    const result = { ...report(next.chunks.length, embedded), ...(warning ? { warning } : {}) };
     logger.info({ ...result, failed: failed.length }, 'index ready');
     return result;
   }

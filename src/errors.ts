@@ -11,6 +11,7 @@ export const ErrorCode = {
   SeedsUnavailable: 'SEEDS_UNAVAILABLE',
   IndexWriteFailed: 'INDEX_WRITE_FAILED',
   IndexCorrupt: 'INDEX_CORRUPT',
+  NoIndex: 'NO_INDEX',
   EmbeddingFailed: 'EMBEDDING_FAILED',
   BadInteraction: 'BAD_INTERACTION',
   Internal: 'INTERNAL',

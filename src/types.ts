@@ -122,4 +122,6 @@ export interface ReloadReport {
   /** Sentences and titles embedded: text no earlier index had a vector for. */
   embedded: number;
   ms: number;
+  /** Something the operator should know: the index serves, but not as asked (not saved, or not up to date). */
+  warning?: string;
 }

@@ -8,13 +8,15 @@ import { createLogger, type Logger } from '../logger.js';
 import { createProgressFactory } from '../progress.js';
 import { forTerminal } from '../render/safe-text.js';
 import { renderAnswer, renderReload, renderSources, renderSummary } from '../render/terminal.js';
-import type { SummaryLength } from '../types.js';
+import type { ReloadReport, SummaryLength } from '../types.js';
 import { runConsole } from './console.js';
 
 interface Runtime {
   config: Config;
   logger: Logger;
   engine: Engine;
+  /** What start-up found changed since the saved index (and any warning). */
+  started: ReloadReport;
 }
 
 /** Prints a result: exactly one JSON object on stdout with --json, readable text otherwise. */
@@ -31,9 +33,8 @@ async function boot(): Promise<Runtime> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.LOG_LEVEL);
   const engine = await createEngine(config, logger, createProgressFactory(logger));
-  const report = await engine.start();
-  for (const { file, reason } of report.failed) logger.debug({ file, reason }, 'seed skipped');
-  return { config, logger, engine };
+  const started = await engine.start();
+  return { config, logger, engine, started };
 }
 
 /** Runs one command; any error becomes a clear message on stderr (and a JSON error with --json) and exit code 1. */
@@ -88,7 +89,8 @@ program
   .command('reload')
   .description('re-read the seeds folder and update the index (only changed articles are embedded)')
   .addOption(jsonOption)
-  .action(action(async ({ engine }, options: JsonFlag) => print(options.json, await engine.reload(), renderReload), (options) => Boolean(options.json)));
+  // Start-up has just synced the index with the seeds: its report is what changed since the saved index.
+  .action(action(async ({ started }, options: JsonFlag) => print(options.json, started, renderReload), (options) => Boolean(options.json)));
 
 program
   .command('sources')

@@ -10,7 +10,7 @@ import { Dispatcher } from './dispatch.js';
 import { RequestGate } from './gate.js';
 import { loadCommands } from './loader.js';
 import { queuedEngine, WorkQueue } from './queue.js';
-import { createUserHasher, JsonlLog } from './logs.js';
+import { openLogs } from './logs.js';
 import { registerCommands, registrationError, requireDiscordSettings } from './register.js';
 import { replyWhenReady, within } from './respond.js';
 
@@ -69,9 +69,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     config,
     logger,
     answers: new AnswerCache(),
-    feedback: new JsonlLog(config.FEEDBACK_LOG),
-    audit: new JsonlLog(config.AUDIT_LOG),
-    hashUser: await createUserHasher(config.DATA_DIR),
+    ...(await openLogs({ dataDir: config.DATA_DIR, feedback: config.FEEDBACK_LOG, audit: config.AUDIT_LOG }, (message) => logger.warn(message))),
     respond: (interaction, work, { ephemeral } = {}) => replyWhenReady(interaction, work, { ephemeral: ephemeral ?? false, deferAfterMs }),
     definitions: () => definitions,
   };

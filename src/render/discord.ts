@@ -7,7 +7,7 @@ import {
   type APIEmbedField,
 } from 'discord.js';
 import type { Answer, ArticleInfo, Citation, ReloadReport, Summary } from '../types.js';
-import { withoutBidiControls } from './safe-text.js';
+import { oneLine, withoutBidiControls } from './safe-text.js';
 
 /**
  * Discord renderings: embeds that always fit Discord's limits. Renderers budget their text so it
@@ -244,15 +244,15 @@ function idList(ids: string[]): string {
 /** The /reload report: what changed, what failed and why, how long it took. */
 export function renderReload(report: ReloadReport): DiscordMessage {
   const failed = report.failed.length
-    ? cut(report.failed.map(({ file, reason }) => `\`${cut(file, 120)}\`: ${cut(plain(reason), 200)}`).join('\n'), DiscordLimits.fieldValue)
+    ? cut(report.failed.map(({ file, reason }) => `\`${cut(oneLine(withoutBidiControls(file)).replace(/`/g, "'"), 120)}\`: ${cut(plain(reason), 200)}`).join('\n'), DiscordLimits.fieldValue)
     : '—';
   const changes = report.added.length + report.changed.length + report.removed.length;
   return fitMessage({
     embeds: [
       {
         title: changes ? 'Index reloaded' : 'Index already up to date',
-        description: `${report.unchanged} unchanged article${report.unchanged === 1 ? '' : 's'}; ${report.chunks} chunks indexed.`,
-        color: report.failed.length ? Colors.warning : Colors.summary,
+        description: `${report.unchanged} unchanged article${report.unchanged === 1 ? '' : 's'}; ${report.chunks} chunks indexed.${report.warning ? `\n\n⚠️ ${plain(report.warning)}` : ''}`,
+        color: report.failed.length || report.warning ? Colors.warning : Colors.summary,
         fields: [
           { name: `Added (${report.added.length})`, value: idList(report.added) },
           { name: `Changed (${report.changed.length})`, value: idList(report.changed) },

@@ -42,5 +42,6 @@ export function renderReload(report: ReloadReport): string {
       `${report.removed.length} removed${list(report.removed)}, ${report.unchanged} unchanged; ${report.chunks} chunks indexed.`,
   ];
   for (const { file, reason } of report.failed) lines.push(`  skipped ${oneLine(file)}: ${reason}`);
+  if (report.warning) lines.push(`Warning: ${report.warning}`);
   return safe(lines.join('\n'));
 }
