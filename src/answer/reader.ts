@@ -84,6 +84,10 @@ export interface Reading {
 
 /** Articles whose every sentence becomes a candidate: the ones the question most likely means. */
 const ROUTED_ARTICLES = 2;
+/** Longest article whose every sentence is a candidate (news articles have a few dozen). */
+const WHOLE_ARTICLE_SENTENCES = 400;
+/** Passages of a routed article too long to read whole, taken by BM25 within it. */
+const ROUTED_PASSAGES = 8;
 /** Sentences whose phrases are candidate short answers. */
 const SPAN_SENTENCES = 3;
 
@@ -161,12 +165,22 @@ export class Reader {
       }
     });
     const routed = scope ? [scope] : this.route(snapshot, wq, [...new Set(hits.map((h) => h.chunk.articleId))]);
+    for (const article of routed) {
+      if ((snapshot.sentencesByArticle.get(article.id)?.length ?? 0) <= WHOLE_ARTICLE_SENTENCES) continue;
+      snapshot.bm25.searchTerms(queryTerms, ROUTED_PASSAGES, (doc) => snapshot.chunks[doc]!.articleId === article.id).forEach(({ doc, score }, rank) => {
+        for (const s of snapshot.chunks[doc]!.sentences) {
+          const key = `${article.id}:${s.start}`;
+          if (!passageOf.has(key)) passageOf.set(key, { score: 0, lexical: score / maxLexical, rank: hits.length + rank });
+        }
+      });
+    }
     const articles = [...new Set([...routed.map((a) => a.id), ...hits.map((h) => h.chunk.articleId)])].map((id) => snapshot.articleById.get(id)!);
 
     const sentences: Candidate[] = [];
     for (const article of articles) {
       const list = snapshot.sentencesByArticle.get(article.id) ?? [];
-      const whole = routed.includes(article);
+      // A routed article's every sentence is a candidate, unless it is huge (a log, a list): then its best passages only.
+      const whole = routed.includes(article) && list.length <= WHOLE_ARTICLE_SENTENCES;
       const { terms: articleTerms, title: titleTerms, sentenceFrequency, sentences: count } = this.termsOf(snapshot, article);
       const localWeights = question.terms.map((t) => Math.log(1 + count / (1 + (sentenceFrequency.get(t.term) ?? 0))));
       // Without what all of the article's sentences share (its topic), similarity says which sentence is about the question.
