@@ -6,6 +6,7 @@ import type { ChunkerSettings } from './ingest/chunk.js';
 import { readSeeds } from './ingest/read-seeds.js';
 import type { Reader } from './answer/reader.js';
 import type { FootnoteEmbeddings } from './index/embeddings.js';
+import { DataLock } from './index/lock.js';
 import { loadSnapshot, saveSnapshot } from './index/persist.js';
 import { buildSnapshot, type IndexSnapshot } from './index/snapshot.js';
 import type { Logger } from './logger.js';
@@ -47,14 +48,29 @@ export class Engine {
   private snapshot: IndexSnapshot | undefined;
   private reloading: Promise<ReloadReport> | undefined;
   private readonly progress: ProgressFactory;
+  private readonly lock: DataLock | undefined;
+  /** Set when another live process holds the data folder: this one reads the saved index, never writes. */
+  private owner: number | undefined;
 
   constructor(private readonly deps: EngineDeps) {
     this.progress = deps.progress ?? silentProgress;
+    this.lock = deps.options.dataDir ? DataLock.at(deps.options.dataDir) : undefined;
   }
 
-  /** Loads the saved index when it matches the settings (else says why it rebuilds), then syncs it with the seeds. */
+  /**
+   * Takes the data folder's lock, loads the saved index when it matches the settings (else says
+   * why it rebuilds), then syncs it with the seeds. When another process holds the folder, answers
+   * from the saved index as it is, and says it may be stale.
+   */
   async start(): Promise<ReloadReport> {
     const { options, embeddings, logger } = this.deps;
+    const taken = await this.lock?.acquire().catch((error: Error) => {
+      // A folder that cannot even hold a lock cannot hold an index either: the save will say so.
+      logger.debug({ err: error }, 'no lock on the data folder');
+      return undefined;
+    });
+    if (taken && !taken.acquired) this.owner = taken.owner;
+    if (taken?.acquired && taken.tookOverFrom) logger.info(`took over the lock of process ${taken.tookOverFrom}, which is gone`);
     if (options.dataDir) {
       const loaded = await loadSnapshot(options.dataDir, { embedder: embeddings, chunker: options.chunker }, embeddings);
       if (loaded.status === 'loaded') {
@@ -65,6 +81,11 @@ export class Engine {
       } else {
         logger.warn(`rebuilding the index from the seeds: ${loaded.reason}`);
       }
+    }
+    if (this.owner && this.snapshot) {
+      const warning = `Another Footnote process (pid ${this.owner}) is updating the index in ${options.dataDir}: answering from the saved index, which may be stale.`;
+      logger.warn(warning);
+      return { ...this.unchanged(this.snapshot), warning };
     }
     try {
       return await this.reload();
@@ -79,9 +100,17 @@ export class Engine {
       }
       const warning = `Serving the saved index in ${options.dataDir}: it could not be updated from ${options.seedsDir} (${failure.message}).`;
       logger.warn(warning);
-      const { articles, chunks } = this.snapshot;
-      return { added: [], changed: [], removed: [], unchanged: articles.length, failed: [], chunks: chunks.length, embedded: 0, ms: 0, warning };
+      return { ...this.unchanged(this.snapshot), warning };
     }
+  }
+
+  private unchanged({ articles, chunks }: IndexSnapshot): ReloadReport {
+    return { added: [], changed: [], removed: [], unchanged: articles.length, failed: [], chunks: chunks.length, embedded: 0, ms: 0 };
+  }
+
+  /** Lets another process update the data folder. */
+  close(): Promise<void> {
+    return this.lock?.release() ?? Promise.resolve();
   }
 
   get ready(): boolean {
@@ -90,6 +119,11 @@ export class Engine {
 
   /** Re-reads the seeds; concurrent calls share one run. On failure the current index keeps serving. */
   reload(): Promise<ReloadReport> {
+    if (this.owner && this.snapshot) {
+      return Promise.reject(
+        new FootnoteError(ErrorCode.IndexLocked, `Another Footnote process (pid ${this.owner}) owns the index in ${this.deps.options.dataDir}: reload from there.`),
+      );
+    }
     this.reloading ??= this.runReload().finally(() => {
       this.reloading = undefined;
     });
@@ -142,7 +176,8 @@ export class Engine {
       bar.stop();
     }
     let warning: string | undefined;
-    if (options.dataDir) {
+    // Without the lock (another process owns the folder and had no index yet), build in memory only.
+    if (options.dataDir && !this.owner) {
       try {
         await saveSnapshot(options.dataDir, next);
       } catch (error) {

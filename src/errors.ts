@@ -12,6 +12,7 @@ export const ErrorCode = {
   IndexWriteFailed: 'INDEX_WRITE_FAILED',
   IndexCorrupt: 'INDEX_CORRUPT',
   NoIndex: 'NO_INDEX',
+  IndexLocked: 'INDEX_LOCKED',
   EmbeddingFailed: 'EMBEDDING_FAILED',
   BadInteraction: 'BAD_INTERACTION',
   Internal: 'INTERNAL',

@@ -40,13 +40,18 @@ async function boot(): Promise<Runtime> {
 /** Runs one command; any error becomes a clear message on stderr (and a JSON error with --json) and exit code 1. */
 function action<A extends unknown[]>(run: (runtime: Runtime, ...args: A) => Promise<void>, wantsJson: (...args: A) => boolean = () => false) {
   return async (...args: A) => {
+    let runtime: Runtime | undefined;
     try {
-      await run(await boot(), ...args);
+      runtime = await boot();
+      if (runtime.started.warning) process.stderr.write(forTerminal(`${runtime.started.warning}\n`));
+      await run(runtime, ...args);
     } catch (raw) {
       const error = toFootnoteError(raw);
       if (wantsJson(...args)) process.stdout.write(`${JSON.stringify({ error: { code: error.code, message: error.userMessage } })}\n`);
       printError(error);
       process.exitCode = 1;
+    } finally {
+      await runtime?.engine.close();
     }
   };
 }

@@ -1,12 +1,15 @@
-import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { seedCopy, tempDir } from '../helpers.js';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '..', '..', 'src', 'bin.mjs');
+
+const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 600000)'], { stdio: 'ignore' });
+afterAll(() => sleeper.kill());
 
 describe('footnote reload', () => {
   it('GIVEN an article added since the index was saved THEN the one-shot reload reports it as added, and a second reload reports nothing new', async () => {
@@ -18,5 +21,21 @@ describe('footnote reload', () => {
     expect(first).toMatchObject({ added: ['penguins'], changed: [], removed: [], unchanged: 1 });
     const second = JSON.parse((await run(process.execPath, [BIN, 'reload', '--json'], { env })).stdout);
     expect(second).toMatchObject({ added: [], changed: [], removed: [], unchanged: 2 });
+  });
+});
+
+describe('footnote ask next to a running bot', () => {
+  it('GIVEN another live process holds the data folder THEN ask answers from the saved index, says it may be stale, and rewrites nothing', async () => {
+    const env = { PATH: process.env.PATH, SEEDS_DIR: await seedCopy(), DATA_DIR: await tempDir(), LOG_LEVEL: 'warn' };
+    await run(process.execPath, [BIN, 'sources', '--json'], { env });
+    const saved = (await readdir(env.DATA_DIR)).sort();
+    await writeFile(join(env.DATA_DIR, 'LOCK'), `${sleeper.pid}\n`);
+    await writeFile(join(env.SEEDS_DIR, 'penguins.txt'), 'Penguins march\n\nA colony of 4,000 emperor penguins walked to the sea.\n');
+
+    const { stdout, stderr } = await run(process.execPath, [BIN, 'ask', '--json', 'How many attacks did Iran say it neutralized last year?'], { env });
+    expect(JSON.parse(stdout).citations[0].quote).toContain('33 million');
+    expect(stderr).toContain(`Another Footnote process (pid ${sleeper.pid})`);
+    expect(stderr).toContain('may be stale');
+    expect((await readdir(env.DATA_DIR)).sort()).toEqual([...saved, 'LOCK'].sort());
   });
 });
