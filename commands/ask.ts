@@ -1,27 +1,22 @@
 import { ApplicationCommandOptionType, InteractionContextType, MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import { DEFAULT_MAX_QUESTION_CHARS } from '../src/config.js';
 import { customId, readOptions, type CommandContext, type CommandData } from '../src/discord/command.js';
-import { ErrorCode, FootnoteError } from '../src/errors.js';
 import type { Answer } from '../src/types.js';
 import { notice, renderAnswer, renderPassages } from '../src/render/discord.js';
-
-const MAX_QUESTION_CHARS = 500;
 
 export const data = {
   name: 'ask',
   description: 'Ask about the news articles: the answer quotes, word for word, the passages it rests on.',
   contexts: [InteractionContextType.Guild],
   options: [
-    { type: ApplicationCommandOptionType.String, name: 'question', description: 'Your question about the articles', required: true, max_length: MAX_QUESTION_CHARS },
+    { type: ApplicationCommandOptionType.String, name: 'question', description: 'Your question about the articles', required: true, max_length: DEFAULT_MAX_QUESTION_CHARS },
     { type: ApplicationCommandOptionType.Boolean, name: 'private', description: 'Show the answer only to you' },
   ],
 } as const satisfies CommandData;
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+  // Discord enforces max_length in its app, but not for other clients: the engine checks the length.
   const { question, private: privately } = readOptions(interaction, data);
-  // Discord enforces max_length in its app, but the API does not stop other clients.
-  if (question.length > MAX_QUESTION_CHARS) {
-    throw new FootnoteError(ErrorCode.QuestionTooLong, `Please keep questions under ${MAX_QUESTION_CHARS} characters (yours has ${question.length.toLocaleString('en')}).`);
-  }
   await ctx.respond(
     interaction,
     async () => {

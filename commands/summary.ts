@@ -1,6 +1,7 @@
 import { ApplicationCommandOptionType, InteractionContextType, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import { readOptions, type CommandContext, type CommandData } from '../src/discord/command.js';
 import { renderArticleChoices, renderSummary } from '../src/render/discord.js';
+import { SummaryLengths, type SummaryLength } from '../src/types.js';
 
 export const data = {
   name: 'summary',
@@ -12,11 +13,7 @@ export const data = {
       type: ApplicationCommandOptionType.String,
       name: 'length',
       description: 'How long (default: medium)',
-      choices: [
-        { name: 'short (3 sentences)', value: 'short' },
-        { name: 'medium (5 sentences)', value: 'medium' },
-        { name: 'long (8 sentences)', value: 'long' },
-      ],
+      choices: Object.entries(SummaryLengths).map(([value, sentences]) => ({ name: `${value} (${sentences} sentences)`, value: value as SummaryLength })),
     },
     { type: ApplicationCommandOptionType.String, name: 'topic', description: 'Focus the summary on a topic', max_length: 200 },
   ],

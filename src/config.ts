@@ -9,6 +9,9 @@ const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17 to 2
 const integer = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 const number = (min: number, max: number, fallback: number) => z.coerce.number().min(min).max(max).default(fallback);
 
+/** Questions longer than this are declined (MAX_QUESTION_CHARS); Discord's /ask option shows the same limit. */
+export const DEFAULT_MAX_QUESTION_CHARS = 500;
+
 /** Every setting, read from the environment (and `.env`) once at start-up. See .env.example. */
 const Schema = z
   .object({
@@ -28,7 +31,7 @@ const Schema = z
     MIN_RELEVANCE: number(0, 1, calibrated.minRelevance),
     MIN_SHORT_ANSWER: number(0, 1, calibrated.minShortAnswer),
     MAX_CITATIONS: integer(1, 10, 3),
-    MAX_QUESTION_CHARS: integer(20, 4000, 1000),
+    MAX_QUESTION_CHARS: integer(20, 4000, DEFAULT_MAX_QUESTION_CHARS),
     MAX_FILE_BYTES: integer(1, 100 * 1024 * 1024, 5 * 1024 * 1024),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DISCORD_TOKEN: optionalText,

@@ -209,7 +209,10 @@ export class Engine {
     const question = rawQuestion.replace(/\s+/g, ' ').trim();
     if (!question) throw new FootnoteError(ErrorCode.QuestionEmpty, 'Please ask a question.');
     if (question.length > this.deps.options.maxQuestionChars) {
-      throw new FootnoteError(ErrorCode.QuestionTooLong, `Please keep questions under ${this.deps.options.maxQuestionChars} characters.`);
+      throw new FootnoteError(
+        ErrorCode.QuestionTooLong,
+        `Please keep questions under ${this.deps.options.maxQuestionChars} characters (yours has ${question.length.toLocaleString('en')}).`,
+      );
     }
     const snapshot = this.current();
     if (!snapshot.articles.length) {

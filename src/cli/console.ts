@@ -3,10 +3,11 @@ import type { Engine } from '../engine.js';
 import { toFootnoteError } from '../errors.js';
 import { forTerminal, oneLine } from '../render/safe-text.js';
 import { renderAnswer, renderReload, renderSources, renderSummary } from '../render/terminal.js';
-import type { SummaryLength } from '../types.js';
+import { SummaryLengths, type SummaryLength } from '../types.js';
 
+const LENGTHS = Object.keys(SummaryLengths) as SummaryLength[];
 const HELP = `Type a question and press Enter. Commands:
-  /summary [short|medium|long] [article words]   cited summary (default: the most recent article)
+  /summary [${LENGTHS.join('|')}] [article words]   cited summary of ${Object.values(SummaryLengths).join(', ')} sentences (default: the most recent article)
   /sources                                       the indexed articles
   /reload                                        re-read the seeds folder
   /help                                          this help
@@ -28,7 +29,7 @@ export async function handleConsoleLine(engine: Engine, line: string): Promise<s
     case '/reload':
       return renderReload(await engine.reload());
     case '/summary': {
-      const length = ['short', 'medium', 'long'].includes(rest[0] ?? '') ? (rest.shift() as SummaryLength) : undefined;
+      const length = LENGTHS.includes(rest[0] as SummaryLength) ? (rest.shift() as SummaryLength) : undefined;
       const article = rest.join(' ') || undefined;
       return renderSummary(await engine.summarize({ ...(article ? { article } : {}), ...(length ? { length } : {}) }));
     }

@@ -8,7 +8,7 @@ import { createLogger, type Logger } from '../logger.js';
 import { createProgressFactory } from '../progress.js';
 import { forTerminal } from '../render/safe-text.js';
 import { renderAnswer, renderReload, renderSources, renderSummary } from '../render/terminal.js';
-import type { ReloadReport, SummaryLength } from '../types.js';
+import { SummaryLengths, type ReloadReport, type SummaryLength } from '../types.js';
 import { runConsole } from './console.js';
 
 interface Runtime {
@@ -80,7 +80,11 @@ program
   .description('summarise an article with a citation for every sentence')
   .option('--article <idOrTitle>', 'article id or words of its title (default: the most recent)')
   .option('--topic <topic>', 'focus the summary on a topic')
-  .addOption(new Option('--length <length>', 'about 3, 5 or 8 sentences').choices(['short', 'medium', 'long']).default('medium'))
+  .addOption(
+    new Option('--length <length>', Object.entries(SummaryLengths).map(([name, n]) => `${name}: ${n} sentences`).join(', '))
+      .choices(Object.keys(SummaryLengths))
+      .default('medium'),
+  )
   .addOption(jsonOption)
   .action(
     action(

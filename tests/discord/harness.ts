@@ -11,7 +11,7 @@ import type { Engine } from '../../src/engine.js';
 import type { Logger } from '../../src/logger.js';
 import { FakeDiscord } from '../../tools/fake-discord.js';
 
-export const SEED = join(import.meta.dirname, '../../seeds/000_384e7f44ba0120d1.txt');
+export const SEED = join(import.meta.dirname, '../fixtures/seed/000_384e7f44ba0120d1.txt');
 export const SEED_TITLE = 'US cyber attack failed, Iran says';
 export const IRAN_QUESTION = 'How many attacks did Iran say it neutralized last year?';
 

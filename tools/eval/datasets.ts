@@ -159,5 +159,5 @@ export const defaultPaths = {
   bbc: join(import.meta.dirname, '../../../shared/datasets/bbc-news-summary.jsonl.gz'),
   squad: join(import.meta.dirname, '../../../shared/datasets/squad-v2.0-dev.json.gz'),
   seedQa: join(import.meta.dirname, '../../tests/fixtures/seed-qa.json'),
-  seedFile: join(import.meta.dirname, '../../seeds/000_384e7f44ba0120d1.txt'),
+  seedFile: join(import.meta.dirname, '../../tests/fixtures/seed/000_384e7f44ba0120d1.txt'),
 };
