@@ -14,13 +14,13 @@ export const limited = false;
 const pageId = (page: number) => customId('sources', 'page', String(page));
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
-  await interaction.reply({ ...renderSources(ctx.engine.sources(), 0, pageId), flags: MessageFlags.Ephemeral });
+  await interaction.reply({ ...renderSources(ctx.engine.sources(), 0, pageId, ctx.engine.indexing()), flags: MessageFlags.Ephemeral });
 }
 
 /** ◀ / ▶ under the list: `sources:page:<n>` shows page n in place. */
 export async function button(interaction: ButtonInteraction, ctx: CommandContext, [action, page]: string[]): Promise<boolean> {
   const n = Number(page);
   if (action !== 'page' || !Number.isInteger(n)) return false;
-  await interaction.update(renderSources(ctx.engine.sources(), n, pageId));
+  await interaction.update(renderSources(ctx.engine.sources(), n, pageId, ctx.engine.indexing()));
   return true;
 }

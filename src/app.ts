@@ -16,12 +16,12 @@ export async function createEmbeddings(config: Config): Promise<FootnoteEmbeddin
     await embeddings.probe();
     return embeddings;
   }
-  const local = new UseLiteEmbeddings();
-  return config.EMBED_WORKERS > 1 ? new WorkerPoolEmbeddings(local, config.EMBED_WORKERS) : local;
+  return new WorkerPoolEmbeddings(new UseLiteEmbeddings(), config.EMBED_WORKERS);
 }
 
-export function engineOptions(config: Config): EngineOptions {
+export function engineOptions(config: Config, { serving = false } = {}): EngineOptions {
   return {
+    embedInBackground: serving,
     seedsDir: config.SEEDS_DIR,
     dataDir: config.DATA_DIR,
     maxFileBytes: config.MAX_FILE_BYTES,
@@ -37,7 +37,8 @@ export function engineOptions(config: Config): EngineOptions {
   };
 }
 
-export async function createEngine(config: Config, logger: Logger, progress?: ProgressFactory): Promise<Engine> {
+/** `serving`: a bot or console, which answers while vectors are embedded in the background. */
+export async function createEngine(config: Config, logger: Logger, { progress, serving = false }: { progress?: ProgressFactory; serving?: boolean } = {}): Promise<Engine> {
   const embeddings = await createEmbeddings(config);
-  return new Engine({ options: engineOptions(config), embeddings, reader: new Reader(shippedModels), logger, ...(progress ? { progress } : {}) });
+  return new Engine({ options: engineOptions(config, { serving }), embeddings, reader: new Reader(shippedModels), logger, ...(progress ? { progress } : {}) });
 }

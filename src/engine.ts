@@ -7,8 +7,9 @@ import { readSeeds } from './ingest/read-seeds.js';
 import type { Reader } from './answer/reader.js';
 import type { FootnoteEmbeddings } from './index/embeddings.js';
 import { DataLock } from './index/lock.js';
+import { within } from './within.js';
 import { loadSnapshot, saveSnapshot } from './index/persist.js';
-import { buildSnapshot, type IndexSnapshot } from './index/snapshot.js';
+import { buildSnapshot, embedPending, type IndexSnapshot } from './index/snapshot.js';
 import type { Logger } from './logger.js';
 import { silentProgress, type ProgressFactory } from './progress.js';
 import { SummaryLengths, type Answer, type Article, type ArticleInfo, type Citation, type ReloadReport, type Summary, type SummaryLength } from './types.js';
@@ -21,6 +22,12 @@ export interface EngineOptions {
   maxQuestionChars: number;
   chunker: ChunkerSettings;
   answer: AnswerSettings;
+  /**
+   * True for a process that serves (bot, console): start and reload return as soon as the articles
+   * are answerable by their words, and vectors land in the background. False (one-shot commands,
+   * evaluation, tests): they return once every vector is there.
+   */
+  embedInBackground: boolean;
 }
 
 export interface EngineDeps {
@@ -38,6 +45,17 @@ export interface SummaryRequest {
   length?: SummaryLength;
 }
 
+/** How long a serving start waits for vectors before it answers by words alone. */
+const START_WAIT_MS = 3000;
+/** Background embedding saves what it has done this often. */
+const SAVE_EVERY_MS = 30_000;
+
+export interface IndexingProgress {
+  chunks: number;
+  chunksWithVectors: number;
+  textsToEmbed: number;
+}
+
 const elapsed = (since: number) => Math.round((performance.now() - since) * 100) / 100;
 
 /**
@@ -49,6 +67,7 @@ export class Engine {
   private reloading: Promise<ReloadReport> | undefined;
   private readonly progress: ProgressFactory;
   private readonly lock: DataLock | undefined;
+  private background: { controller: AbortController; done: Promise<void> } | undefined;
   /** Set when another live process holds the data folder: this one reads the saved index, never writes. */
   private owner: number | undefined;
 
@@ -88,7 +107,10 @@ export class Engine {
       return { ...this.unchanged(this.snapshot), warning };
     }
     try {
-      return await this.reload();
+      const report = await this.reload();
+      // A small corpus gets its vectors in a moment: a serving process waits that moment rather than answer the first questions by words alone.
+      if (options.embedInBackground) await within(this.background?.done ?? Promise.resolve(), START_WAIT_MS, undefined);
+      return report;
     } catch (error) {
       // A saved index that cannot be brought up to date still answers: better stale than down.
       const failure = toFootnoteError(error);
@@ -104,13 +126,15 @@ export class Engine {
     }
   }
 
-  private unchanged({ articles, chunks }: IndexSnapshot): ReloadReport {
-    return { added: [], changed: [], removed: [], unchanged: articles.length, failed: [], chunks: chunks.length, embedded: 0, ms: 0 };
+  private unchanged({ articles, chunks, pending }: IndexSnapshot): ReloadReport {
+    return { added: [], changed: [], removed: [], unchanged: articles.length, failed: [], chunks: chunks.length, toEmbed: pending.size, ms: 0 };
   }
 
-  /** Lets another process update the data folder. */
-  close(): Promise<void> {
-    return this.lock?.release() ?? Promise.resolve();
+  /** Stops background embedding (its progress is saved), stops the embedder's workers, and lets another process update the data folder. */
+  async close(): Promise<void> {
+    await this.pauseEmbedding();
+    await this.deps.embeddings.close?.();
+    await this.lock?.release();
   }
 
   get ready(): boolean {
@@ -132,6 +156,72 @@ export class Engine {
 
   private swap(snapshot: IndexSnapshot): void {
     this.snapshot = snapshot;
+    if (snapshot.pending.size) this.embedInBackground(snapshot);
+  }
+
+  /**
+   * Embeds what the live snapshot lacks, in worker threads, while it serves: each chunk joins the
+   * vector index as its vectors land, and progress is saved every half minute (and at the end), so
+   * a restart resumes where this stopped.
+   */
+  private embedInBackground(snapshot: IndexSnapshot): void {
+    const { options, embeddings, logger } = this.deps;
+    const controller = new AbortController();
+    const bar = this.progress('Embedding');
+    let savedAt = performance.now();
+    const save = async () => {
+      if (!options.dataDir || this.owner || this.snapshot !== snapshot) return;
+      await saveSnapshot(options.dataDir, snapshot).catch((error: Error) => logger.warn(`could not save the vectors embedded so far: ${error.message}`));
+      savedAt = performance.now();
+    };
+    const job = { controller, done: Promise.resolve() };
+    job.done = (async () => {
+      const started = performance.now();
+      try {
+        const embedded = await embedPending(snapshot, embeddings, {
+          signal: controller.signal,
+          onBatch: async (count, total) => {
+            bar.update(count, total);
+            if (performance.now() - savedAt > SAVE_EVERY_MS) await save();
+          },
+        });
+        bar.stop();
+        if (embedded) await save();
+        const left = snapshot.pending.size;
+        logger.info({ embedded, left, ms: elapsed(started) }, left ? 'embedding paused; it resumes at the next start or reload' : 'every passage has its vector');
+      } catch (error) {
+        bar.stop();
+        logger.error({ err: error }, 'embedding failed: passages without vectors are found by their words; the next reload tries again');
+      } finally {
+        if (this.background === job) this.background = undefined;
+      }
+    })();
+    this.background = job;
+  }
+
+  /** Stops background embedding after the batch in flight (its progress is kept). */
+  private async pauseEmbedding(): Promise<void> {
+    const running = this.background;
+    this.background = undefined;
+    running?.controller.abort();
+    await running?.done;
+  }
+
+  /** Without background embedding, a reload is over only when every vector it needs is there. */
+  private async settle(): Promise<void> {
+    if (!this.deps.options.embedInBackground) await this.background?.done;
+  }
+
+  /** Resolves when the live snapshot has every vector it can get. */
+  async vectorsReady(): Promise<void> {
+    await this.reloading?.catch(() => undefined);
+    await this.background?.done;
+  }
+
+  /** How far background embedding has got: chunks in the vector index, of all chunks. */
+  indexing(): IndexingProgress {
+    const snapshot = this.current();
+    return { chunks: snapshot.chunks.length, chunksWithVectors: snapshot.chunks.length - snapshot.waiting.size, textsToEmbed: snapshot.pending.size };
   }
 
   private async runReload(): Promise<ReloadReport> {
@@ -149,32 +239,25 @@ export class Engine {
     const added = articles.filter((a) => !before.has(a.id)).map((a) => a.id);
     const changed = articles.filter((a) => before.has(a.id) && before.get(a.id) !== a.hash).map((a) => a.id);
     const removed = [...before.keys()].filter((id) => !now.has(id));
-    const report = (chunks: number, embedded: number): ReloadReport => ({
+    const report = (chunks: number, toEmbed: number): ReloadReport => ({
       added,
       changed,
       removed,
       unchanged: articles.length - added.length - changed.length,
       failed,
       chunks,
-      embedded,
+      toEmbed,
       ms: elapsed(started),
     });
-    if (current && !added.length && !changed.length && !removed.length) return report(current.chunks.length, 0);
-
-    const bar = this.progress('Embedding');
-    let next: IndexSnapshot;
-    let embedded: number;
-    try {
-      ({ snapshot: next, embedded } = await buildSnapshot({
-        articles,
-        chunker: options.chunker,
-        embeddings,
-        onProgress: (done, total) => bar.update(done, total),
-        ...(current ? { previous: current } : {}),
-      }));
-    } finally {
-      bar.stop();
+    if (current && !added.length && !changed.length && !removed.length) {
+      if (current.pending.size && !this.background) this.embedInBackground(current);
+      await this.settle();
+      return report(current.chunks.length, current.pending.size);
     }
+
+    // The vectors landed so far are kept: the new snapshot reuses them, and the rest is embedded for it.
+    await this.pauseEmbedding();
+    const next = await buildSnapshot({ articles, chunker: options.chunker, embedder: embeddings, ...(current ? { previous: current } : {}) });
     let warning: string | undefined;
     // Without the lock (another process owns the folder and had no index yet), build in memory only.
     if (options.dataDir && !this.owner) {
@@ -193,8 +276,9 @@ export class Engine {
       }
     }
     this.swap(next);
-    const result = { ...report(next.chunks.length, embedded), ...(warning ? { warning } : {}) };
-    logger.info({ ...result, failed: failed.length }, 'index ready');
+    const result = { ...report(next.chunks.length, next.pending.size), ...(warning ? { warning } : {}) };
+    logger.info({ ...result, failed: failed.length }, next.pending.size ? 'index ready: answering by words while vectors are embedded' : 'index ready');
+    await this.settle();
     return result;
   }
 
@@ -224,7 +308,8 @@ export class Engine {
     const embedMs = elapsed(embedStarted);
     const answerStarted = performance.now();
     const answer = await answerQuestion(this.deps.reader, snapshot, question, vector, settings);
-    return { ...answer, timings: { embedMs, answerMs: elapsed(answerStarted), totalMs: elapsed(started) } };
+    const indexing = snapshot.waiting.size ? { indexing: { chunksWithoutVectors: snapshot.waiting.size } } : {};
+    return { ...answer, ...indexing, timings: { embedMs, answerMs: elapsed(answerStarted), totalMs: elapsed(started) } };
   }
 
   /**

@@ -7,14 +7,33 @@ export interface Progress {
 }
 export type ProgressFactory = (task: string) => Progress;
 
-const LOG_EVERY_MS = 5000;
+const LOG_EVERY_MS = 10_000;
 
-/** A bar with counts and ETA on a terminal; elsewhere a log line every few seconds. */
+/** A log line every few seconds with the count and the time left: for a process that serves (a bar would fight the prompt). */
+export function logProgress(logger: Logger): ProgressFactory {
+  return (task) => {
+    const begin = Date.now();
+    let lastLog = begin;
+    return {
+      update(done, total) {
+        const now = Date.now();
+        if (now - lastLog < LOG_EVERY_MS && done < total) return;
+        lastLog = now;
+        const etaSeconds = done ? Math.round((((now - begin) / done) * (total - done)) / 1000) : undefined;
+        logger.info({ task, done, total, etaSeconds }, `${task}: ${done}/${total} texts`);
+      },
+      stop() {},
+    };
+  };
+}
+
+/** A bar with counts and ETA on a terminal; elsewhere log lines. */
 export function createProgressFactory(logger: Logger, stream: NodeJS.WriteStream = process.stderr): ProgressFactory {
+  const lines = logProgress(logger);
   return (task) => {
     if (stream.isTTY) {
       const bar = new cliProgress.SingleBar(
-        { stream, format: `${task} [{bar}] {value}/{total} chunks | ETA {eta_formatted}`, hideCursor: true, clearOnComplete: true },
+        { stream, format: `${task} [{bar}] {value}/{total} texts | ETA {eta_formatted}`, hideCursor: true, clearOnComplete: true },
         cliProgress.Presets.shades_classic,
       );
       let started = false;
@@ -27,18 +46,7 @@ export function createProgressFactory(logger: Logger, stream: NodeJS.WriteStream
         stop: () => started && bar.stop(),
       };
     }
-    const begin = Date.now();
-    let lastLog = begin;
-    return {
-      update(done, total) {
-        const now = Date.now();
-        if (now - lastLog < LOG_EVERY_MS && done < total) return;
-        lastLog = now;
-        const etaSeconds = done ? Math.round((((now - begin) / done) * (total - done)) / 1000) : undefined;
-        logger.info({ task, done, total, etaSeconds }, `${task}: ${done}/${total} chunks`);
-      },
-      stop() {},
-    };
+    return lines(task);
   };
 }
 

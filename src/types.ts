@@ -82,6 +82,8 @@ export interface Answer {
   citations: Citation[];
   /** The best match, or on `not-found` the nearest passages: shown, never called support. */
   closest: Citation[];
+  /** While vectors are still being embedded: how many passages could only be found by their words. */
+  indexing?: { chunksWithoutVectors: number };
   timings: Timings;
 }
 
@@ -119,8 +121,8 @@ export interface ReloadReport {
   unchanged: number;
   failed: FailedFile[];
   chunks: number;
-  /** Sentences and titles embedded: text no earlier index had a vector for. */
-  embedded: number;
+  /** Sentences and titles to embed in the background: text no earlier index had a vector for. */
+  toEmbed: number;
   ms: number;
   /** Something the operator should know: the index serves, but not as asked (not saved, or not up to date). */
   warning?: string;

@@ -25,7 +25,7 @@ export async function handleConsoleLine(engine: Engine, line: string): Promise<s
     case '/help':
       return HELP;
     case '/sources':
-      return renderSources(engine.sources());
+      return renderSources(engine.sources(), engine.indexing());
     case '/reload':
       return renderReload(await engine.reload());
     case '/summary': {
@@ -39,10 +39,11 @@ export async function handleConsoleLine(engine: Engine, line: string): Promise<s
   }
 }
 
-export async function runConsole(engine: Engine, input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout): Promise<void> {
+/** Reads lines until /quit, the end of input, or `signal` (SIGTERM): then returns, so the caller can close the engine. */
+export async function runConsole(engine: Engine, input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout, signal?: AbortSignal): Promise<void> {
   const titles = engine.sources().map((s) => s.title);
   output.write(forTerminal(`Footnote is ready: ${titles.length} article(s)${titles.length === 1 ? ` — “${oneLine(titles[0]!)}”` : ''}. Ask a question, or /help.\n`));
-  const rl = createInterface({ input, output, terminal: (input as NodeJS.ReadStream).isTTY ?? false });
+  const rl = createInterface({ input, output, terminal: (input as NodeJS.ReadStream).isTTY ?? false, ...(signal ? { signal } : {}) });
   rl.setPrompt('> ');
   rl.prompt();
   for await (const line of rl) {

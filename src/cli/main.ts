@@ -5,7 +5,7 @@ import { loadConfig, type Config } from '../config.js';
 import type { Engine } from '../engine.js';
 import { toFootnoteError, type FootnoteError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
-import { createProgressFactory } from '../progress.js';
+import { createProgressFactory, logProgress } from '../progress.js';
 import { forTerminal } from '../render/safe-text.js';
 import { renderAnswer, renderReload, renderSources, renderSummary } from '../render/terminal.js';
 import { SummaryLengths, type ReloadReport, type SummaryLength } from '../types.js';
@@ -29,20 +29,24 @@ function printError(error: FootnoteError): void {
   process.stderr.write(forTerminal(`${error.userMessage}${error.code === 'INTERNAL' ? `\n${error.message}` : ''}\n`));
 }
 
-async function boot(): Promise<Runtime> {
+/**
+ * Loads and syncs the index. A one-shot command then waits for every vector (with a progress bar
+ * on a terminal); a serving one (`start`, `console`) answers at once, by words alone where vectors
+ * are still being embedded in the background.
+ */
+async function boot({ serving }: { serving: boolean }): Promise<Runtime> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.LOG_LEVEL);
-  const engine = await createEngine(config, logger, createProgressFactory(logger));
-  const started = await engine.start();
-  return { config, logger, engine, started };
+  const engine = await createEngine(config, logger, { progress: serving ? logProgress(logger) : createProgressFactory(logger), serving });
+  return { config, logger, engine, started: await engine.start() };
 }
 
 /** Runs one command; any error becomes a clear message on stderr (and a JSON error with --json) and exit code 1. */
-function action<A extends unknown[]>(run: (runtime: Runtime, ...args: A) => Promise<void>, wantsJson: (...args: A) => boolean = () => false) {
+function action<A extends unknown[]>(run: (runtime: Runtime, ...args: A) => Promise<void>, wantsJson: (...args: A) => boolean = () => false, serving = false) {
   return async (...args: A) => {
     let runtime: Runtime | undefined;
     try {
-      runtime = await boot();
+      runtime = await boot({ serving });
       if (runtime.started.warning) process.stderr.write(forTerminal(`${runtime.started.warning}\n`));
       await run(runtime, ...args);
     } catch (raw) {
@@ -54,6 +58,13 @@ function action<A extends unknown[]>(run: (runtime: Runtime, ...args: A) => Prom
       await runtime?.engine.close();
     }
   };
+}
+
+/** Aborts on SIGTERM or SIGINT: the console stops reading, and the engine is closed on the way out (progress saved, lock released). */
+function untilSignalled(): AbortSignal {
+  const controller = new AbortController();
+  for (const name of ['SIGTERM', 'SIGINT'] as const) process.once(name, () => controller.abort());
+  return controller.signal;
 }
 
 const jsonOption = new Option('--json', 'print one JSON object on stdout instead of text');
@@ -105,12 +116,12 @@ program
   .command('sources')
   .description('list the indexed articles')
   .addOption(jsonOption)
-  .action(action(async ({ engine }, options: JsonFlag) => print(options.json, engine.sources(), renderSources), (options) => Boolean(options.json)));
+  .action(action(async ({ engine }, options: JsonFlag) => print(options.json, engine.sources(), (sources: ReturnType<Engine['sources']>) => renderSources(sources, engine.indexing())), (options) => Boolean(options.json)));
 
 program
   .command('console')
   .description('ask questions interactively')
-  .action(action(async ({ engine }) => runConsole(engine)));
+  .action(action(async ({ engine }) => runConsole(engine, process.stdin, process.stdout, untilSignalled()), undefined, true));
 
 program
   .command('deploy-commands')
@@ -138,8 +149,8 @@ program
         return;
       }
       process.stderr.write('No DISCORD_TOKEN in .env: starting the terminal console. See README › Discord to connect the bot.\n');
-      await runConsole(engine);
-    }),
+      await runConsole(engine, process.stdin, process.stdout, untilSignalled());
+    }, undefined, true),
   );
 
 await program.parseAsync();

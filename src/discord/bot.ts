@@ -12,7 +12,8 @@ import { loadCommands } from './loader.js';
 import { queuedEngine, WorkQueue } from './queue.js';
 import { openLogs } from './logs.js';
 import { registerCommands, registrationError, requireDiscordSettings } from './register.js';
-import { replyWhenReady, within } from './respond.js';
+import { replyWhenReady } from './respond.js';
+import { within } from '../within.js';
 
 export interface BotOptions {
   config: Config;

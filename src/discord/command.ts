@@ -15,7 +15,7 @@ import type { AnswerCache } from './answers.js';
 import type { JsonlLog } from './logs.js';
 
 /** What commands may call on the engine: the public API, so tests can wrap it. */
-export type BotEngine = Pick<Engine, 'ask' | 'summarize' | 'sources' | 'findArticles' | 'reload' | 'passagesAround'>;
+export type BotEngine = Pick<Engine, 'ask' | 'summarize' | 'sources' | 'indexing' | 'findArticles' | 'reload' | 'passagesAround'>;
 
 /** The bot's view of an engine, as plain bound functions that a wrapper can override one by one. */
 export function botEngine(engine: BotEngine): BotEngine {
@@ -23,6 +23,7 @@ export function botEngine(engine: BotEngine): BotEngine {
     ask: (question) => engine.ask(question),
     summarize: (request) => engine.summarize(request),
     sources: () => engine.sources(),
+    indexing: () => engine.indexing(),
     findArticles: (query) => engine.findArticles(query),
     reload: () => engine.reload(),
     passagesAround: (citations) => engine.passagesAround(citations),

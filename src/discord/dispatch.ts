@@ -5,7 +5,8 @@ import type { Logger } from '../logger.js';
 import { notice, renderError, type DiscordMessage } from '../render/discord.js';
 import type { CommandContext, CommandModule } from './command.js';
 import type { RequestGate } from './gate.js';
-import { replyPrivately, within } from './respond.js';
+import { replyPrivately } from './respond.js';
+import { within } from '../within.js';
 
 export const Notices = {
   unknownCommand: (name: string) => notice(`I don't know the command /${name}: it may have been removed. /help lists what I can do.`),

@@ -1,15 +1,7 @@
 import { MessageFlags, type RepliableInteraction } from 'discord.js';
 import type { DiscordMessage } from '../render/discord.js';
+import { within } from '../within.js';
 
-/** Resolves with the promise's value, or with `fallback` after `ms` (the timer never outlives the race). */
-export async function within<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([promise, new Promise<F>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const LATE = Symbol('late');
 

@@ -7,7 +7,10 @@ export interface EmbedderInfo {
   readonly dimension: number;
 }
 
-export type FootnoteEmbeddings = Embeddings & EmbedderInfo;
+export type FootnoteEmbeddings = Embeddings & EmbedderInfo & {
+  /** Stops whatever the embedder keeps running (worker threads). */
+  close?(): Promise<void>;
+};
 
 type UseModel = { embed(input: string[]): Promise<number[][]> };
 

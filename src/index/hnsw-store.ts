@@ -15,11 +15,11 @@ export interface ChunkMetadata {
   hash: string;
 }
 
+/** What the store keeps per vector: the text itself lives in the docstore, once. */
 interface Entry {
   label: number;
   id: string;
   hash: string;
-  text: string;
 }
 
 const INDEX_FILE = 'hnsw.bin';
@@ -95,6 +95,10 @@ export class HnswChunkStore extends SaveableVectorStore {
     return this.entries.size;
   }
 
+  has(chunkId: string): boolean {
+    return this.labelById.has(chunkId);
+  }
+
   private remember(entry: Entry): void {
     this.entries.set(entry.label, entry);
     this.labelById.set(entry.id, entry.label);
@@ -107,7 +111,7 @@ export class HnswChunkStore extends SaveableVectorStore {
       const label = this.nextLabel++;
       this.index.addPoint(vectors[i]!, label);
       const { chunkId: id, hash } = document.metadata;
-      this.remember({ label, id, hash, text: document.pageContent });
+      this.remember({ label, id, hash });
       return id;
     });
   }
@@ -131,8 +135,8 @@ export class HnswChunkStore extends SaveableVectorStore {
     const wanted = Math.min(k, this.entries.size);
     if (wanted === 0) return [];
     this.index.setEf(Math.max(HNSW.efSearch, wanted));
-    const toDocument = (entry: Entry) =>
-      new Document<ChunkMetadata>({ id: entry.id, pageContent: entry.text, metadata: { chunkId: entry.id, hash: entry.hash } });
+    // Documents carry the chunk id; their text is in the docstore (pageContent stays empty).
+    const toDocument = (entry: Entry) => new Document<ChunkMetadata>({ id: entry.id, pageContent: '', metadata: { chunkId: entry.id, hash: entry.hash } });
     const { neighbors, distances } = this.index.searchKnn(
       query,
       wanted,

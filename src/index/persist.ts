@@ -20,9 +20,12 @@ const POINTER = 'CURRENT';
 const MANIFEST = 'manifest.json';
 const DOCSTORE = 'docstore.json';
 
+let saves = 0;
+
 export async function saveSnapshot(dataDir: string, snapshot: IndexSnapshot): Promise<string> {
   await mkdir(dataDir, { recursive: true });
-  const name = `index-${snapshot.manifest.builtAt.replace(/[:.]/g, '-')}-${process.pid}`;
+  // Unique per save: background embedding saves the same snapshot again as its vectors land.
+  const name = `index-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${++saves}`;
   const staging = join(dataDir, `${name}.partial`);
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging);

@@ -3,12 +3,13 @@ import { chunkArticle, type ChunkerSettings } from '../ingest/chunk.js';
 import { contentHash } from '../ingest/parse-article.js';
 import type { Article, Chunk, Sentence } from '../types.js';
 import { Bm25Index } from './bm25.js';
-import type { FootnoteEmbeddings } from './embeddings.js';
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import type { EmbedderInfo } from './embeddings.js';
 import { HnswChunkStore, type ChunkMetadata } from './hnsw-store.js';
 import { composeVector, VectorTable } from './vector-table.js';
 
-/** 2: sentence vectors, chunk vectors composed from them. */
-export const SCHEMA_VERSION = 2;
+/** 3: sentence vectors, chunk vectors composed from them, some still pending. */
+export const SCHEMA_VERSION = 3;
 
 export interface Manifest {
   schemaVersion: number;
@@ -19,7 +20,11 @@ export interface Manifest {
   builtAt: string;
 }
 
-/** One immutable, complete index: what questions are answered from. A reload makes a new one. */
+/**
+ * One index: what questions are answered from. Its articles, chunks and BM25 never change; a
+ * reload makes a new snapshot. Its vectors are completed in place, in the background, as they
+ * are embedded: until then the chunks still `waiting` are found by words alone.
+ */
 export interface IndexSnapshot {
   manifest: Manifest;
   articles: Article[];
@@ -33,6 +38,10 @@ export interface IndexSnapshot {
   store: HnswChunkStore;
   /** Sentence and title vectors by text hash. */
   vectors: VectorTable;
+  /** Texts (by hash) still to embed. */
+  pending: Map<string, string>;
+  /** Chunks not yet in the vector index, by id: some sentence of theirs (or their title) has no vector yet. */
+  waiting: Map<string, Chunk>;
 }
 
 /** The text a chunk is lexically indexed as: the title gives it its subject. */
@@ -49,13 +58,22 @@ export interface SnapshotParts {
   manifest: Manifest;
 }
 
+/** The snapshot of its parts; what is still to embed is worked out from which vectors are there. */
 export function assembleSnapshot({ articles, chunks, store, vectors, manifest }: SnapshotParts): IndexSnapshot {
   const articleById = new Map(articles.map((article) => [article.id, article]));
   const sentencesByArticle = new Map<string, Sentence[]>();
+  const pending = new Map<string, string>();
+  const waiting = new Map<string, Chunk>();
   for (const chunk of chunks) {
+    const article = articleById.get(chunk.articleId)!;
     let list = sentencesByArticle.get(chunk.articleId);
     if (!list) sentencesByArticle.set(chunk.articleId, (list = []));
-    for (const sentence of chunk.sentences) if (!list.length || sentence.start > list.at(-1)!.start) list.push(sentence);
+    for (const sentence of chunk.sentences) {
+      if (!list.length || sentence.start > list.at(-1)!.start) list.push(sentence);
+      if (!vectors.get(sentence.hash)) pending.set(sentence.hash, article.source.slice(sentence.start, sentence.end));
+    }
+    if (!vectors.get(titleHash(article))) pending.set(titleHash(article), article.title);
+    if (!store.has(chunk.id)) waiting.set(chunk.id, chunk);
   }
   return {
     manifest,
@@ -67,58 +85,62 @@ export function assembleSnapshot({ articles, chunks, store, vectors, manifest }:
     bm25: new Bm25Index(chunks.map((chunk) => indexedText(articleById.get(chunk.articleId)!, chunk))),
     store,
     vectors,
+    pending,
+    waiting,
   };
 }
 
 export interface BuildOptions {
   articles: Article[];
   chunker: ChunkerSettings;
-  embeddings: FootnoteEmbeddings;
+  embedder: EmbedderInfo & EmbeddingsInterface;
   /** When given (same embedder and chunker), its vectors are reused and its vector index patched. */
   previous?: IndexSnapshot;
-  onProgress?: (done: number, total: number) => void;
 }
 
-export interface BuildResult {
-  snapshot: IndexSnapshot;
-  /** Texts sent to the embedder: those no previous snapshot had a vector for. */
-  embedded: number;
-}
-
-/** Texts handed to the embedder at once: large enough to keep every worker busy, small enough for progress. */
-const EMBED_BATCH = 256;
 /** Weight of the title in a composed passage vector (README › Evaluation). */
 const TITLE_WEIGHT = 0.5;
 
-/**
- * Builds a snapshot for `articles`. Every sentence and title is embedded once (text a previous
- * snapshot already has a vector for is not embedded again); passage vectors are composed from
- * them. With a previous snapshot, only added or changed articles enter the copied vector index.
- */
-export async function buildSnapshot({ articles, chunker, embeddings, previous, onProgress }: BuildOptions): Promise<BuildResult> {
-  const chunksByArticle = new Map(articles.map((article) => [article.id, chunkArticle(article, chunker)]));
-  const unchanged = (article: Article) => previous?.articleById.get(article.id)?.hash === article.hash;
+/** A chunk's vector, once every sentence of it and its title have theirs. */
+function composedVector(snapshot: Pick<IndexSnapshot, 'vectors' | 'articleById'>, chunk: Chunk): number[] | undefined {
+  const parts = chunk.sentences.map((s) => snapshot.vectors.get(s.hash));
+  const title = snapshot.vectors.get(titleHash(snapshot.articleById.get(chunk.articleId)!));
+  return title && parts.every(Boolean) ? composeVector(parts as Float32Array[], title, TITLE_WEIGHT) : undefined;
+}
 
-  const vectors = new VectorTable(embeddings.dimension);
-  const missing = new Map<string, string>();
-  const need = (hash: string, text: string) => {
+/** Puts every waiting chunk whose vectors are all there into the vector index. */
+async function indexReadyChunks(snapshot: IndexSnapshot): Promise<void> {
+  const ready = [...snapshot.waiting.values()].flatMap((chunk) => {
+    const vector = composedVector(snapshot, chunk);
+    return vector ? [{ chunk, vector }] : [];
+  });
+  if (!ready.length) return;
+  await snapshot.store.addVectors(
+    ready.map((r) => r.vector),
+    ready.map(({ chunk }) => new Document<ChunkMetadata>({ id: chunk.id, pageContent: '', metadata: { chunkId: chunk.id, hash: chunk.hash } })),
+  );
+  for (const { chunk } of ready) snapshot.waiting.delete(chunk.id);
+}
+
+/**
+ * Builds a snapshot for `articles` without embedding anything: articles, chunks and BM25 now;
+ * every vector a previous snapshot has for the same text, reused; the rest left `pending` for
+ * `embedPending`. With a previous snapshot its vector index is copied and patched, not rebuilt.
+ */
+export async function buildSnapshot({ articles, chunker, embedder, previous }: BuildOptions): Promise<IndexSnapshot> {
+  const chunksByArticle = new Map(articles.map((article) => [article.id, chunkArticle(article, chunker)]));
+  const vectors = new VectorTable(embedder.dimension);
+  const reuse = (hash: string) => {
     const known = previous?.vectors.get(hash);
     if (known) vectors.set(hash, known);
-    else missing.set(hash, text);
   };
   for (const article of articles) {
-    need(titleHash(article), article.title);
-    for (const chunk of chunksByArticle.get(article.id)!) for (const s of chunk.sentences) need(s.hash, article.source.slice(s.start, s.end));
-  }
-  const pending = [...missing];
-  for (let i = 0; i < pending.length; i += EMBED_BATCH) {
-    const batch = pending.slice(i, i + EMBED_BATCH);
-    const embedded = await embeddings.embedDocuments(batch.map(([, text]) => text));
-    batch.forEach(([hash], j) => vectors.set(hash, embedded[j]!));
-    onProgress?.(i + batch.length, pending.length);
+    reuse(titleHash(article));
+    for (const chunk of chunksByArticle.get(article.id)!) for (const s of chunk.sentences) reuse(s.hash);
   }
 
   let store: HnswChunkStore;
+  const chunks = articles.flatMap((article) => chunksByArticle.get(article.id)!);
   if (previous) {
     store = await previous.store.fork();
     // Removed or changed since: their old chunks leave the index before the new ones go in.
@@ -126,26 +148,48 @@ export async function buildSnapshot({ articles, chunker, embeddings, previous, o
     const stale = previous.articles.filter((article) => hashNow.get(article.id) !== article.hash);
     await store.delete({ ids: stale.flatMap((article) => previous.chunks.filter((c) => c.articleId === article.id).map((c) => c.id)) });
   } else {
-    const total = [...chunksByArticle.values()].reduce((sum, list) => sum + list.length, 0);
-    store = HnswChunkStore.create(embeddings, embeddings.dimension, total);
+    store = HnswChunkStore.create(embedder, embedder.dimension, chunks.length);
   }
-  const fresh = articles.filter((article) => !previous || !unchanged(article));
-  const freshChunks = fresh.flatMap((article) => chunksByArticle.get(article.id)!.map((chunk) => ({ article, chunk })));
-  await store.addVectors(
-    freshChunks.map(({ article, chunk }) => composeVector(chunk.sentences.map((s) => vectors.get(s.hash)!), vectors.get(titleHash(article)), TITLE_WEIGHT)),
-    freshChunks.map(
-      ({ article, chunk }) => new Document<ChunkMetadata>({ id: chunk.id, pageContent: indexedText(article, chunk), metadata: { chunkId: chunk.id, hash: chunk.hash } }),
-    ),
-  );
-
-  const chunks = articles.flatMap((article) => chunksByArticle.get(article.id)!);
   const manifest: Manifest = {
     schemaVersion: SCHEMA_VERSION,
-    embedder: { id: embeddings.id, dimension: embeddings.dimension },
+    embedder: { id: embedder.id, dimension: embedder.dimension },
     chunker,
     articles: articles.map((article) => ({ id: article.id, file: article.file, hash: article.hash, chunks: chunksByArticle.get(article.id)!.length })),
     counts: { articles: articles.length, chunks: chunks.length },
     builtAt: new Date().toISOString(),
   };
-  return { snapshot: assembleSnapshot({ articles, chunks, store, vectors, manifest }), embedded: missing.size };
+  const snapshot = assembleSnapshot({ articles, chunks, store, vectors, manifest });
+  await indexReadyChunks(snapshot);
+  return snapshot;
+}
+
+export interface EmbedOptions {
+  /** Stops after the batch in flight. */
+  signal?: AbortSignal;
+  /** After each batch, with how many texts are embedded so far and how many there were to embed. */
+  onBatch?: (done: number, total: number) => Promise<void> | void;
+}
+
+/** Texts handed to the embedder at once: large enough to keep a worker busy, small enough to stop soon. */
+const EMBED_BATCH = 128;
+
+/**
+ * Embeds what the snapshot still lacks, batch after batch, and puts each chunk into the vector
+ * index as soon as all its vectors are there. Returns how many texts it embedded.
+ */
+export async function embedPending(snapshot: IndexSnapshot, embeddings: EmbeddingsInterface, { signal, onBatch }: EmbedOptions = {}): Promise<number> {
+  const total = snapshot.pending.size;
+  let done = 0;
+  while (snapshot.pending.size && !signal?.aborted) {
+    const batch = [...snapshot.pending].slice(0, EMBED_BATCH);
+    const embedded = await embeddings.embedDocuments(batch.map(([, text]) => text));
+    batch.forEach(([hash], i) => {
+      snapshot.vectors.set(hash, embedded[i]!);
+      snapshot.pending.delete(hash);
+    });
+    await indexReadyChunks(snapshot);
+    done += batch.length;
+    await onBatch?.(done, total);
+  }
+  return done;
 }

@@ -7,14 +7,13 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-/** Below this many texts, starting workers (a model load each) costs more than it saves. */
-const WORKER_MIN_TEXTS = 64;
 /** Workers are stopped after this long without work, to give their memory back. */
 const IDLE_MS = 10_000;
 
 /**
- * The local embedder spread over worker threads for documents (index builds), and run on the main
- * thread for queries, which are short and must not wait behind a build. Vectors match
+ * The local embedder: documents (sentences to index) always in worker threads, so the main thread
+ * keeps serving however much there is to embed; queries on the main thread, which are short and
+ * must not wait behind a build. Vectors match
  * UseLiteEmbeddings' to about 1e-8 (batches pad differently), so indexes built either way are interchangeable.
  */
 export class WorkerPoolEmbeddings extends Embeddings implements EmbedderInfo {
@@ -40,7 +39,6 @@ export class WorkerPoolEmbeddings extends Embeddings implements EmbedderInfo {
   }
 
   async embedDocuments(texts: string[]): Promise<number[][]> {
-    if (texts.length < WORKER_MIN_TEXTS || this.size < 2) return this.local.embedDocuments(texts);
     clearTimeout(this.idleTimer);
     this.active++;
     const workers = this.pool();

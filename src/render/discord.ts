@@ -6,6 +6,8 @@ import {
   type APIEmbed,
   type APIEmbedField,
 } from 'discord.js';
+import type { IndexingProgress } from '../engine.js';
+import { indexingNote } from './indexing.js';
 import type { Answer, ArticleInfo, Citation, ReloadReport, Summary } from '../types.js';
 import { oneLine, withoutBidiControls } from './safe-text.js';
 
@@ -205,7 +207,7 @@ function discordTime(iso: string): string {
 }
 
 /** One page of /sources; `pageId(n)` names the button that shows page n. */
-export function renderSources(sources: ArticleInfo[], page: number, pageId: (page: number) => string): DiscordMessage {
+export function renderSources(sources: ArticleInfo[], page: number, pageId: (page: number) => string, indexing?: IndexingProgress): DiscordMessage {
   if (!sources.length) {
     return { embeds: [{ title: 'Indexed articles', description: 'No articles are indexed. Add .txt or .md files to the seeds folder, then run /reload.', color: Colors.info }] };
   }
@@ -215,8 +217,8 @@ export function renderSources(sources: ArticleInfo[], page: number, pageId: (pag
   const fields = sources.slice(first, first + SOURCES_PAGE_SIZE).map<APIEmbedField>((info, i) => {
     const by = byline(info);
     return {
-      name: cut(`${first + i + 1}. ${info.title.replace(/\s+/g, ' ')}`, 200),
-      value: cut([by && plain(by), `id \`${info.id}\` · ${info.chunks} chunk${info.chunks === 1 ? '' : 's'} · indexed ${discordTime(info.indexedAt)}`].filter(Boolean).join('\n'), 300),
+      name: cut(`${first + i + 1}. ${withoutBidiControls(info.title).replace(/\s+/g, ' ')}`, 200),
+      value: cut([by && plain(by), `id \`${oneLine(withoutBidiControls(info.id)).replace(/`/g, "'")}\` · ${info.chunks} chunk${info.chunks === 1 ? '' : 's'} · indexed ${discordTime(info.indexedAt)}`].filter(Boolean).join('\n'), 300),
     };
   });
   const components: MessageRow[] =
@@ -232,7 +234,15 @@ export function renderSources(sources: ArticleInfo[], page: number, pageId: (pag
         ]
       : [];
   return fitMessage({
-    embeds: [{ title: `Indexed articles (${sources.length})`, fields, color: Colors.info, footer: { text: `Page ${current + 1} of ${pages}` } }],
+    embeds: [
+      {
+        title: `Indexed articles (${sources.length})`,
+        ...(indexing && indexing.chunksWithVectors < indexing.chunks ? { description: indexingNote(indexing) } : {}),
+        fields,
+        color: Colors.info,
+        footer: { text: `Page ${current + 1} of ${pages}` },
+      },
+    ],
     components,
   });
 }

@@ -1,4 +1,6 @@
 import type { Answer, ArticleInfo, Citation, ReloadReport, Summary } from '../types.js';
+import type { IndexingProgress } from '../engine.js';
+import { indexingNote } from './indexing.js';
 import { forTerminal, oneLine } from './safe-text.js';
 
 /** Plain-text renderings for a terminal: the answer first, then numbered verbatim quotes. */
@@ -11,10 +13,11 @@ const quote = (c: Citation) => `[${c.n}] ${c.quote.replace(/\s*\n\s*/g, ' ')}\n 
 const CLOSEST_HEADING = { 'best-match': 'The passage that comes closest:', 'not-found': 'Closest passages (they do not answer it):', answer: '' } as const;
 
 export function renderAnswer(answer: Answer): string {
+  const indexing = answer.indexing ? [`(${answer.indexing.chunksWithoutVectors.toLocaleString('en')} passages are still being indexed: they were searched by their words only.)`] : [];
   const lines = [answer.scope ? `(About the most recent article, “${answer.scope.title}”.)` : '', answer.citations.length ? `${answer.answer} [1]` : answer.answer].filter(Boolean);
   if (answer.citations.length) lines.push('', ...answer.citations.map(quote));
   if (answer.closest.length) lines.push('', CLOSEST_HEADING[answer.outcome], ...answer.closest.map(quote));
-  lines.push('', `(${Math.round(answer.timings.totalMs)} ms)`);
+  lines.push('', ...indexing, `(${Math.round(answer.timings.totalMs)} ms)`);
   return safe(lines.join('\n'));
 }
 
@@ -30,9 +33,10 @@ export function renderSummary(summary: Summary): string {
   return safe([`Summary of ${header(summary.article)}${focus}`, '', body, '', ...sources].join('\n'));
 }
 
-export function renderSources(sources: ArticleInfo[]): string {
+export function renderSources(sources: ArticleInfo[], indexing?: IndexingProgress): string {
   if (!sources.length) return 'No articles are indexed. Add .txt or .md files to the seeds folder and reload.';
-  return safe(sources.map((s, i) => `${i + 1}. ${header(s)}\n   id ${oneLine(s.id)} · ${s.chunks} chunks · indexed ${s.indexedAt}`).join('\n'));
+  const progress = indexing && indexing.chunksWithVectors < indexing.chunks ? [indexingNote(indexing)] : [];
+  return safe([...progress, ...sources.map((s, i) => `${i + 1}. ${header(s)}\n   id ${oneLine(s.id)} · ${s.chunks} chunks · indexed ${s.indexedAt}`)].join('\n'));
 }
 
 export function renderReload(report: ReloadReport): string {

@@ -160,7 +160,7 @@ describe('other renderings', () => {
 
   it('GIVEN a reload of thousands of files THEN lists them within the field limits', () => {
     const many = Array.from({ length: 3000 }, (_, i) => `file_${i}`);
-    const message = renderReload({ added: many, changed: [], removed: many, unchanged: 1, failed: many.map((file) => ({ file, reason: 'it is a binary file, not text' })), chunks: 9, embedded: 0, ms: 1234 });
+    const message = renderReload({ added: many, changed: [], removed: many, unchanged: 1, failed: many.map((file) => ({ file, reason: 'it is a binary file, not text' })), chunks: 9, toEmbed: 0, ms: 1234 });
     expect(validateMessage(message, { create: true })).toEqual([]);
     expect(message.embeds![0]!.fields![0]!.name).toBe('Added (3000)');
     expect(message.embeds![0]!.footer?.text).toBe('Reloaded in 1.2 s');

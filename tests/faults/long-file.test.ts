@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseArticle } from '../../src/ingest/parse-article.js';
-import { buildSnapshot } from '../../src/index/snapshot.js';
+import { buildSnapshot, embedPending } from '../../src/index/snapshot.js';
 import { TestEmbeddings, firstShown, makeEngine, reader, tempDir, testOptions } from '../helpers.js';
 
 /**
@@ -28,7 +28,8 @@ describe('a file of 20,000 short lines', () => {
     const lines = Array.from({ length: 20_000 }, (_, i) => `Entry ${i}: harbour gate ${i} was checked by crew ${i % 13} at dawn`);
     const source = `Harbour log\n${lines.join('\n')}\n`;
     const embeddings = new TestEmbeddings();
-    const { snapshot } = await buildSnapshot({ articles: [parseArticle({ id: 'log', file: 'log.txt', source, modifiedAt: 0 })], chunker: testOptions({ seedsDir: '' }).chunker, embeddings });
+    const snapshot = await buildSnapshot({ articles: [parseArticle({ id: 'log', file: 'log.txt', source, modifiedAt: 0 })], chunker: testOptions({ seedsDir: '' }).chunker, embedder: embeddings });
+    await embedPending(snapshot, embeddings);
     const question = reader().analyze(snapshot, 'Which crew checked harbour gate 17042?');
     const candidates = await reader().candidates(snapshot, question, await embeddings.embedQuery(question.text), testOptions({ seedsDir: '' }).answer.retrieval);
     expect(candidates.sentences.length).toBeLessThan(200);

@@ -20,6 +20,18 @@ describe('WorkerPoolEmbeddings', () => {
     expect(pool.id).toBe('use-lite-512');
   });
 
+  it('GIVEN a handful of documents THEN they too are embedded in a worker: the main thread never embeds documents', async () => {
+    const mainThread = Object.assign(new UseLiteEmbeddings(), {
+      embedDocuments: () => Promise.reject(new Error('documents embedded on the main thread')),
+    });
+    const small = new WorkerPoolEmbeddings(mainThread, 1);
+    try {
+      expect(await small.embedDocuments(['One short sentence.', 'Another.'])).toHaveLength(2);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('GIVEN the workers were stopped (idle) THEN the next batch starts new ones and still matches', async () => {
     const texts = Array.from({ length: 64 }, (_, i) => `Item ${i} of the list.`);
     const before = await pool.embedDocuments(texts);

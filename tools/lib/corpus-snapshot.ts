@@ -5,7 +5,7 @@ import { UseLiteEmbeddings, type FootnoteEmbeddings } from '../../src/index/embe
 import { WorkerPoolEmbeddings } from '../../src/index/worker-embeddings.js';
 import { parseArticle } from '../../src/ingest/parse-article.js';
 import type { ChunkerSettings } from '../../src/ingest/chunk.js';
-import { buildSnapshot, type IndexSnapshot } from '../../src/index/snapshot.js';
+import { buildSnapshot, embedPending, type IndexSnapshot } from '../../src/index/snapshot.js';
 import type { EvalCorpus } from '../eval/datasets.js';
 import { DiskCachedEmbeddings } from './disk-cached-embeddings.js';
 
@@ -17,7 +17,9 @@ export function toolEmbeddings(): FootnoteEmbeddings {
 /** The index of a corpus, built in memory exactly as the engine builds it from a seeds folder. */
 export async function corpusSnapshot(corpus: EvalCorpus, embeddings: FootnoteEmbeddings, chunker: ChunkerSettings): Promise<IndexSnapshot> {
   const articles = Object.entries(corpus.files ?? {}).map(([file, source]) => parseArticle({ id: file.replace(/\.(txt|md)$/, ''), file, source, modifiedAt: 0 }));
-  return (await buildSnapshot({ articles, chunker, embeddings })).snapshot;
+  const snapshot = await buildSnapshot({ articles, chunker, embedder: embeddings });
+  await embedPending(snapshot, embeddings);
+  return snapshot;
 }
 
 /** Writes a corpus to a temporary seeds folder for `fn`, then removes it. */
