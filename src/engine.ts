@@ -227,9 +227,10 @@ export class Engine {
   private async runReload(): Promise<ReloadReport> {
     const started = performance.now();
     const { options, embeddings, logger } = this.deps;
-    const { articles, failed } = await readSeeds(options.seedsDir, { maxFileBytes: options.maxFileBytes });
-    for (const { file, reason } of failed) logger.warn({ file }, `skipped ${file}: ${reason}`);
     const current = this.snapshot;
+    const known = new Map(current?.articles.map((article) => [article.file, article]));
+    const { articles, failed } = await readSeeds(options.seedsDir, { maxFileBytes: options.maxFileBytes, known });
+    for (const { file, reason } of failed) logger.warn({ file }, `skipped ${file}: ${reason}`);
     if (!articles.length && current?.articles.length) {
       throw new FootnoteError(ErrorCode.NoArticles, `No readable articles in ${options.seedsDir}: keeping the current index.`);
     }

@@ -33,6 +33,8 @@ export interface Article {
   paragraphs: Paragraph[];
   /** File modification time (ms): the most recent article is the default for a summary. */
   modifiedAt: number;
+  /** File size in bytes: with the modification time, how a start tells an unchanged file without reading it. */
+  size?: number;
 }
 
 export interface Chunk extends Span {

@@ -1,5 +1,5 @@
-import nlp from 'compromise';
 import { terms } from '../index/text.js';
+import type { Nlp } from './nlp.js';
 import type { AnswerType } from './question.js';
 
 /**
@@ -99,7 +99,7 @@ function trimmed(text: string, start: number, end: number, kind: SpanKind): Span
 }
 
 /** Candidate short answers in a sentence, each range once with every kind it was found as. */
-export function spanCandidates(text: string): SpanCandidate[] {
+export function spanCandidates(nlp: Nlp, text: string): SpanCandidate[] {
   if (text.length > MAX_TAGGED_CHARS) return [];
   const doc = nlp(text);
   const all = [

@@ -69,7 +69,7 @@ function citations(reading: Reading, first: RankedSentence, max: number, sentenc
  * verbatim citations; a "best match" passage that may not answer; or "I couldn't find that".
  */
 export async function answerQuestion(reader: Reader, snapshot: IndexSnapshot, text: string, vector: number[], settings: AnswerSettings): Promise<Omit<Answer, 'timings'>> {
-  const question = reader.analyze(snapshot, text);
+  const question = await reader.analyze(snapshot, text);
   if (question.metadata) {
     const article = snapshot.articles.length === 1 ? snapshot.articles[0] : undefined;
     const answer = article && metadataAnswer(question, article, question.metadata);

@@ -1,6 +1,6 @@
-import nlp from 'compromise';
 import { terms, words } from '../index/text.js';
 import type { Acronym, Bridge, Lexicon } from './lexicon.js';
+import type { Nlp } from './nlp.js';
 
 /** The question word, read once: it decides what kind of answer is wanted. */
 export const WhWords = ['who', 'what', 'when', 'where', 'which', 'why', 'how', 'how-many', 'how-much', 'yes-no', 'other'] as const;
@@ -70,7 +70,7 @@ function whWord(text: string): WhWord {
 }
 
 /** The noun phrase after "which"/"what" ("which news agency" → agency): what kind of thing is asked for. */
-function focusOf(text: string): string | undefined {
+function focusOf(nlp: Nlp, text: string): string | undefined {
   const match = nlp(text).match('(which|what) [(#Adjective|#Noun)+]', 0).out('array') as string[];
   const head = match[0]?.split(/\s+/).at(-1)?.toLowerCase().replace(/[^\p{L}]/gu, '');
   return head || undefined;
@@ -110,10 +110,10 @@ const NAME = /(?<![.?!]\s)(?<!^)\b(?:\p{Lu}[\p{L}’'&.-]*|\d[\d,.%]*)(?:\s+(?:o
  * Reads a question once: its words and terms with their bridges, the question word, the kind of
  * answer wanted, its focus noun and names, and whether it asks about "this article".
  */
-export function analyzeQuestion(raw: string, lexicon: Lexicon, acronyms: readonly Acronym[] = []): Question {
+export function analyzeQuestion(nlp: Nlp, raw: string, lexicon: Lexicon, acronyms: readonly Acronym[] = []): Question {
   const text = raw.replace(/\s+/g, ' ').trim();
   const wh = whWord(text);
-  const focus = wh === 'which' || wh === 'what' ? focusOf(text) : undefined;
+  const focus = wh === 'which' || wh === 'what' ? focusOf(nlp, text) : undefined;
   const names = [...text.matchAll(NAME)].map((m) => terms(m[0])).filter((t) => t.length);
   const nameTerms = new Set(names.flat());
   const seen = new Set<string>();

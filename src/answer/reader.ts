@@ -17,6 +17,7 @@ import {
 } from './features.js';
 import { definedAcronyms, Lexicon, type Acronym } from './lexicon.js';
 import { linearScore, sigmoid, softmax, type Features, type LinearModel } from './model.js';
+import { loadNlp, type Nlp } from './nlp.js';
 import { analyzeQuestion, type Question } from './question.js';
 
 interface ArticleTerms {
@@ -100,6 +101,8 @@ export class Reader {
   private readonly spans = new Memo<SpanCandidate[]>(20_000);
   private readonly articleTerms = new Memo<ArticleTerms>(1_000);
   private readonly centres = new Memo<Float32Array>(1_000);
+  /** compromise, loaded by the first `analyze` (every reading starts with one). */
+  private nlp: Nlp | undefined;
   private readonly perSnapshot = new WeakMap<IndexSnapshot, { acronyms: Acronym[]; titles: Bm25Index }>();
 
   constructor(
@@ -112,15 +115,16 @@ export class Reader {
     if (!known) {
       known = {
         acronyms: snapshot.articles.flatMap((article) => definedAcronyms(article.source)),
-        titles: new Bm25Index(snapshot.articles.map((article) => article.title)),
+        titles: Bm25Index.build(snapshot.articles.map((article) => article.title)),
       };
       this.perSnapshot.set(snapshot, known);
     }
     return known;
   }
 
-  analyze(snapshot: IndexSnapshot, text: string): Question {
-    return analyzeQuestion(text, this.lexicon, this.corpus(snapshot).acronyms);
+  async analyze(snapshot: IndexSnapshot, text: string): Promise<Question> {
+    this.nlp ??= await loadNlp();
+    return analyzeQuestion(this.nlp, text, this.lexicon, this.corpus(snapshot).acronyms);
   }
 
   private factsOf(article: Article, sentence: Sentence): SentenceFacts {
@@ -183,20 +187,23 @@ export class Reader {
       const whole = routed.includes(article) && list.length <= WHOLE_ARTICLE_SENTENCES;
       const { terms: articleTerms, title: titleTerms, sentenceFrequency, sentences: count } = this.termsOf(snapshot, article);
       const localWeights = question.terms.map((t) => Math.log(1 + count / (1 + (sentenceFrequency.get(t.term) ?? 0))));
-      // Without what all of the article's sentences share (its topic), similarity says which sentence is about the question.
-      const centre = this.centres.get(article.hash, () => mean(list.flatMap((s) => (snapshot.vectors.get(s.hash) ? [unit(snapshot.vectors.get(s.hash)!)] : []))));
-      const centredQuestion = minus(unit(Float32Array.from(vector)), centre);
-      const centred = (s: Sentence) => {
-        const v = snapshot.vectors.get(s.hash);
-        return v ? cosine(centredQuestion, minus(unit(v), centre)) : 0;
+      // Each vector read once per question (they are stored compressed).
+      const vectorsRead = new Map<number, Float32Array | undefined>();
+      const vectorAt = (i: number) => {
+        if (!vectorsRead.has(i)) vectorsRead.set(i, list[i] && snapshot.vectors.get(list[i]!.hash));
+        return vectorsRead.get(i);
       };
+      // Without what all of the article's sentences share (its topic), similarity says which sentence is about the question.
+      const centre = this.centres.get(article.hash, () => mean(list.flatMap((s) => snapshot.vectors.get(s.hash) ?? []).map(unit)));
+      const centredQuestion = minus(unit(Float32Array.from(vector)), centre);
+      const centred = (v: Float32Array | undefined) => (v ? cosine(centredQuestion, minus(unit(v), centre)) : 0);
       list.forEach((sentence, index) => {
         const passage = passageOf.get(`${article.id}:${sentence.start}`);
         if (!whole && !passage) return;
         const facts = this.factsOf(article, sentence);
         const before = list[index - 1];
         const after = list[index + 1];
-        const window = [before, sentence, after].flatMap((s) => (s && snapshot.vectors.get(s.hash) ? [snapshot.vectors.get(s.hash)!] : []));
+        const window = [index - 1, index, index + 1].flatMap((i) => vectorAt(i) ?? []);
         const text = article.source.slice(sentence.start, sentence.end);
         const context: SentenceContext = {
           text,
@@ -208,10 +215,10 @@ export class Reader {
           localWeights,
           index,
           words: facts.tokens.length,
-          dense: cosine(vector, snapshot.vectors.get(sentence.hash)),
+          dense: cosine(vector, vectorAt(index)),
           denseWindow: window.length ? cosine(vector, sum(window)) : 0,
-          denseCentred: centred(sentence),
-          denseCentredPrevious: before ? centred(before) : 0,
+          denseCentred: centred(vectorAt(index)),
+          denseCentredPrevious: centred(vectorAt(index - 1)),
           denseCentredWindow: window.length ? cosine(centredQuestion, minus(unit(sum(window)), centre)) : 0,
           ...(passage ? { passage } : {}),
         };
@@ -242,7 +249,7 @@ export class Reader {
     const candidates = ranked.slice(0, SPAN_SENTENCES).flatMap((sentence, rank) => {
       const facts = this.factsOf(sentence.article, sentence.sentence);
       return this.spans
-        .get(sentence.sentence.hash, () => spanCandidates(sentence.text))
+        .get(sentence.sentence.hash, () => spanCandidates(this.nlp!, sentence.text))
         .map((span) => ({
           sentence,
           span,

@@ -6,29 +6,55 @@ export interface Scored {
   score: number;
 }
 
-/** Okapi BM25 over a fixed set of documents. Rebuilt, not patched, when the corpus changes: it is cheap. */
+/** What a saved index holds: per term, its documents and counts as one flat [doc, tf, doc, tf, …] list. */
+export interface SavedBm25 {
+  lengths: number[];
+  terms: string[];
+  postings: number[][];
+}
+
+/**
+ * Okapi BM25 over a fixed set of documents. Built once per snapshot and saved with it, so a start
+ * with a saved index does not tokenise every chunk again. Postings are flat typed arrays.
+ */
 export class Bm25Index {
-  private readonly postings = new Map<string, { doc: number; tf: number }[]>();
-  private readonly lengths: number[];
+  private readonly postings: Map<string, Int32Array>;
+  private readonly lengths: Int32Array;
   private readonly averageLength: number;
 
-  constructor(
-    documents: readonly string[],
+  private constructor(
+    postings: Map<string, Int32Array>,
+    lengths: Int32Array,
     private readonly k1 = 1.2,
     private readonly b = 0.75,
   ) {
-    this.lengths = documents.map((text, doc) => {
+    this.postings = postings;
+    this.lengths = lengths;
+    this.averageLength = lengths.reduce((sum, n) => sum + n, 0) / Math.max(1, lengths.length);
+  }
+
+  static build(documents: readonly string[]): Bm25Index {
+    const lists = new Map<string, number[]>();
+    const lengths = Int32Array.from(documents, (text, doc) => {
       const counts = new Map<string, number>();
       const docTerms = terms(text);
       for (const term of docTerms) counts.set(term, (counts.get(term) ?? 0) + 1);
       for (const [term, tf] of counts) {
-        let list = this.postings.get(term);
-        if (!list) this.postings.set(term, (list = []));
-        list.push({ doc, tf });
+        let list = lists.get(term);
+        if (!list) lists.set(term, (list = []));
+        list.push(doc, tf);
       }
       return docTerms.length;
     });
-    this.averageLength = this.lengths.reduce((sum, n) => sum + n, 0) / Math.max(1, this.lengths.length);
+    return new Bm25Index(new Map([...lists].map(([term, list]) => [term, Int32Array.from(list)])), lengths);
+  }
+
+  static load(saved: SavedBm25): Bm25Index {
+    return new Bm25Index(new Map(saved.terms.map((term, i) => [term, Int32Array.from(saved.postings[i]!)])), Int32Array.from(saved.lengths));
+  }
+
+  toJSON(): SavedBm25 {
+    return { lengths: Array.from(this.lengths), terms: [...this.postings.keys()], postings: [...this.postings.values()].map((list) => Array.from(list)) };
   }
 
   get size(): number {
@@ -36,7 +62,7 @@ export class Bm25Index {
   }
 
   documentFrequency(term: string): number {
-    return this.postings.get(term)?.length ?? 0;
+    return (this.postings.get(term)?.length ?? 0) / 2;
   }
 
   /** Inverse document frequency (BM25+ style, never negative); `minDf` floors the document frequency. */
@@ -56,7 +82,9 @@ export class Bm25Index {
       const list = this.postings.get(term);
       if (!list) continue;
       const idf = this.idf(term);
-      for (const { doc, tf } of list) {
+      for (let i = 0; i < list.length; i += 2) {
+        const doc = list[i]!;
+        const tf = list[i + 1]!;
         if (filter && !filter(doc)) continue;
         const norm = this.k1 * (1 - this.b + (this.b * this.lengths[doc]!) / this.averageLength);
         scores.set(doc, (scores.get(doc) ?? 0) + (idf * (tf * (this.k1 + 1))) / (tf + norm));

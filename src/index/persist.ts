@@ -2,6 +2,7 @@ import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChunkerSettings } from '../ingest/chunk.js';
 import type { Article, Chunk } from '../types.js';
+import { Bm25Index, type SavedBm25 } from './bm25.js';
 import { writeDurably } from './durable.js';
 import type { EmbedderInfo } from './embeddings.js';
 import { HnswChunkStore } from './hnsw-store.js';
@@ -12,13 +13,55 @@ import { assembleSnapshot, SCHEMA_VERSION, type IndexSnapshot, type Manifest } f
 /**
  * Layout of the data folder:
  *   CURRENT                  the name of the live index folder (replaced by rename: atomic)
- *   index-<time>/            manifest.json, docstore.json, hnsw.bin, vectors.json, sentence-vectors.{bin,json}
+ *   index-<time>/            manifest.json, docstore.json, bm25.json, hnsw.bin, vectors.json, sentence-vectors.{bin,json}
  * A save writes a whole new folder, then points CURRENT at it. A crash at any moment leaves
  * CURRENT naming a complete folder, so the previous index always loads.
  */
 const POINTER = 'CURRENT';
 const MANIFEST = 'manifest.json';
 const DOCSTORE = 'docstore.json';
+const BM25 = 'bm25.json';
+
+/**
+ * The docstore on disk: the articles (with their text), each article's sentences once, and each
+ * chunk as a range of them. Chunk text and overlapping sentences are rebuilt on load, not stored.
+ */
+interface SavedDocstore {
+  articles: Article[];
+  /** Per article, in its order: [start, end, paragraph, hash]. */
+  sentences: Record<string, [number, number, number, string][]>;
+  /** [article id, first sentence, last sentence, hash], in BM25 document order. */
+  chunks: [string, number, number, string][];
+}
+
+function packDocstore(snapshot: IndexSnapshot): SavedDocstore {
+  const sentences: SavedDocstore['sentences'] = {};
+  const position = new Map<string, Map<number, number>>();
+  for (const [articleId, list] of snapshot.sentencesByArticle) {
+    sentences[articleId] = list.map((s) => [s.start, s.end, s.paragraph, s.hash]);
+    position.set(articleId, new Map(list.map((s, i) => [s.start, i])));
+  }
+  const chunks = snapshot.chunks.map((c): SavedDocstore['chunks'][number] => {
+    const at = position.get(c.articleId)!;
+    return [c.articleId, at.get(c.sentences[0]!.start)!, at.get(c.sentences.at(-1)!.start)!, c.hash];
+  });
+  return { articles: snapshot.articles, sentences, chunks };
+}
+
+function unpackDocstore(saved: SavedDocstore): { articles: Article[]; chunks: Chunk[] } {
+  const sources = new Map(saved.articles.map((a) => [a.id, a.source]));
+  const sentences = new Map(Object.entries(saved.sentences).map(([id, list]) => [id, list.map(([start, end, paragraph, hash]) => ({ start, end, paragraph, hash }))]));
+  const ordinals = new Map<string, number>();
+  const chunks = saved.chunks.map(([articleId, first, last, hash]) => {
+    const n = ordinals.get(articleId) ?? 0;
+    ordinals.set(articleId, n + 1);
+    const own = sentences.get(articleId)!.slice(first, last + 1);
+    const start = own[0]!.start;
+    const end = own.at(-1)!.end;
+    return { id: `${articleId}#${n}`, articleId, start, end, text: sources.get(articleId)!.slice(start, end), hash, sentences: own };
+  });
+  return { articles: saved.articles, chunks };
+}
 
 let saves = 0;
 
@@ -31,7 +74,8 @@ export async function saveSnapshot(dataDir: string, snapshot: IndexSnapshot): Pr
   await mkdir(staging);
   await snapshot.store.save(staging);
   await snapshot.vectors.save(staging);
-  await writeDurably(join(staging, DOCSTORE), JSON.stringify({ articles: snapshot.articles, chunks: snapshot.chunks }));
+  await writeDurably(join(staging, DOCSTORE), JSON.stringify(packDocstore(snapshot)));
+  await writeDurably(join(staging, BM25), JSON.stringify(snapshot.bm25));
   // The manifest goes last: a folder without one was never finished.
   await writeDurably(join(staging, MANIFEST), JSON.stringify(snapshot.manifest, null, 2));
   await rename(staging, join(dataDir, name));
@@ -74,11 +118,13 @@ export async function loadSnapshot(dataDir: string, expected: Expectations, embe
   const mismatch = describeMismatch(manifest, expected);
   if (mismatch) return { status: 'mismatch', reason: mismatch };
   try {
-    const docstore = JSON.parse(await readFile(join(dir, DOCSTORE), 'utf8')) as { articles: Article[]; chunks: Chunk[] };
+    const docstore = unpackDocstore(JSON.parse(await readFile(join(dir, DOCSTORE), 'utf8')) as SavedDocstore);
     if (docstore.chunks.length !== manifest.counts.chunks) throw new Error(`docstore has ${docstore.chunks.length} chunks, manifest ${manifest.counts.chunks}`);
+    const bm25 = Bm25Index.load(JSON.parse(await readFile(join(dir, BM25), 'utf8')) as SavedBm25);
+    if (bm25.size !== docstore.chunks.length) throw new Error(`BM25 has ${bm25.size} documents, the docstore ${docstore.chunks.length} chunks`);
     const store = await HnswChunkStore.load(dir, embeddings);
     const vectors = await VectorTable.load(dir);
-    return { status: 'loaded', snapshot: assembleSnapshot({ articles: docstore.articles, chunks: docstore.chunks, store, vectors, manifest }) };
+    return { status: 'loaded', snapshot: assembleSnapshot({ ...docstore, store, vectors, manifest, bm25 }) };
   } catch (error) {
     return { status: 'corrupt', reason: `the index in ${name} is damaged (${(error as Error).message})` };
   }

@@ -8,8 +8,8 @@ import type { EmbedderInfo } from './embeddings.js';
 import { HnswChunkStore, type ChunkMetadata } from './hnsw-store.js';
 import { composeVector, VectorTable } from './vector-table.js';
 
-/** 3: sentence vectors, chunk vectors composed from them, some still pending. */
-export const SCHEMA_VERSION = 3;
+/** 4: sentence vectors (some still pending), chunk vectors composed from them, a compact docstore, BM25 saved. */
+export const SCHEMA_VERSION = 4;
 
 export interface Manifest {
   schemaVersion: number;
@@ -56,10 +56,12 @@ export interface SnapshotParts {
   store: HnswChunkStore;
   vectors: VectorTable;
   manifest: Manifest;
+  /** A saved BM25 index of these chunks; built when absent. */
+  bm25?: Bm25Index;
 }
 
 /** The snapshot of its parts; what is still to embed is worked out from which vectors are there. */
-export function assembleSnapshot({ articles, chunks, store, vectors, manifest }: SnapshotParts): IndexSnapshot {
+export function assembleSnapshot({ articles, chunks, store, vectors, manifest, bm25 }: SnapshotParts): IndexSnapshot {
   const articleById = new Map(articles.map((article) => [article.id, article]));
   const sentencesByArticle = new Map<string, Sentence[]>();
   const pending = new Map<string, string>();
@@ -70,9 +72,9 @@ export function assembleSnapshot({ articles, chunks, store, vectors, manifest }:
     if (!list) sentencesByArticle.set(chunk.articleId, (list = []));
     for (const sentence of chunk.sentences) {
       if (!list.length || sentence.start > list.at(-1)!.start) list.push(sentence);
-      if (!vectors.get(sentence.hash)) pending.set(sentence.hash, article.source.slice(sentence.start, sentence.end));
+      if (!vectors.has(sentence.hash)) pending.set(sentence.hash, article.source.slice(sentence.start, sentence.end));
     }
-    if (!vectors.get(titleHash(article))) pending.set(titleHash(article), article.title);
+    if (!vectors.has(titleHash(article))) pending.set(titleHash(article), article.title);
     if (!store.has(chunk.id)) waiting.set(chunk.id, chunk);
   }
   return {
@@ -82,7 +84,7 @@ export function assembleSnapshot({ articles, chunks, store, vectors, manifest }:
     chunks,
     chunkById: new Map(chunks.map((chunk) => [chunk.id, chunk])),
     sentencesByArticle,
-    bm25: new Bm25Index(chunks.map((chunk) => indexedText(articleById.get(chunk.articleId)!, chunk))),
+    bm25: bm25 ?? Bm25Index.build(chunks.map((chunk) => indexedText(articleById.get(chunk.articleId)!, chunk))),
     store,
     vectors,
     pending,
@@ -130,10 +132,7 @@ async function indexReadyChunks(snapshot: IndexSnapshot): Promise<void> {
 export async function buildSnapshot({ articles, chunker, embedder, previous }: BuildOptions): Promise<IndexSnapshot> {
   const chunksByArticle = new Map(articles.map((article) => [article.id, chunkArticle(article, chunker)]));
   const vectors = new VectorTable(embedder.dimension);
-  const reuse = (hash: string) => {
-    const known = previous?.vectors.get(hash);
-    if (known) vectors.set(hash, known);
-  };
+  const reuse = (hash: string) => previous && vectors.copy(previous.vectors, hash);
   for (const article of articles) {
     reuse(titleHash(article));
     for (const chunk of chunksByArticle.get(article.id)!) for (const s of chunk.sentences) reuse(s.hash);

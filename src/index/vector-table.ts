@@ -5,13 +5,20 @@ import { writeDurably } from './durable.js';
 const VECTORS = 'sentence-vectors.bin';
 const KEYS = 'sentence-vectors.json';
 
+/** A vector stored in a quarter of the room: one byte per component and a scale. */
+interface Row {
+  scale: number;
+  bytes: Int8Array;
+}
+
 /**
  * The vectors of every sentence and title, by the hash of their text: the reader compares a
  * question with each candidate sentence, and chunk vectors are composed from them. A reload copies
- * the rows it still needs, so unchanged text is never embedded twice.
+ * the rows it still needs, so unchanged text is never embedded twice. Rows are kept as 8-bit
+ * integers with a scale each (a quarter of 32-bit floats; cosines move by about 0.001).
  */
 export class VectorTable {
-  private readonly rows = new Map<string, Float32Array>();
+  private readonly rows = new Map<string, Row>();
 
   constructor(readonly dimension: number) {}
 
@@ -19,30 +26,50 @@ export class VectorTable {
     return this.rows.size;
   }
 
+  has(hash: string): boolean {
+    return this.rows.has(hash);
+  }
+
   get(hash: string): Float32Array | undefined {
-    return this.rows.get(hash);
+    const row = this.rows.get(hash);
+    return row && Float32Array.from(row.bytes, (q) => q * row.scale);
   }
 
   set(hash: string, vector: ArrayLike<number>): void {
     if (vector.length !== this.dimension) throw new Error(`a ${vector.length}-d vector in a ${this.dimension}-d table`);
-    this.rows.set(hash, vector instanceof Float32Array ? vector : Float32Array.from(vector));
+    let top = 0;
+    for (let i = 0; i < vector.length; i++) top = Math.max(top, Math.abs(vector[i]!));
+    const scale = top / 127 || 1;
+    this.rows.set(hash, { scale, bytes: Int8Array.from({ length: vector.length }, (_, i) => Math.round(vector[i]! / scale)) });
+  }
+
+  /** Takes the row of `hash` from another table as it is. */
+  copy(from: VectorTable, hash: string): boolean {
+    const row = from.rows.get(hash);
+    if (row) this.rows.set(hash, row);
+    return Boolean(row);
   }
 
   async save(directory: string): Promise<void> {
     const keys = [...this.rows.keys()];
-    const data = new Float32Array(keys.length * this.dimension);
-    keys.forEach((key, i) => data.set(this.rows.get(key)!, i * this.dimension));
-    await writeDurably(join(directory, VECTORS), Buffer.from(data.buffer));
+    const scales = Float32Array.from(keys, (key) => this.rows.get(key)!.scale);
+    const bytes = new Int8Array(keys.length * this.dimension);
+    keys.forEach((key, i) => bytes.set(this.rows.get(key)!.bytes, i * this.dimension));
+    await writeDurably(join(directory, VECTORS), Buffer.concat([Buffer.from(scales.buffer), Buffer.from(bytes.buffer)]));
     await writeDurably(join(directory, KEYS), JSON.stringify({ dimension: this.dimension, keys }));
   }
 
   static async load(directory: string): Promise<VectorTable> {
     const { dimension, keys } = JSON.parse(await readFile(join(directory, KEYS), 'utf8')) as { dimension: number; keys: string[] };
-    const bytes = await readFile(join(directory, VECTORS));
-    if (bytes.byteLength !== keys.length * dimension * 4) throw new Error(`${VECTORS} holds ${bytes.byteLength} bytes, expected ${keys.length * dimension * 4}`);
-    const data = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    const file = await readFile(join(directory, VECTORS));
+    const expected = keys.length * (4 + dimension);
+    if (file.byteLength !== expected) throw new Error(`${VECTORS} holds ${file.byteLength} bytes, expected ${expected}`);
+    // A copy aligned for Float32Array; the rows then share its memory.
+    const buffer = new Uint8Array(file).buffer;
+    const scales = new Float32Array(buffer, 0, keys.length);
+    const bytes = new Int8Array(buffer, keys.length * 4);
     const table = new VectorTable(dimension);
-    keys.forEach((key, i) => table.rows.set(key, data.subarray(i * dimension, (i + 1) * dimension)));
+    keys.forEach((key, i) => table.rows.set(key, { scale: scales[i]!, bytes: bytes.subarray(i * dimension, (i + 1) * dimension) }));
     return table;
   }
 }

@@ -15,6 +15,15 @@ export interface SeedsResult {
 
 export interface ReadSeedsOptions {
   maxFileBytes: number;
+  /** Articles already read, by file name: a file of the same size and modification time is taken as it is, unread. */
+  known?: ReadonlyMap<string, Article>;
+}
+
+/** The known article of `file` when the file still has its size and modification time (links are always read). */
+async function unchanged(path: string, known: Article | undefined): Promise<Article | undefined> {
+  if (!known || known.size === undefined) return undefined;
+  const info = await lstat(path);
+  return info.isFile() && info.size === known.size && info.mtimeMs === known.modifiedAt ? known : undefined;
 }
 
 function reasonFor(error: unknown): string {
@@ -64,7 +73,7 @@ async function readArticle(realDir: string, dir: string, file: string, options: 
     throw new Error('it is not valid UTF-8 text');
   }
   if (!source.trim()) throw new Error('it is empty');
-  return parseArticle({ id: basename(file, extname(file)), file, source, modifiedAt: info.mtimeMs });
+  return { ...parseArticle({ id: basename(file, extname(file)), file, source, modifiedAt: info.mtimeMs }), size: info.size };
 }
 
 /**
@@ -86,7 +95,7 @@ export async function readSeeds(dir: string, options: ReadSeedsOptions): Promise
   const byHash = new Map<string, Article>();
   for (const file of files) {
     try {
-      const article = await readArticle(realDir, dir, file, options);
+      const article = (await unchanged(join(dir, file), options.known?.get(file))) ?? (await readArticle(realDir, dir, file, options));
       const twin = byHash.get(article.hash);
       if (twin) {
         failed.push({ file, reason: `it has the same text as ${twin.file}` });

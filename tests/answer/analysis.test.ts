@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Memo, sentenceFacts, spanCandidates, type SpanKind } from '../../src/answer/analysis.js';
+import { Memo, sentenceFacts, spanCandidates as candidatesWith, type SpanKind } from '../../src/answer/analysis.js';
+import { loadNlp } from '../../src/answer/nlp.js';
+
+const nlp = await loadNlp();
+const spanCandidates = (text: string) => candidatesWith(nlp, text);
 
 const spansOf = (text: string, kind: SpanKind) => spanCandidates(text).filter((s) => s.kinds.includes(kind)).map((s) => text.slice(s.start, s.end));
 

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Lexicon } from '../../src/answer/lexicon.js';
+import { loadNlp } from '../../src/answer/nlp.js';
 import { analyzeQuestion } from '../../src/answer/question.js';
 
 const lexicon = new Lexicon();
-const read = (text: string) => analyzeQuestion(text, lexicon);
+const nlp = await loadNlp();
+const read = (text: string) => analyzeQuestion(nlp, text, lexicon);
 
 describe('question analysis', () => {
   it.each([
@@ -52,9 +54,9 @@ describe('question analysis', () => {
 
   it('GIVEN an acronym an article defines THEN the question bridges it both ways', () => {
     const acronyms = [{ acronym: 'irgc', phrase: ['islam', 'revolutionari', 'guard', 'corp'] }];
-    const short = analyzeQuestion('Who runs the IRGC?', lexicon, acronyms);
+    const short = analyzeQuestion(nlp, 'Who runs the IRGC?', lexicon, acronyms);
     expect(short.terms.find((t) => t.word === 'irgc')!.bridges).toContainEqual({ terms: ['islam', 'revolutionari', 'guard', 'corp'], kind: 'form' });
-    const long = analyzeQuestion('Who runs the Islamic Revolutionary Guard Corps?', lexicon, acronyms);
+    const long = analyzeQuestion(nlp, 'Who runs the Islamic Revolutionary Guard Corps?', lexicon, acronyms);
     expect(long.terms.find((t) => t.word === 'islamic')!.bridges).toContainEqual({ terms: ['irgc'], kind: 'form' });
   });
 });

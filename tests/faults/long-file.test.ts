@@ -30,7 +30,7 @@ describe('a file of 20,000 short lines', () => {
     const embeddings = new TestEmbeddings();
     const snapshot = await buildSnapshot({ articles: [parseArticle({ id: 'log', file: 'log.txt', source, modifiedAt: 0 })], chunker: testOptions({ seedsDir: '' }).chunker, embedder: embeddings });
     await embedPending(snapshot, embeddings);
-    const question = reader().analyze(snapshot, 'Which crew checked harbour gate 17042?');
+    const question = await reader().analyze(snapshot, 'Which crew checked harbour gate 17042?');
     const candidates = await reader().candidates(snapshot, question, await embeddings.embedQuery(question.text), testOptions({ seedsDir: '' }).answer.retrieval);
     expect(candidates.sentences.length).toBeLessThan(200);
     expect(candidates.sentences.some((c) => c.text.startsWith('Entry 17042:'))).toBe(true);

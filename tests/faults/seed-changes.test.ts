@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readlinkSync, unlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync, unlinkSync, utimesSync } from 'node:fs';
 import { truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -77,6 +77,9 @@ describe('seed files changing under a reload', () => {
       const { engine } = makeEngine({ seedsDir, dataDir: await tempDir() });
       await engine.start();
       const last = articleFile(119);
+      // Touched, so the reload reads every file again (an unchanged size and time would be skipped unread).
+      const later = new Date(Date.now() + 60_000);
+      for (const file of readdirSync(seedsDir)) utimesSync(join(seedsDir, file), later, later);
 
       // Poll between the engine's file operations for a seed file it holds open: the folder has
       // been listed by then. Delete the last file in reading order before the engine gets to it.

@@ -9,7 +9,7 @@ describe('Bm25Index', () => {
     'The officials spoke anonymously about the cyber operation.',
     'Attacks, attacks and more attacks were reported by the attackers.',
   ];
-  const index = new Bm25Index(docs);
+  const index = Bm25Index.build(docs);
 
   it('GIVEN a query THEN the document sharing its rare terms ranks first', () => {
     expect(index.search('Where was the drone shot down?', 2)[0]!.doc).toBe(0);

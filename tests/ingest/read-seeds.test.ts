@@ -1,4 +1,4 @@
-import { copyFile, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSeeds } from '../../src/ingest/read-seeds.js';
@@ -51,6 +51,18 @@ describe('readSeeds', () => {
       { file: 'passwd.md', reason: expect.stringMatching(/symbolic link to a file outside the seeds folder/) },
     ]);
     expect(JSON.stringify(articles)).not.toContain('secret');
+  });
+
+  it('GIVEN files already read THEN one of the same size and time is taken as it is, unread; a touched one is read again', async () => {
+    const dir = await tempDir();
+    await copyFile(SEED_FILE, join(dir, 'story.txt'));
+    const first = await readSeeds(dir, { maxFileBytes: 100_000 });
+    const known = new Map(first.articles.map((a) => [a.file, a]));
+    expect((await readSeeds(dir, { maxFileBytes: 100_000, known })).articles[0]).toBe(known.get('story.txt'));
+    await utimes(join(dir, 'story.txt'), new Date(), new Date(Date.now() + 5000));
+    const reread = (await readSeeds(dir, { maxFileBytes: 100_000, known })).articles[0]!;
+    expect(reread).not.toBe(known.get('story.txt'));
+    expect(reread.hash).toBe(known.get('story.txt')!.hash);
   });
 
   it('GIVEN a BOM and curly quotes THEN the BOM is dropped and the quotes are kept verbatim', async () => {

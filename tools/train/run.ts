@@ -74,7 +74,7 @@ program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean
     const regime = snapshot.articles.length > 1 ? 'many' : 'one';
     for (const question of questions) {
       const vector = await embeddings.embedQuery(question.question);
-      const candidates = await reader.candidates(snapshot, reader.analyze(snapshot, question.question), vector, options.answer.retrieval);
+      const candidates = await reader.candidates(snapshot, await reader.analyze(snapshot, question.question), vector, options.answer.retrieval);
       items.push({ question, source, regime, group: group(question), candidates });
     }
     return items;
