@@ -1,3 +1,4 @@
+import { breather } from '../breathe.js';
 import { terms } from './text.js';
 
 export interface Scored {
@@ -35,17 +36,39 @@ export class Bm25Index {
 
   static build(documents: readonly string[]): Bm25Index {
     const lists = new Map<string, number[]>();
-    const lengths = Int32Array.from(documents, (text, doc) => {
-      const counts = new Map<string, number>();
-      const docTerms = terms(text);
-      for (const term of docTerms) counts.set(term, (counts.get(term) ?? 0) + 1);
-      for (const [term, tf] of counts) {
-        let list = lists.get(term);
-        if (!list) lists.set(term, (list = []));
-        list.push(doc, tf);
+    const lengths = Int32Array.from(documents, (text, doc) => addDocument(lists, doc, text));
+    return Bm25Index.from(lists, lengths);
+  }
+
+  /**
+   * The index of `count` documents, taking the counts of those `carried` (new position → position
+   * in `previous`) from it rather than tokenising them again: a reload re-reads only what changed.
+   * Lets the event loop run as it goes.
+   */
+  static async rebuild(count: number, textOf: (doc: number) => string, previous: Bm25Index, carried: ReadonlyMap<number, number>): Promise<Bm25Index> {
+    const breathe = breather();
+    const lists = new Map<string, number[]>();
+    const lengths = new Int32Array(count);
+    const newPosition = new Map([...carried].map(([now, before]) => [before, now]));
+    for (const [term, list] of previous.postings) {
+      for (let i = 0; i < list.length; i += 2) {
+        const doc = newPosition.get(list[i]!);
+        if (doc === undefined) continue;
+        let target = lists.get(term);
+        if (!target) lists.set(term, (target = []));
+        target.push(doc, list[i + 1]!);
       }
-      return docTerms.length;
-    });
+      await breathe();
+    }
+    for (let doc = 0; doc < count; doc++) {
+      const before = carried.get(doc);
+      lengths[doc] = before === undefined ? addDocument(lists, doc, textOf(doc)) : previous.lengths[before]!;
+      await breathe();
+    }
+    return Bm25Index.from(lists, lengths);
+  }
+
+  private static from(lists: Map<string, number[]>, lengths: Int32Array): Bm25Index {
     return new Bm25Index(new Map([...lists].map(([term, list]) => [term, Int32Array.from(list)])), lengths);
   }
 
@@ -95,4 +118,17 @@ export class Bm25Index {
       .sort((a, b) => b.score - a.score || a.doc - b.doc)
       .slice(0, k);
   }
+}
+
+/** Adds a document's term counts to the posting lists; returns its length in terms. */
+function addDocument(lists: Map<string, number[]>, doc: number, text: string): number {
+  const counts = new Map<string, number>();
+  const docTerms = terms(text);
+  for (const term of docTerms) counts.set(term, (counts.get(term) ?? 0) + 1);
+  for (const [term, tf] of counts) {
+    let list = lists.get(term);
+    if (!list) lists.set(term, (list = []));
+    list.push(doc, tf);
+  }
+  return docTerms.length;
 }

@@ -2,6 +2,7 @@ import { Document } from '@langchain/core/documents';
 import { chunkArticle, type ChunkerSettings } from '../ingest/chunk.js';
 import { contentHash } from '../ingest/parse-article.js';
 import type { Article, Chunk, Sentence } from '../types.js';
+import { breather } from '../breathe.js';
 import { Bm25Index } from './bm25.js';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import type { EmbedderInfo } from './embeddings.js';
@@ -42,6 +43,8 @@ export interface IndexSnapshot {
   pending: Map<string, string>;
   /** Chunks not yet in the vector index, by id: some sentence of theirs (or their title) has no vector yet. */
   waiting: Map<string, Chunk>;
+  /** For each text still to embed, the waiting chunks that need it. */
+  neededBy: Map<string, Chunk[]>;
 }
 
 /** The text a chunk is lexically indexed as: the title gives it its subject. */
@@ -66,15 +69,21 @@ export function assembleSnapshot({ articles, chunks, store, vectors, manifest, b
   const sentencesByArticle = new Map<string, Sentence[]>();
   const pending = new Map<string, string>();
   const waiting = new Map<string, Chunk>();
+  const neededBy = new Map<string, Chunk[]>();
+  const need = (hash: string, text: string, chunk: Chunk) => {
+    if (vectors.has(hash)) return;
+    pending.set(hash, text);
+    if (!store.has(chunk.id)) neededBy.set(hash, [...(neededBy.get(hash) ?? []), chunk]);
+  };
   for (const chunk of chunks) {
     const article = articleById.get(chunk.articleId)!;
     let list = sentencesByArticle.get(chunk.articleId);
     if (!list) sentencesByArticle.set(chunk.articleId, (list = []));
     for (const sentence of chunk.sentences) {
       if (!list.length || sentence.start > list.at(-1)!.start) list.push(sentence);
-      if (!vectors.has(sentence.hash)) pending.set(sentence.hash, article.source.slice(sentence.start, sentence.end));
+      need(sentence.hash, article.source.slice(sentence.start, sentence.end), chunk);
     }
-    if (!vectors.has(titleHash(article))) pending.set(titleHash(article), article.title);
+    need(titleHash(article), article.title, chunk);
     if (!store.has(chunk.id)) waiting.set(chunk.id, chunk);
   }
   return {
@@ -89,6 +98,7 @@ export function assembleSnapshot({ articles, chunks, store, vectors, manifest, b
     vectors,
     pending,
     waiting,
+    neededBy,
   };
 }
 
@@ -110,10 +120,10 @@ function composedVector(snapshot: Pick<IndexSnapshot, 'vectors' | 'articleById'>
   return title && parts.every(Boolean) ? composeVector(parts as Float32Array[], title, TITLE_WEIGHT) : undefined;
 }
 
-/** Puts every waiting chunk whose vectors are all there into the vector index. */
-async function indexReadyChunks(snapshot: IndexSnapshot): Promise<void> {
-  const ready = [...snapshot.waiting.values()].flatMap((chunk) => {
-    const vector = composedVector(snapshot, chunk);
+/** Puts the given waiting chunks whose vectors are all there into the vector index. */
+async function indexReadyChunks(snapshot: IndexSnapshot, candidates: Iterable<Chunk> = snapshot.waiting.values()): Promise<void> {
+  const ready = [...new Set(candidates)].flatMap((chunk) => {
+    const vector = snapshot.waiting.has(chunk.id) ? composedVector(snapshot, chunk) : undefined;
     return vector ? [{ chunk, vector }] : [];
   });
   if (!ready.length) return;
@@ -130,22 +140,41 @@ async function indexReadyChunks(snapshot: IndexSnapshot): Promise<void> {
  * `embedPending`. With a previous snapshot its vector index is copied and patched, not rebuilt.
  */
 export async function buildSnapshot({ articles, chunker, embedder, previous }: BuildOptions): Promise<IndexSnapshot> {
-  const chunksByArticle = new Map(articles.map((article) => [article.id, chunkArticle(article, chunker)]));
+  // This runs on the serving thread during a /reload: every long loop lets interactions through.
+  const breathe = breather();
+  const articleById = new Map(articles.map((article) => [article.id, article]));
+  const unchanged = (article: Article) => previous?.articleById.get(article.id)?.hash === article.hash;
+  const previousChunks = new Map<string, Chunk[]>();
+  for (const chunk of previous?.chunks ?? []) previousChunks.set(chunk.articleId, [...(previousChunks.get(chunk.articleId) ?? []), chunk]);
+  const chunksByArticle = new Map<string, Chunk[]>();
+  for (const article of articles) {
+    chunksByArticle.set(article.id, (unchanged(article) && previousChunks.get(article.id)) || chunkArticle(article, chunker));
+    await breathe();
+  }
   const vectors = new VectorTable(embedder.dimension);
   const reuse = (hash: string) => previous && vectors.copy(previous.vectors, hash);
   for (const article of articles) {
     reuse(titleHash(article));
     for (const chunk of chunksByArticle.get(article.id)!) for (const s of chunk.sentences) reuse(s.hash);
+    await breathe();
   }
 
   let store: HnswChunkStore;
   const chunks = articles.flatMap((article) => chunksByArticle.get(article.id)!);
+  let bm25: Bm25Index | undefined;
   if (previous) {
     store = await previous.store.fork();
     // Removed or changed since: their old chunks leave the index before the new ones go in.
-    const hashNow = new Map(articles.map((article) => [article.id, article.hash]));
-    const stale = previous.articles.filter((article) => hashNow.get(article.id) !== article.hash);
-    await store.delete({ ids: stale.flatMap((article) => previous.chunks.filter((c) => c.articleId === article.id).map((c) => c.id)) });
+    const stale = previous.articles.filter((article) => articleById.get(article.id)?.hash !== article.hash);
+    await store.delete({ ids: stale.flatMap((article) => previousChunks.get(article.id)?.map((c) => c.id) ?? []) });
+    // Unchanged articles keep their BM25 counts; only new and changed ones are tokenised.
+    const positionBefore = new Map(previous.chunks.map((chunk, position) => [chunk.id, position]));
+    const carried = new Map<number, number>();
+    chunks.forEach((chunk, position) => {
+      const before = unchanged(articleById.get(chunk.articleId)!) ? positionBefore.get(chunk.id) : undefined;
+      if (before !== undefined) carried.set(position, before);
+    });
+    bm25 = await Bm25Index.rebuild(chunks.length, (doc) => indexedText(articleById.get(chunks[doc]!.articleId)!, chunks[doc]!), previous.bm25, carried);
   } else {
     store = HnswChunkStore.create(embedder, embedder.dimension, chunks.length);
   }
@@ -157,7 +186,7 @@ export async function buildSnapshot({ articles, chunker, embedder, previous }: B
     counts: { articles: articles.length, chunks: chunks.length },
     builtAt: new Date().toISOString(),
   };
-  const snapshot = assembleSnapshot({ articles, chunks, store, vectors, manifest });
+  const snapshot = assembleSnapshot({ articles, chunks, store, vectors, manifest, ...(bm25 ? { bm25 } : {}) });
   await indexReadyChunks(snapshot);
   return snapshot;
 }
@@ -182,11 +211,15 @@ export async function embedPending(snapshot: IndexSnapshot, embeddings: Embeddin
   while (snapshot.pending.size && !signal?.aborted) {
     const batch = [...snapshot.pending].slice(0, EMBED_BATCH);
     const embedded = await embeddings.embedDocuments(batch.map(([, text]) => text));
+    const touched: Chunk[] = [];
     batch.forEach(([hash], i) => {
       snapshot.vectors.set(hash, embedded[i]!);
       snapshot.pending.delete(hash);
+      touched.push(...(snapshot.neededBy.get(hash) ?? []));
+      snapshot.neededBy.delete(hash);
     });
-    await indexReadyChunks(snapshot);
+    // Only the chunks this batch could have completed are looked at.
+    await indexReadyChunks(snapshot, touched);
     done += batch.length;
     await onBatch?.(done, total);
   }

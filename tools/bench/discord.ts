@@ -4,23 +4,31 @@
  * on the fake's side of the wire, the time from dispatching INTERACTION_CREATE to the initial
  * response (Discord's 3 s rule) and to the final answer (reply, or the edit after a deferral).
  *
- *   node --import tsx tools/bench/discord.ts [--questions 200] [--users 10]
+ *   node --import tsx tools/bench/discord.ts [--questions 200] [--users 10] [--corpus <bbc.jsonl.gz> --size 2225]
+ *
+ * With --corpus, the bot serves the seed story and the first --size articles of the corpus, and a
+ * moderator's /reload of 20 changed articles runs while the users keep asking: the largest event-loop
+ * delay (perf_hooks.monitorEventLoopDelay) is measured until the reload's vectors are all in.
  *
  * Prints a markdown table, then one JSON object, on stdout. Bot, fake and engine share one process
  * (one event loop), as a bot and its engine do in production; the fake's own work is small.
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { FakeDiscord, type FakeInteraction } from '../fake-discord.js';
+import { writeBenchSeeds } from './corpus.js';
 import { createEngine } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { startBot } from '../../src/discord/bot.js';
 
-const { values } = parseArgs({ options: { questions: { type: 'string', default: '200' }, users: { type: 'string', default: '10' } } });
+const { values } = parseArgs({
+  options: { questions: { type: 'string', default: '200' }, users: { type: 'string', default: '10' }, corpus: { type: 'string' }, size: { type: 'string', default: '2225' } },
+});
 const total = Number(values.questions);
 const users = Number(values.users);
 const WARM_UP = 10;
@@ -40,10 +48,12 @@ const stats = (samples: number[]) => {
 };
 
 const dataDir = await mkdtemp(join(tmpdir(), 'footnote-bench-'));
+const seedsDir = values.corpus ? join(dataDir, 'seeds') : new URL('seeds', root).pathname;
+const corpus = values.corpus ? (await writeBenchSeeds(seedsDir, { corpus: values.corpus, size: Number(values.size), seedFile: new URL('seeds/000_384e7f44ba0120d1.txt', root).pathname })).selected : [];
 const fake = await new FakeDiscord().listen();
 const logger = pino({ level: 'silent' });
 const config = loadConfig({
-  SEEDS_DIR: new URL('seeds', root).pathname,
+  SEEDS_DIR: seedsDir,
   DATA_DIR: dataDir,
   DISCORD_TOKEN: fake.token,
   DISCORD_APPLICATION_ID: fake.applicationId,
@@ -55,8 +65,10 @@ const config = loadConfig({
   AUDIT_LOG: join(dataDir, 'audit.jsonl'),
   LOG_LEVEL: 'silent',
 });
-const engine = await createEngine(config, logger);
+// As `npm start` runs the bot: vectors land in the background.
+const engine = await createEngine(config, logger, { serving: true });
 await engine.start();
+await engine.vectorsReady();
 const bot = await startBot({ config, engine, logger });
 
 async function run(count: number, concurrency: number): Promise<FakeInteraction[]> {
@@ -115,6 +127,48 @@ process.stdout.write(
   ].join('\n'),
 );
 
+if (corpus.length) {
+  // 20 articles change; a moderator reloads; the users keep asking until the reload's vectors are all in.
+  for (const article of corpus.slice(0, 20)) await appendFile(join(seedsDir, `${article.id}.txt`), '\nA spokesperson declined to comment further when contacted on Friday.\n');
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  const before = fake.rejections.length;
+  const reloadStarted = performance.now();
+  const reload = fake.command('reload', {}, fake.member({ manageGuild: true })).done();
+  let reloaded = false;
+  const finished = reload.then(() => engine.vectorsReady()).then(() => (reloaded = true));
+  const during: FakeInteraction[] = [];
+  await Promise.all(
+    Array.from({ length: users }, async () => {
+      const member = fake.member();
+      for (let i = 0; !reloaded; i++) during.push(await fake.command('ask', { question: questions[i % questions.length]! }, member).done());
+    }),
+  );
+  await finished;
+  delay.disable();
+  const reply = await reload;
+  const reloadResult = {
+    articles: corpus.length + 1,
+    changed: 20,
+    reloadReplyMs: Math.round(reply.settledAt! - reply.dispatchedAt),
+    vectorsInMs: Math.round(performance.now() - reloadStarted),
+    asksDuring: during.length,
+    eventLoopDelayMs: { max: Math.round(delay.max / 1e6), p99: Math.round(delay.percentile(99) / 1e6), mean: Math.round(delay.mean / 1e6) },
+    askInitialResponseMs: stats(during.map((i) => i.initialAt! - i.dispatchedAt)),
+    unknownInteractions10062: fake.rejections.slice(before).filter((r) => JSON.stringify(r).includes('10062')).length,
+    apiRejections: fake.rejections.length - before,
+  };
+  process.stdout.write(
+    [
+      `/reload of 20 changed articles among ${reloadResult.articles}, with ${users} users asking meanwhile (${during.length} asks): reply after ${reloadResult.reloadReplyMs} ms, vectors in after ${reloadResult.vectorsInMs} ms.`,
+      `Event-loop delay: max ${reloadResult.eventLoopDelayMs.max} ms, p99 ${reloadResult.eventLoopDelayMs.p99} ms; /ask initial response p50 ${reloadResult.askInitialResponseMs.p50} / p95 ${reloadResult.askInitialResponseMs.p95} / max ${reloadResult.askInitialResponseMs.max} ms; 10062 (interaction expired): ${reloadResult.unknownInteractions10062}.`,
+      JSON.stringify(reloadResult),
+      '',
+    ].join('\n'),
+  );
+}
+
+await engine.close();
 await bot.stop();
 await fake.close();
 await rm(dataDir, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import { l as rougeL, n as rougeN } from 'js-rouge';
 import { engineOptions } from '../../src/app.js';
 import { summarizeArticle } from '../../src/answer/summarize.js';
 import type { Engine } from '../../src/engine.js';
-import { seedCorpus, type EvalQuestion } from '../eval/datasets.js';
+import { isEvidence, seedCorpus, type EvalQuestion } from '../eval/datasets.js';
 import { containsAnswer, mean, percentile } from '../eval/metrics.js';
 import { articleSentences, chunkArticle } from '../../src/ingest/chunk.js';
 import { readSeeds } from '../../src/ingest/read-seeds.js';
@@ -16,12 +16,12 @@ import { loadSnapshot, saveSnapshot } from '../../src/index/persist.js';
 import { indexedText } from '../../src/index/snapshot.js';
 import type { Answer } from '../../src/types.js';
 import { repairSummary, sentenceCount, syntheticArticle, titleQuestions, writeArticles, writeBenchSeeds, type BenchArticle } from './corpus.js';
-import { folderBytes, log, peakRssMiB, runChild } from './process.js';
+import { folderBytes, log, peakRssMiB, rssMiB, runChild } from './process.js';
 import { benchEnv, makeBenchEngine } from './setup.js';
 import type { SoakResult, SoakSpec } from './soak.js';
 import type { StartupResult, StartupSpec } from './startup.js';
 
-const BIN = join(import.meta.dirname, '..', 'bin.mjs');
+const BIN = join(import.meta.dirname, '..', '..', 'src', 'bin.mjs');
 
 export interface SizeSpec {
   kind: 'size';
@@ -44,6 +44,8 @@ export interface Rouge {
 
 export interface SeedQaResult {
   answerable: number;
+  /** Answered, citation [1] quotes the evidence, the answer holds a gold answer (as tools/eval). */
+  correct: number;
   hitAt1: number;
   hitAt3: number;
   unanswerableRefused: number;
@@ -55,7 +57,14 @@ export interface SizeResult {
   chunks: number;
   embedWorkers: number | undefined;
   build: {
+    /** From a cold start on an empty data folder until every article is answerable by its words (a serving start). */
+    answerableMs: number;
+    /** … until the seed questions are answered as well as they are at the end (sampled every 10 s). */
+    seedRightMs: number;
+    /** … until every vector is in. */
     ms: number;
+    /** RSS samples while the vectors are embedded, MiB. */
+    rssTrace: number[];
     chunksPerSecond: number;
     embedMs: number;
     embeddedTexts: number;
@@ -82,7 +91,8 @@ export interface SizeResult {
     retrieveAndAnswer: { p50: number; p95: number };
     titleArticleAt1: number;
   };
-  reload: { unchangedMs: number; changedMs: number; addedMs: number; changedEmbedded: number; addedEmbedded: number };
+  /** Each reload: answerable again after `…Ms`, every vector in after `…VectorsMs`. */
+  reload: { unchangedMs: number; changedMs: number; changedVectorsMs: number; addedMs: number; addedVectorsMs: number; changedEmbedded: number; addedEmbedded: number };
   rouge?: { articles: number; capped: boolean; engine: Rouge; lead: Rouge };
   seedQa: { withDistractors: SeedQaResult; seedOnly: SeedQaResult };
   soak?: SoakResult;
@@ -90,14 +100,16 @@ export interface SizeResult {
 
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-/** Passages shown to the user, in order: the citations, or on a refusal the closest passages (as in tools/eval). */
-const shown = (answer: Answer) => (answer.refused ? answer.closest : answer.citations);
+/** Passages shown to the user, in order: the citations of an answer, else the best match or closest passages (as in tools/eval). */
+const shown = (answer: Answer) => (answer.outcome === 'answer' ? answer.citations : answer.closest);
+const quotes = (question: EvalQuestion, c: Answer['citations'][number] | undefined) => isEvidence(question, c && { ...c, text: c.quote });
 
 export function seedQaScore(outcomes: { question: EvalQuestion; answer: Answer }[]): SeedQaResult {
   const answerable = outcomes.filter((o) => o.question.answers.length);
   const unanswerable = outcomes.filter((o) => !o.question.answers.length);
-  const hit = (k: number) => mean(answerable.map((o) => (shown(o.answer).slice(0, k).some((c) => containsAnswer(c.quote, o.question.answers)) ? 1 : 0)));
-  return { answerable: answerable.length, hitAt1: hit(1), hitAt3: hit(3), unanswerableRefused: mean(unanswerable.map((o) => (o.answer.refused ? 1 : 0))) };
+  const hit = (k: number) => mean(answerable.map((o) => (shown(o.answer).slice(0, k).some((c) => quotes(o.question, c)) ? 1 : 0)));
+  const correct = mean(answerable.map((o) => (o.answer.outcome === 'answer' && quotes(o.question, o.answer.citations[0]) && containsAnswer(o.answer.answer, o.question.answers) ? 1 : 0)));
+  return { answerable: answerable.length, correct, hitAt1: hit(1), hitAt3: hit(3), unanswerableRefused: mean(unanswerable.map((o) => (o.answer.refused ? 1 : 0))) };
 }
 
 async function askAll(engine: Engine, questions: EvalQuestion[]) {
@@ -127,33 +139,28 @@ export async function measureSize(spec: SizeSpec): Promise<SizeResult> {
     const { corpus, selected } = await writeBenchSeeds(seedsDir, spec);
     log(`${label}: ${selected.length} corpus articles + the seed story in ${seedsDir}`);
 
-    // First build, from a cold process: the model load is part of it.
-    const { config, engine, timed } = await makeBenchEngine(seedsDir, dataDir, label);
+    // First build, from a cold process, as the bot does it: answerable by words, then vectors in the background.
+    const { config, engine, timed } = await makeBenchEngine(seedsDir, dataDir, label, { serving: true });
+    const seedQuestions = (await seedCorpus(spec.seedQa, spec.seedFile)).questions;
     const buildStarted = performance.now();
     const built = await engine.start();
+    const answerableMs = performance.now() - buildStarted;
+    log(`${label}: answerable after ${round(answerableMs / 1000)} s; ${built.toEmbed} texts to embed`);
+    // While the vectors land: RSS, and how many seed questions are answered right, every 10 s.
+    const samples: { ms: number; correct: number; rss: number }[] = [];
+    let vectorsIn = false;
+    const ready = engine.vectorsReady().then(() => (vectorsIn = true));
+    while (!vectorsIn) {
+      samples.push({ ms: performance.now() - buildStarted, correct: seedQaScore(await askAll(engine, seedQuestions)).correct, rss: rssMiB() });
+      await Promise.race([ready, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    }
     const buildMs = performance.now() - buildStarted;
     const peakRssBuildMiB = peakRssMiB();
+    const finalCorrect = seedQaScore(await askAll(engine, seedQuestions)).correct;
+    const seedRightMs = samples.find((s) => s.correct >= finalCorrect)?.ms ?? buildMs;
     const buildEmbedding = { ms: timed.documentMs, texts: timed.texts, chars: timed.chars };
     const indexBytes = await folderBytes(dataDir);
-    log(`${label}: built ${built.chunks} chunks in ${round(buildMs / 1000)} s (embedding ${round(timed.documentMs / 1000)} s), peak RSS ${peakRssBuildMiB} MiB`);
-
-    const seedQuestions = (await seedCorpus(spec.seedQa, spec.seedFile)).questions;
-
-    // Start-up with the saved index, in a new process.
-    const startup = await runChild<StartupResult>({ kind: 'startup', seedsDir, dataDir, question: seedQuestions[0]!.question } satisfies Omit<StartupSpec, 'resultFile'>);
-    const cliRuns: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const started = performance.now();
-      const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'sources', '--json'], {
-        env: { ...benchEnv(), SEEDS_DIR: seedsDir, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      cliRuns.push(performance.now() - started);
-      const listed = (JSON.parse(stdout) as unknown[]).length;
-      if (listed !== built.added.length) throw new Error(`footnote sources listed ${listed} articles, expected ${built.added.length}`);
-    }
-    const cliSourcesMs = round(percentile(cliRuns, 50));
-    log(`${label}: start-up with the saved index: ready after ${round(startup.processReadyMs)} ms (engine.start ${round(startup.engineStartMs)} ms); footnote sources ${cliSourcesMs} ms`);
+    log(`${label}: every vector of ${built.chunks} chunks in ${round(buildMs / 1000)} s (embedding ${round(timed.documentMs / 1000)} s), peak RSS ${peakRssBuildMiB} MiB`);
 
     // Ask latency: the seed QA set, then questions made from headlines, after a short warm-up.
     const fromTitles = titleQuestions(selected, Math.max(0, spec.questions - seedQuestions.length));
@@ -177,13 +184,19 @@ export async function measureSize(spec: SizeSpec): Promise<SizeResult> {
     // The article changed is the seed story, so that every corpus article keeps its text for ROUGE.
     await appendFile(join(seedsDir, 'seed.txt'), '\nA spokesperson declined to comment further on the matter when contacted on Friday.\n');
     let embeddedBefore = timed.texts;
+    let reloadStarted = performance.now();
     const changed = await engine.reload();
+    await engine.vectorsReady();
+    const changedVectorsMs = performance.now() - reloadStarted;
     const changedEmbedded = timed.texts - embeddedBefore;
     if (changed.changed.length !== 1) throw new Error(`expected one changed article, the reload reported ${JSON.stringify(changed)}`);
     const extra: BenchArticle = corpus[spec.size] ?? syntheticArticle(spec.size);
     await writeArticles(seedsDir, [extra]);
     embeddedBefore = timed.texts;
+    reloadStarted = performance.now();
     const added = await engine.reload();
+    await engine.vectorsReady();
+    const addedVectorsMs = performance.now() - reloadStarted;
     const addedEmbedded = timed.texts - embeddedBefore;
     if (added.added.length !== 1) throw new Error(`expected one added article, the reload reported ${JSON.stringify(added)}`);
     log(`${label}: reloads ${round(unchanged.ms)} / ${round(changed.ms)} / ${round(added.ms)} ms (unchanged / changed / added)`);
@@ -194,9 +207,10 @@ export async function measureSize(spec: SizeSpec): Promise<SizeResult> {
     const seedOnlyDir = join(root, 'seed-only');
     await mkdir(seedOnlyDir);
     await copyFile(spec.seedFile, join(seedOnlyDir, 'seed.txt'));
-    const seedOnly = await makeBenchEngine(seedOnlyDir, join(root, 'seed-only-data'), `${label} seed only`, timed.inner);
+    const seedOnly = await makeBenchEngine(seedOnlyDir, join(root, 'seed-only-data'), `${label} seed only`, { inner: timed.inner });
     await seedOnly.engine.start();
     const seedQa = { withDistractors: seedQaScore(seedOutcomes), seedOnly: seedQaScore(await askAll(seedOnly.engine, seedQuestions)) };
+    await seedOnly.engine.close();
 
     // Summaries against the reference summaries, beside Lead-N, and the parts of a build timed apart.
     const loadStarted = performance.now();
@@ -243,6 +257,23 @@ export async function measureSize(spec: SizeSpec): Promise<SizeResult> {
       log(`${label}: ROUGE-2 summary ${rouge.engine.r2} vs Lead-N ${rouge.lead.r2} over ${rouge.articles} articles`);
     }
 
+    await engine.close();
+    // Start-up with the saved index, in a new process (this one has let go of the data folder).
+    const startup = await runChild<StartupResult>({ kind: 'startup', seedsDir, dataDir, question: seedQuestions[0]!.question } satisfies Omit<StartupSpec, 'resultFile'>);
+    const cliRuns: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'sources', '--json'], {
+        env: { ...benchEnv(), SEEDS_DIR: seedsDir, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      cliRuns.push(performance.now() - started);
+      const listed = (JSON.parse(stdout) as unknown[]).length;
+      if (listed !== built.added.length) throw new Error(`footnote sources listed ${listed} articles, expected ${built.added.length}`);
+    }
+    const cliSourcesMs = round(percentile(cliRuns, 50));
+    log(`${label}: start-up with the saved index: ready after ${round(startup.processReadyMs)} ms (engine.start ${round(startup.engineStartMs)} ms); footnote sources ${cliSourcesMs} ms`);
+
     let soak: SoakResult | undefined;
     if (spec.soak > 0) {
       log(`${label}: soak of ${spec.soak} asks in a new process on the saved index`);
@@ -256,7 +287,10 @@ export async function measureSize(spec: SizeSpec): Promise<SizeResult> {
       chunks: built.chunks,
       embedWorkers: (config as Record<string, unknown>)['EMBED_WORKERS'] as number | undefined,
       build: {
+        answerableMs: round(answerableMs),
+        seedRightMs: round(seedRightMs),
         ms: round(buildMs),
+        rssTrace: samples.map((s) => s.rss),
         chunksPerSecond: round(built.chunks / (buildMs / 1000)),
         embedMs: round(buildEmbedding.ms),
         embeddedTexts: buildEmbedding.texts,
@@ -278,7 +312,15 @@ export async function measureSize(spec: SizeSpec): Promise<SizeResult> {
         retrieveAndAnswer: { p50: round(percentile(askAnswerMs, 50), 2), p95: round(percentile(askAnswerMs, 95), 2) },
         titleArticleAt1: round(titleAt1, 3),
       },
-      reload: { unchangedMs: round(unchanged.ms), changedMs: round(changed.ms), addedMs: round(added.ms), changedEmbedded, addedEmbedded },
+      reload: {
+        unchangedMs: round(unchanged.ms),
+        changedMs: round(changed.ms),
+        changedVectorsMs: round(changedVectorsMs),
+        addedMs: round(added.ms),
+        addedVectorsMs: round(addedVectorsMs),
+        changedEmbedded,
+        addedEmbedded,
+      },
       ...(rouge ? { rouge } : {}),
       seedQa,
       ...(soak ? { soak } : {}),

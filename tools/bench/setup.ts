@@ -35,10 +35,11 @@ export function benchProgress(label: string): ProgressFactory {
   };
 }
 
-export async function makeBenchEngine(seedsDir: string, dataDir: string, label: string, inner?: FootnoteEmbeddings) {
+/** `serving`: vectors land in the background, as in the bot; otherwise start and reload wait for them. */
+export async function makeBenchEngine(seedsDir: string, dataDir: string, label: string, { inner, serving = false }: { inner?: FootnoteEmbeddings; serving?: boolean } = {}) {
   const config = benchConfig(seedsDir, dataDir);
   const timed = new TimedEmbeddings(inner ?? (await createEmbeddings(config)));
-  const engine = new Engine({ options: engineOptions(config), embeddings: timed, reader: new Reader(shippedModels), logger: createLogger('warn'), progress: benchProgress(label) });
+  const engine = new Engine({ options: engineOptions(config, { serving }), embeddings: timed, reader: new Reader(shippedModels), logger: createLogger('warn'), progress: benchProgress(label) });
   return { config, engine, timed };
 }
 

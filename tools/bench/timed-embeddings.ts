@@ -33,6 +33,10 @@ export class TimedEmbeddings extends Embeddings implements EmbedderInfo {
     }
   }
 
+  close(): Promise<void> {
+    return this.inner.close?.() ?? Promise.resolve();
+  }
+
   async embedQuery(text: string): Promise<number[]> {
     const started = performance.now();
     try {
