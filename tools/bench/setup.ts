@@ -28,7 +28,7 @@ export function benchProgress(label: string): ProgressFactory {
         if (now - last < 15_000 && done < total) return;
         last = now;
         const eta = done ? Math.round(((now - began) / done) * (total - done) / 1000) : undefined;
-        log(`${label}: ${task} ${done}/${total} chunks${eta !== undefined && done < total ? `, about ${eta} s left` : ''}`);
+        log(`${label}: ${task} ${done}/${total} texts${eta !== undefined && done < total ? `, about ${eta} s left` : ''}`);
       },
       stop() {},
     };
