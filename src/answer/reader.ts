@@ -85,6 +85,8 @@ export interface Reading {
 
 /** Articles whose every sentence becomes a candidate: the ones the question most likely means. */
 const ROUTED_ARTICLES = 2;
+/** Words of a headline a question must share to name that article rather than mean "this article". */
+const NAMED_BY_TITLE_TERMS = 2;
 /** Longest article whose every sentence is a candidate (news articles have a few dozen). */
 const WHOLE_ARTICLE_SENTENCES = 400;
 /** Passages of a routed article too long to read whole, taken by BM25 within it. */
@@ -157,7 +159,7 @@ export class Reader {
    */
   async candidates(snapshot: IndexSnapshot, question: Question, vector: number[], retrieval: RetrieveOptions): Promise<Candidates> {
     const wq = weigh(snapshot, question);
-    const scope = question.thisArticle && snapshot.articles.length > 1 ? this.latest(snapshot) : undefined;
+    const scope = question.thisArticle && snapshot.articles.length > 1 ? (this.namedByTitle(snapshot, question) ?? this.latest(snapshot)) : undefined;
     const queryTerms = [...new Set(question.terms.flatMap((t) => [t.term, ...t.bridges.filter((b) => b.kind === 'form' && b.terms.length === 1).map((b) => b.terms[0]!)]))];
     const hits = scope ? [] : await retrieve(snapshot, queryTerms, vector, retrieval);
     const passageOf = new Map<string, { score: number; lexical: number; rank: number }>();
@@ -293,6 +295,13 @@ export class Reader {
    * of the question (its names above all), among the articles retrieval proposed and those whose
    * titles match.
    */
+  /** "What does the article say about <its headline>?" names its article: only a bare "this article" means the latest one. */
+  private namedByTitle(snapshot: IndexSnapshot, question: Question): Article | undefined {
+    const [top] = this.corpus(snapshot).titles.searchTerms(question.terms.map((t) => t.term), 1);
+    const article = top && snapshot.articles[top.doc]!;
+    return article && question.terms.filter((t) => this.termsOf(snapshot, article).title.has(t.term)).length >= NAMED_BY_TITLE_TERMS ? article : undefined;
+  }
+
   private route(snapshot: IndexSnapshot, wq: WeightedQuestion, proposed: string[]): Article[] {
     const byTitle = this.corpus(snapshot).titles.searchTerms(wq.question.terms.map((t) => t.term), 3).map((hit) => snapshot.articles[hit.doc]!.id);
     const scored = [...new Set([...proposed, ...byTitle])].map((id) => {

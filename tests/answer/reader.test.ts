@@ -51,6 +51,12 @@ describe('the reader', () => {
     expect([...answer.citations, ...answer.closest].every((c) => c.articleId === 'velmora-harbour')).toBe(true);
   });
 
+  it('GIVEN "the article" and words of an older headline THEN it reads that article, not the most recent', async () => {
+    const answer = await engine.ask('What does the article say about the Northline rail strike being called off?');
+    expect(answer.scope?.articleId).toBe('northline-strike');
+    expect([...answer.citations, ...answer.closest].every((c) => c.articleId === 'northline-strike')).toBe(true);
+  });
+
   it('GIVEN any outcome THEN refused is true exactly for not-found and every quote is the article text at its offsets', async () => {
     for (const question of ['Who is the mayor of Velmora?', 'What colour are the Velmora fishing boats?', 'How do I bake bread?']) {
       const answer = await engine.ask(question);
