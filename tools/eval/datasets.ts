@@ -120,6 +120,9 @@ export async function squadCorpora(path: string, from = 0, to?: number): Promise
   });
 }
 
+/** An answerable question, asked where nothing answers it. */
+export const asOffTopic = (q: EvalQuestion): EvalQuestion => ({ ...q, id: `offtopic:${q.id}`, answers: [], evidence: [], offTopic: true });
+
 /**
  * Adds to each corpus `n` answerable questions written for the next corpus: questions about
  * something the articles never mention, which SQuAD itself lacks.
@@ -128,7 +131,7 @@ export function withOffTopicQuestions(corpora: EvalCorpus[], n: number): EvalCor
   return corpora.map((corpus, i) => {
     const other = corpora[(i + 1) % corpora.length]!;
     const borrowed = other === corpus ? [] : other.questions.filter((q) => q.answers.length).slice(0, n);
-    return { ...corpus, questions: [...corpus.questions, ...borrowed.map((q) => ({ ...q, id: `offtopic:${q.id}`, answers: [], evidence: [], offTopic: true }))] };
+    return { ...corpus, questions: [...corpus.questions, ...borrowed.map(asOffTopic)] };
   });
 }
 

@@ -16,7 +16,7 @@ import type { LinearModel, ModelCard } from '../../src/answer/model.js';
 import { Reader, type Candidates, type RankedSentence, type RankedSpan } from '../../src/answer/reader.js';
 import { loadConfig } from '../../src/config.js';
 import type { IndexSnapshot } from '../../src/index/snapshot.js';
-import { defaultPaths, isEvidence as quotesEvidence, newsCorpus, singleArticleCorpora, squadCorpora, type EvalCorpus, type EvalQuestion } from '../eval/datasets.js';
+import { asOffTopic, defaultPaths, isEvidence as quotesEvidence, newsCorpus, singleArticleCorpora, squadCorpora, type EvalCorpus, type EvalQuestion } from '../eval/datasets.js';
 import { containsAnswer, normalizeAnswer } from '../eval/metrics.js';
 import { corpusSnapshot, toolEmbeddings } from '../lib/corpus-snapshot.js';
 import { seededRandom, shuffled } from '../lib/random.js';
@@ -29,6 +29,8 @@ const FOLDS = 5;
 const SQUAD_QUESTIONS = 2000;
 /** Off-topic questions for the answerability model: SQuAD questions asked of the news corpus. */
 const OFF_TOPIC = 120;
+/** Off-topic questions asked of each SQuAD train article: questions written for the next one. */
+const OFF_TOPIC_PER_SQUAD_ARTICLE = 20;
 const MODELS = new URL('../../src/answer/models/', import.meta.url).pathname;
 
 /** One question with its candidates, as the reader saw them, and where it came from. */
@@ -96,18 +98,25 @@ program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean
   const squad = await squadCorpora(opts.squad, 0, 12);
   const random = seededRandom(SEED);
   const sampled = new Set(shuffled(squad.flatMap((c) => c.questions.filter((q) => q.answers.length).map((q) => q.id)), random).slice(0, SQUAD_QUESTIONS));
-  for (const corpus of squad) {
+  const offTopicGroup = (q: EvalQuestion) => `offtopic:${q.id.length % FOLDS}`;
+  for (const [i, corpus] of squad.entries()) {
     const snapshot = await build(corpus);
     train.push(...(await collect(snapshot, corpus.questions.filter((q) => sampled.has(q.id)), 'squad', () => `squad:${corpus.name}`)));
+    // Questions about the next Wikipedia article, asked of this one: off topic for a long encyclopaedic story too, not only for news.
+    const next = squad[(i + 1) % squad.length]!.questions.filter((q) => q.answers.length && !sampled.has(q.id));
+    train.push(...(await collect(snapshot, shuffled(next, random).slice(0, OFF_TOPIC_PER_SQUAD_ARTICLE).map(asOffTopic), 'off-topic', offTopicGroup)));
   }
   const offTopic = shuffled(squad.flatMap((c) => c.questions.filter((q) => q.answers.length && !sampled.has(q.id))), random)
     .slice(0, OFF_TOPIC)
-    .map((q) => ({ ...q, id: `offtopic:${q.id}`, answers: [], evidence: [], offTopic: true }));
-  const offTopicGroup = (q: EvalQuestion) => `offtopic:${q.id.length % FOLDS}`;
+    .map(asOffTopic);
   train.push(...(await collect(trainSnapshot, offTopic, 'off-topic', offTopicGroup)));
-  // And of single stories: each off-topic question asked of one train article alone.
+  // And of single stories: each off-topic question asked of one train article alone, and a question about another news story too.
   const singles = singleArticleCorpora(newsTrain);
   for (const [i, q] of offTopic.entries()) train.push(...(await collect(await build(singles[i % singles.length]!), [q], 'off-topic', offTopicGroup)));
+  for (const [i, single] of singles.entries()) {
+    const other = singles[(i + 1 + Math.floor(random() * (singles.length - 1))) % singles.length]!.questions.filter((q) => q.answers.length);
+    if (other.length) train.push(...(await collect(await build(single), [asOffTopic(other[Math.floor(random() * other.length)]!)], 'off-topic', offTopicGroup)));
+  }
   log(`with SQuAD and off-topic: ${train.length} questions (${Math.round((performance.now() - started) / 1000)} s)`);
   const dev = await bothRegimes(newsDev);
   log(`news dev: ${dev.length} questions (${Math.round((performance.now() - started) / 1000)} s)`);
@@ -249,7 +258,7 @@ program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean
   };
   await write('sentence-ranker', ranker!, {}, `Softmax over a question's candidate sentences: which one holds the answer (L2 ${rankerChoice.l2}, SQuAD questions weighted ${rankerChoice.squadWeight}).`, { devHitAt1: metrics.devHitAt1 }, 'English; linear in its features; learnt news written in 2004-2005 and Wikipedia.');
   await write('span-extractor', span!, { short: minShortAnswer }, `Softmax over the phrases of the three leading sentences: which one is the short answer (L2 ${spanChoice.l2}). Shown when its probability is at least "short".`, { devTopSpanExact: metrics.devTopSpanExact, devShortAnswerRight: metrics.devShortAnswerRight }, 'Candidates come from compromise tags and a few clause patterns: an answer that is none of them cannot be picked.');
-  await write('answerability', answerability!, { answer: minConfidence, bestMatch: minRelevance }, `Logistic: the probability that the articles answer (L2 ${answerabilityChoice.l2}). At least "answer": answered; at least "bestMatch": a best match; below: not found.`, { devCorrect: metrics.devCorrect, devAnswerableNotFound: metrics.devAnswerableNotFound, devAnswerableBestMatch: metrics.devAnswerableBestMatch, devUnanswerableNotFound: metrics.devUnanswerableNotFound, devUnanswerableNotAnswered: metrics.devUnanswerableNotAnswered }, 'Fitted on news questions (train split) and SQuAD questions asked of news as off-topic; on-topic questions whose premise is subtly wrong are the hardest.');
+  await write('answerability', answerability!, { answer: minConfidence, bestMatch: minRelevance }, `Logistic: the probability that the articles answer (L2 ${answerabilityChoice.l2}). At least "answer": answered; at least "bestMatch": a best match; below: not found.`, { devCorrect: metrics.devCorrect, devAnswerableNotFound: metrics.devAnswerableNotFound, devAnswerableBestMatch: metrics.devAnswerableBestMatch, devUnanswerableNotFound: metrics.devUnanswerableNotFound, devUnanswerableNotAnswered: metrics.devUnanswerableNotAnswered }, `Fitted on news questions (train split) and ${rows.length - train.filter((i) => i.source === 'news').length} off-topic ones (SQuAD questions asked of news and of the next SQuAD train article; other stories' questions asked of one news story); on-topic questions whose premise is subtly wrong are the hardest.`);
 
   process.stdout.write(`\nModels written to src/answer/models (${Math.round((performance.now() - started) / 1000)} s). Dev split, ${dev.length} questions:\n\n`);
   process.stdout.write('| measure | dev, both | 100-article corpus | each article alone |\n|---|---|---|---|\n');
