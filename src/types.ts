@@ -78,7 +78,7 @@ export interface Answer {
   confidence: number;
   /** What the confidence was computed from (src/answer/features.ts); absent for metadata answers. */
   signals?: Record<string, number>;
-  /** A "this article" question asked with several articles indexed is read as about this one. */
+  /** A question about "this article" / "the article about X", asked with several articles indexed, is read as about this one. */
   scope?: { articleId: string; title: string };
   /** Support for an answer; empty otherwise. */
   citations: Citation[];

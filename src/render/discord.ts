@@ -139,7 +139,7 @@ export function renderAnswer(answer: Answer, buttons?: AnswerButtonIds): Discord
     head = `${answer.kind === 'short' ? `**${text}**` : text}${marker}`;
     quotes = answer.citations;
   }
-  if (answer.scope) head = `*From the most recent article, “${cut(plain(answer.scope.title), 200)}”:*\n${head}`;
+  if (answer.scope) head = `*From the article “${cut(plain(answer.scope.title), 200)}”:*\n${head}`;
   const description = [head, quoteBlocks(quotes, DiscordLimits.description - head.length - 2)].filter(Boolean).join('\n\n');
   const cited = { answer: `${answer.citations.length} passage${answer.citations.length === 1 ? '' : 's'} cited`, 'best-match': 'best match, not an answer', 'not-found': 'not covered' }[answer.outcome];
   const embed: APIEmbed = {

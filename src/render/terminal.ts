@@ -14,7 +14,7 @@ const CLOSEST_HEADING = { 'best-match': 'The passage that comes closest:', 'not-
 
 export function renderAnswer(answer: Answer): string {
   const indexing = answer.indexing ? [`(${answer.indexing.chunksWithoutVectors.toLocaleString('en')} passages are still being indexed: they were searched by their words only.)`] : [];
-  const lines = [answer.scope ? `(About the most recent article, “${answer.scope.title}”.)` : '', answer.citations.length ? `${answer.answer} [1]` : answer.answer].filter(Boolean);
+  const lines = [answer.scope ? `(About the article “${answer.scope.title}”.)` : '', answer.citations.length ? `${answer.answer} [1]` : answer.answer].filter(Boolean);
   if (answer.citations.length) lines.push('', ...answer.citations.map(quote));
   if (answer.closest.length) lines.push('', CLOSEST_HEADING[answer.outcome], ...answer.closest.map(quote));
   lines.push('', ...indexing, `(${Math.round(answer.timings.totalMs)} ms)`);
