@@ -1,5 +1,6 @@
-import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { link, mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { breather } from '../breathe.js';
 import type { ChunkerSettings } from '../ingest/chunk.js';
 import type { Article, Chunk } from '../types.js';
 import { Bm25Index, type SavedBm25 } from './bm25.js';
@@ -34,18 +35,67 @@ interface SavedDocstore {
   chunks: [string, number, number, string][];
 }
 
-function packDocstore(snapshot: IndexSnapshot): SavedDocstore {
+async function packDocstore(snapshot: IndexSnapshot, breathe: () => Promise<void> | undefined): Promise<SavedDocstore> {
   const sentences: SavedDocstore['sentences'] = {};
   const position = new Map<string, Map<number, number>>();
   for (const [articleId, list] of snapshot.sentencesByArticle) {
     sentences[articleId] = list.map((s) => [s.start, s.end, s.paragraph, s.hash]);
     position.set(articleId, new Map(list.map((s, i) => [s.start, i])));
+    await breathe();
   }
-  const chunks = snapshot.chunks.map((c): SavedDocstore['chunks'][number] => {
+  const chunks: SavedDocstore['chunks'] = [];
+  for (const c of snapshot.chunks) {
     const at = position.get(c.articleId)!;
-    return [c.articleId, at.get(c.sentences[0]!.start)!, at.get(c.sentences.at(-1)!.start)!, c.hash];
-  });
+    chunks.push([c.articleId, at.get(c.sentences[0]!.start)!, at.get(c.sentences.at(-1)!.start)!, c.hash]);
+    await breathe();
+  }
   return { articles: snapshot.articles, sentences, chunks };
+}
+
+/**
+ * JSON.stringify of an object of large arrays or maps, one element at a time, letting the event
+ * loop run between them: a 2,225-article docstore is 8 MB of JSON, too much to write in one go
+ * while the bot serves.
+ */
+async function stringifyInSteps(value: object, breathe: () => Promise<void> | undefined): Promise<string> {
+  const members: string[] = [];
+  for (const [key, member] of Object.entries(value)) {
+    const parts: string[] = [];
+    if (Array.isArray(member)) {
+      for (const element of member) {
+        parts.push(JSON.stringify(element));
+        await breathe();
+      }
+      members.push(`${JSON.stringify(key)}:[${parts.join(',')}]`);
+    } else {
+      for (const [name, element] of Object.entries(member as object)) {
+        parts.push(`${JSON.stringify(name)}:${JSON.stringify(element)}`);
+        await breathe();
+      }
+      members.push(`${JSON.stringify(key)}:{${parts.join(',')}}`);
+    }
+  }
+  return `{${members.join(',')}}`;
+}
+
+/** Where each snapshot's docstore and BM25 were last saved: they never change, so later saves link them. */
+const lexicalSavedIn = new WeakMap<IndexSnapshot, string>();
+
+/** Writes the docstore and BM25 of `snapshot`, or hard-links them from its previous save. */
+async function saveLexical(staging: string, snapshot: IndexSnapshot): Promise<void> {
+  const previous = lexicalSavedIn.get(snapshot);
+  if (previous) {
+    try {
+      for (const file of [DOCSTORE, BM25]) await link(join(previous, file), join(staging, file));
+      return;
+    } catch {
+      // The previous folder is gone, or the file system has no hard links: write them again.
+      await rm(join(staging, DOCSTORE), { force: true });
+    }
+  }
+  const breathe = breather();
+  await writeDurably(join(staging, DOCSTORE), await stringifyInSteps(await packDocstore(snapshot, breathe), breathe));
+  await writeDurably(join(staging, BM25), await stringifyInSteps(snapshot.bm25.toJSON(), breathe));
 }
 
 function unpackDocstore(saved: SavedDocstore): { articles: Article[]; chunks: Chunk[] } {
@@ -74,11 +124,11 @@ export async function saveSnapshot(dataDir: string, snapshot: IndexSnapshot): Pr
   await mkdir(staging);
   await snapshot.store.save(staging);
   await snapshot.vectors.save(staging);
-  await writeDurably(join(staging, DOCSTORE), JSON.stringify(packDocstore(snapshot)));
-  await writeDurably(join(staging, BM25), JSON.stringify(snapshot.bm25));
+  await saveLexical(staging, snapshot);
   // The manifest goes last: a folder without one was never finished.
   await writeDurably(join(staging, MANIFEST), JSON.stringify(snapshot.manifest, null, 2));
   await rename(staging, join(dataDir, name));
+  lexicalSavedIn.set(snapshot, join(dataDir, name));
   await writeDurably(join(dataDir, `${POINTER}.next`), name);
   await rename(join(dataDir, `${POINTER}.next`), join(dataDir, POINTER));
   await removeStale(dataDir, name);
@@ -124,7 +174,7 @@ export async function loadSnapshot(dataDir: string, expected: Expectations, embe
     if (bm25.size !== docstore.chunks.length) throw new Error(`BM25 has ${bm25.size} documents, the docstore ${docstore.chunks.length} chunks`);
     const store = await HnswChunkStore.load(dir, embeddings);
     const vectors = await VectorTable.load(dir);
-    return { status: 'loaded', snapshot: assembleSnapshot({ ...docstore, store, vectors, manifest, bm25 }) };
+    return { status: 'loaded', snapshot: await assembleSnapshot({ ...docstore, store, vectors, manifest, bm25 }) };
   } catch (error) {
     return { status: 'corrupt', reason: `the index in ${name} is damaged (${(error as Error).message})` };
   }

@@ -63,8 +63,9 @@ export interface SnapshotParts {
   bm25?: Bm25Index;
 }
 
-/** The snapshot of its parts; what is still to embed is worked out from which vectors are there. */
-export function assembleSnapshot({ articles, chunks, store, vectors, manifest, bm25 }: SnapshotParts): IndexSnapshot {
+/** The snapshot of its parts; what is still to embed is worked out from which vectors are there. Lets the event loop run as it goes. */
+export async function assembleSnapshot({ articles, chunks, store, vectors, manifest, bm25 }: SnapshotParts): Promise<IndexSnapshot> {
+  const breathe = breather();
   const articleById = new Map(articles.map((article) => [article.id, article]));
   const sentencesByArticle = new Map<string, Sentence[]>();
   const pending = new Map<string, string>();
@@ -85,6 +86,7 @@ export function assembleSnapshot({ articles, chunks, store, vectors, manifest, b
     }
     need(titleHash(article), article.title, chunk);
     if (!store.has(chunk.id)) waiting.set(chunk.id, chunk);
+    await breathe();
   }
   return {
     manifest,
@@ -122,17 +124,27 @@ function composedVector(snapshot: Pick<IndexSnapshot, 'vectors' | 'articleById'>
 
 /** Puts the given waiting chunks whose vectors are all there into the vector index. */
 async function indexReadyChunks(snapshot: IndexSnapshot, candidates: Iterable<Chunk> = snapshot.waiting.values()): Promise<void> {
-  const ready = [...new Set(candidates)].flatMap((chunk) => {
+  const breathe = breather();
+  const ready: { chunk: Chunk; vector: number[] }[] = [];
+  for (const chunk of new Set(candidates)) {
     const vector = snapshot.waiting.has(chunk.id) ? composedVector(snapshot, chunk) : undefined;
-    return vector ? [{ chunk, vector }] : [];
-  });
-  if (!ready.length) return;
-  await snapshot.store.addVectors(
-    ready.map((r) => r.vector),
-    ready.map(({ chunk }) => new Document<ChunkMetadata>({ id: chunk.id, pageContent: '', metadata: { chunkId: chunk.id, hash: chunk.hash } })),
-  );
-  for (const { chunk } of ready) snapshot.waiting.delete(chunk.id);
+    if (vector) ready.push({ chunk, vector });
+    await breathe();
+  }
+  // In slices, so a first build's thousands of chunks never hold the event loop at once.
+  for (let i = 0; i < ready.length; i += INDEX_SLICE) {
+    const slice = ready.slice(i, i + INDEX_SLICE);
+    await snapshot.store.addVectors(
+      slice.map((r) => r.vector),
+      slice.map(({ chunk }) => new Document<ChunkMetadata>({ id: chunk.id, pageContent: '', metadata: { chunkId: chunk.id, hash: chunk.hash } })),
+    );
+    for (const { chunk } of slice) snapshot.waiting.delete(chunk.id);
+    await breathe();
+  }
 }
+
+/** Chunks added to the vector index at once. */
+const INDEX_SLICE = 64;
 
 /**
  * Builds a snapshot for `articles` without embedding anything: articles, chunks and BM25 now;
@@ -186,7 +198,7 @@ export async function buildSnapshot({ articles, chunker, embedder, previous }: B
     counts: { articles: articles.length, chunks: chunks.length },
     builtAt: new Date().toISOString(),
   };
-  const snapshot = assembleSnapshot({ articles, chunks, store, vectors, manifest, ...(bm25 ? { bm25 } : {}) });
+  const snapshot = await assembleSnapshot({ articles, chunks, store, vectors, manifest, ...(bm25 ? { bm25 } : {}) });
   await indexReadyChunks(snapshot);
   return snapshot;
 }

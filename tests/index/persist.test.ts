@@ -1,4 +1,4 @@
-import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +29,27 @@ describe('saved index', () => {
     expect(report).toMatchObject({ added: [], changed: [], removed: [], unchanged: 1 });
     expect(second.engine.sources()).toEqual(first.engine.sources());
     expect(second.lines).toContain('loaded the saved index');
+  });
+
+  it('GIVEN the same snapshot saved again (as its vectors land) THEN its docstore and BM25 are linked, not rewritten, and still load', async () => {
+    const dataDir = await tempDir();
+    const { engine } = engineWithLog(dataDir);
+    await engine.start();
+    const embeddings = new TestEmbeddings();
+    const settings = { embedder: embeddings, chunker: { size: 400, overlap: 100 } };
+    const loaded = await loadSnapshot(dataDir, settings, embeddings);
+    if (loaded.status !== 'loaded') throw new Error(loaded.reason);
+    await saveSnapshot(dataDir, loaded.snapshot);
+    const first = await indexFolder(dataDir);
+    const written = await stat(join(first, 'docstore.json'));
+    await saveSnapshot(dataDir, loaded.snapshot);
+    const second = await indexFolder(dataDir);
+    expect(second).not.toBe(first);
+    expect((await stat(join(second, 'docstore.json'))).ino).toBe(written.ino);
+    const again = await loadSnapshot(dataDir, settings, embeddings);
+    if (again.status !== 'loaded') throw new Error(again.reason);
+    expect(again.snapshot.chunks.map((c) => c.text)).toEqual(loaded.snapshot.chunks.map((c) => c.text));
+    expect(again.snapshot.bm25.search('drone Hormuz', 3)).toEqual(loaded.snapshot.bm25.search('drone Hormuz', 3));
   });
 
   it('GIVEN a save that fails half way THEN the previous index still loads', async () => {
