@@ -86,9 +86,13 @@ async function run(count: number, concurrency: number): Promise<FakeInteraction[
 }
 
 await run(WARM_UP, 1); // the first questions load lazy parts of the model
+// The event loop under questions alone: what a reload's delays are compared with.
+const askDelay = monitorEventLoopDelay({ resolution: 10 });
+askDelay.enable();
 const started = performance.now();
 const asked = await run(total, users);
 const wallMs = performance.now() - started;
+askDelay.disable();
 
 const initial = stats(asked.map((i) => i.initialAt! - i.dispatchedAt));
 const final = stats(asked.map((i) => i.settledAt! - i.dispatchedAt));
@@ -104,6 +108,7 @@ const result = {
   refused,
   apiRejections: fake.rejections.length,
   throughputPerSecond: Math.round((asked.length / wallMs) * 1000 * 10) / 10,
+  eventLoopDelayMs: { max: Math.round(askDelay.max / 1e6), p99: Math.round(askDelay.percentile(99) / 1e6), mean: Math.round(askDelay.mean / 1e6) },
   wallMs: Math.round(wallMs),
   node: process.version,
   cpus: cpus().length,
@@ -120,7 +125,7 @@ process.stdout.write(
     row('initial response', initial),
     row('final answer', final),
     '',
-    `Deferred: ${deferred} of ${asked.length}; refused: ${refused}; API rejections: ${fake.rejections.length}; throughput ${result.throughputPerSecond} answers/s.`,
+    `Deferred: ${deferred} of ${asked.length}; refused: ${refused}; API rejections: ${fake.rejections.length}; throughput ${result.throughputPerSecond} answers/s; event-loop delay max ${result.eventLoopDelayMs.max} ms, p99 ${result.eventLoopDelayMs.p99} ms.`,
     '',
     JSON.stringify(result),
     '',
