@@ -74,7 +74,10 @@ export async function assembleSnapshot({ articles, chunks, store, vectors, manif
   const need = (hash: string, text: string, chunk: Chunk) => {
     if (vectors.has(hash)) return;
     pending.set(hash, text);
-    if (!store.has(chunk.id)) neededBy.set(hash, [...(neededBy.get(hash) ?? []), chunk]);
+    if (store.has(chunk.id)) return;
+    let needing = neededBy.get(hash);
+    if (!needing) neededBy.set(hash, (needing = []));
+    needing.push(chunk);
   };
   for (const chunk of chunks) {
     const article = articleById.get(chunk.articleId)!;
@@ -157,7 +160,11 @@ export async function buildSnapshot({ articles, chunker, embedder, previous }: B
   const articleById = new Map(articles.map((article) => [article.id, article]));
   const unchanged = (article: Article) => previous?.articleById.get(article.id)?.hash === article.hash;
   const previousChunks = new Map<string, Chunk[]>();
-  for (const chunk of previous?.chunks ?? []) previousChunks.set(chunk.articleId, [...(previousChunks.get(chunk.articleId) ?? []), chunk]);
+  for (const chunk of previous?.chunks ?? []) {
+    let own = previousChunks.get(chunk.articleId);
+    if (!own) previousChunks.set(chunk.articleId, (own = []));
+    own.push(chunk);
+  }
   const chunksByArticle = new Map<string, Chunk[]>();
   for (const article of articles) {
     chunksByArticle.set(article.id, (unchanged(article) && previousChunks.get(article.id)) || chunkArticle(article, chunker));
