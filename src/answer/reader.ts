@@ -106,6 +106,8 @@ export class Reader {
   /** compromise, loaded by the first `analyze` (every reading starts with one). */
   private nlp: Nlp | undefined;
   private readonly perSnapshot = new WeakMap<IndexSnapshot, { acronyms: Acronym[]; titles: Bm25Index }>();
+  /** By article hash: after a reload only new and changed articles are scanned again. */
+  private readonly acronymsByArticle = new Memo<Acronym[]>(20_000);
 
   constructor(
     readonly models: ReaderModels,
@@ -116,7 +118,7 @@ export class Reader {
     let known = this.perSnapshot.get(snapshot);
     if (!known) {
       known = {
-        acronyms: snapshot.articles.flatMap((article) => definedAcronyms(article.source)),
+        acronyms: snapshot.articles.flatMap((article) => this.acronymsByArticle.get(article.hash, () => definedAcronyms(article.source))),
         titles: Bm25Index.build(snapshot.articles.map((article) => article.title)),
       };
       this.perSnapshot.set(snapshot, known);
