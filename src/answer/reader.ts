@@ -198,7 +198,9 @@ export class Reader {
         return vectorsRead.get(i);
       };
       // Without what all of the article's sentences share (its topic), similarity says which sentence is about the question.
-      const centre = this.centres.get(article.hash, () => mean(list.flatMap((s) => snapshot.vectors.get(s.hash) ?? []).map(unit)));
+      const centreNow = () => mean(list.flatMap((s) => snapshot.vectors.get(s.hash) ?? []).map(unit));
+      // Remembered only once every sentence has its vector: one taken while they land would stay wrong.
+      const centre = list.every((s) => snapshot.vectors.has(s.hash)) ? this.centres.get(article.hash, centreNow) : centreNow();
       const centredQuestion = minus(unit(Float32Array.from(vector)), centre);
       const centred = (v: Float32Array | undefined) => (v ? cosine(centredQuestion, minus(unit(v), centre)) : 0);
       list.forEach((sentence, index) => {

@@ -1,6 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { shippedModels } from '../../src/answer/models.js';
+import { Reader } from '../../src/answer/reader.js';
 import { Engine } from '../../src/engine.js';
 import { reader, seedCopy, silentLogger, tempDir, testOptions } from '../helpers.js';
 import { fact, FaultEmbeddings, gate, range, writeSyntheticArticles } from '../faults/synthetic.js';
@@ -30,8 +32,15 @@ describe('background embedding', () => {
     held.open();
     await engine.vectorsReady();
     expect(engine.indexing()).toMatchObject({ chunksWithVectors: engine.indexing().chunks, textsToEmbed: 0 });
-    expect((await engine.ask(fact(12).question)).indexing).toBeUndefined();
-    await engine.close();
+    const late = await engine.ask(fact(12).question);
+    expect(late.indexing).toBeUndefined();
+    // Nothing learnt while the vectors were missing lingers: a reader that never saw them gives the same answer.
+    const fresh = new Engine({ options: testOptions({ seedsDir, dataDir: await tempDir() }), embeddings: new FaultEmbeddings(), reader: new Reader(shippedModels), logger: silentLogger });
+    await fresh.start();
+    const again = await fresh.ask(fact(12).question);
+    expect(late.signals).toEqual(again.signals);
+    expect(late.confidence).toBe(again.confidence);
+    await Promise.all([engine.close(), fresh.close()]);
   });
 
   it('GIVEN the process stops half way through embedding THEN the next start resumes: it embeds only what is left', async () => {
