@@ -186,11 +186,11 @@ export async function buildSnapshot({ articles, chunker, embedder, previous }: B
     // Removed or changed since: their old chunks leave the index before the new ones go in.
     const stale = previous.articles.filter((article) => articleById.get(article.id)?.hash !== article.hash);
     await store.delete({ ids: stale.flatMap((article) => previousChunks.get(article.id)?.map((c) => c.id) ?? []) });
-    // Unchanged articles keep their BM25 counts; only new and changed ones are tokenised.
-    const positionBefore = new Map(previous.chunks.map((chunk, position) => [chunk.id, position]));
+    // Unchanged articles kept their chunk objects, and keep their BM25 counts; only new and changed ones are tokenised.
+    const positionBefore = new Map(previous.chunks.map((chunk, position) => [chunk, position]));
     const carried = new Map<number, number>();
     chunks.forEach((chunk, position) => {
-      const before = unchanged(articleById.get(chunk.articleId)!) ? positionBefore.get(chunk.id) : undefined;
+      const before = positionBefore.get(chunk);
       if (before !== undefined) carried.set(position, before);
     });
     bm25 = await Bm25Index.rebuild(chunks.length, (doc) => indexedText(articleById.get(chunks[doc]!.articleId)!, chunks[doc]!), previous.bm25, carried);
