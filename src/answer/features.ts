@@ -93,7 +93,7 @@ export interface SentenceContext {
 // "He said", "The firm added": a sentence that goes on from the one before.
 const CONTINUES = /^[“"‘']?(?:he|she|it|they|his|her|its|their|this|that|these|those|the (?:firm|company|group|move|decision|deal|club|player|minister|government|bank|report|band|singer|star|film|side|team|plan|bill|court))\b/i;
 
-/** Share of the question's adjacent term pairs ("home secretary", "take over") found next to each other (at most one word apart). */
+/** Share of the question's adjacent term pairs ("home secretary", "interest rates") found next to each other (at most one content word apart). */
 export function pairsPresent(question: Question, facts: SentenceFacts): number {
   const terms = question.terms;
   if (terms.length < 2) return 0;

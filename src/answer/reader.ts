@@ -185,6 +185,7 @@ export class Reader {
     const articles = [...new Set([...routed.map((a) => a.id), ...hits.map((h) => h.chunk.articleId)])].map((id) => snapshot.articleById.get(id)!);
 
     const sentences: Candidate[] = [];
+    const unitQuestion = unit(Float32Array.from(vector));
     for (const article of articles) {
       const list = snapshot.sentencesByArticle.get(article.id) ?? [];
       // A routed article's every sentence is a candidate, unless it is huge (a log, a list): then its best passages only.
@@ -198,10 +199,10 @@ export class Reader {
         return vectorsRead.get(i);
       };
       // Without what all of the article's sentences share (its topic), similarity says which sentence is about the question.
-      const centreNow = () => mean(list.flatMap((s) => snapshot.vectors.get(s.hash) ?? []).map(unit));
+      const centreNow = () => mean(list.flatMap((_, i) => vectorAt(i) ?? []).map(unit));
       // Remembered only once every sentence has its vector: one taken while they land would stay wrong.
       const centre = list.every((s) => snapshot.vectors.has(s.hash)) ? this.centres.get(article.hash, centreNow) : centreNow();
-      const centredQuestion = minus(unit(Float32Array.from(vector)), centre);
+      const centredQuestion = minus(unitQuestion, centre);
       const centred = (v: Float32Array | undefined) => (v ? cosine(centredQuestion, minus(unit(v), centre)) : 0);
       list.forEach((sentence, index) => {
         const passage = passageOf.get(`${article.id}:${sentence.start}`);
@@ -209,7 +210,8 @@ export class Reader {
         const facts = this.factsOf(article, sentence);
         const before = list[index - 1];
         const after = list[index + 1];
-        const window = [index - 1, index, index + 1].flatMap((i) => vectorAt(i) ?? []);
+        const parts = [index - 1, index, index + 1].flatMap((i) => vectorAt(i) ?? []);
+        const window = parts.length ? sum(parts) : undefined;
         const text = article.source.slice(sentence.start, sentence.end);
         const context: SentenceContext = {
           text,
@@ -222,10 +224,10 @@ export class Reader {
           index,
           words: facts.tokens.length,
           dense: cosine(vector, vectorAt(index)),
-          denseWindow: window.length ? cosine(vector, sum(window)) : 0,
+          denseWindow: window ? cosine(vector, window) : 0,
           denseCentred: centred(vectorAt(index)),
           denseCentredPrevious: centred(vectorAt(index - 1)),
-          denseCentredWindow: window.length ? cosine(centredQuestion, minus(unit(sum(window)), centre)) : 0,
+          denseCentredWindow: window ? cosine(centredQuestion, minus(unit(window), centre)) : 0,
           ...(passage ? { passage } : {}),
         };
         sentences.push({ article, sentence, index, text, features: sentenceFeatures(wq, context) });
@@ -294,11 +296,6 @@ export class Reader {
     return { question, sentences, spans, answerability: this.judge(candidates, sentences, spans), ...(candidates.scope ? { scope: candidates.scope } : {}) };
   }
 
-  /**
-   * The articles the question most likely means, best first: those whose title and text hold most
-   * of the question (its names above all), among the articles retrieval proposed and those whose
-   * titles match.
-   */
   /** "What does the article say about <its headline>?" names its article: only a bare "this article" means the latest one. */
   private namedByTitle(snapshot: IndexSnapshot, question: Question): Article | undefined {
     const [top] = this.corpus(snapshot).titles.searchTerms(question.terms.map((t) => t.term), 1);
@@ -306,6 +303,11 @@ export class Reader {
     return article && question.terms.filter((t) => this.termsOf(snapshot, article).title.has(t.term)).length >= NAMED_BY_TITLE_TERMS ? article : undefined;
   }
 
+  /**
+   * The articles the question most likely means, best first: those whose title and text hold most
+   * of the question (its names above all), among the articles retrieval proposed and those whose
+   * titles match.
+   */
   private route(snapshot: IndexSnapshot, wq: WeightedQuestion, proposed: string[]): Article[] {
     const byTitle = this.corpus(snapshot).titles.searchTerms(wq.question.terms.map((t) => t.term), 3).map((hit) => snapshot.articles[hit.doc]!.id);
     const scored = [...new Set([...proposed, ...byTitle])].map((id) => {

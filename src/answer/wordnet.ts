@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -122,11 +122,6 @@ export class WordNet {
     const result = { synonyms: [...synonyms].map(spaced), derived: [...derived].map(spaced) };
     this.memo.set(key, result);
     return result;
-  }
-
-  close(): void {
-    for (const fd of this.data.values()) closeSync(fd);
-    this.data.clear();
   }
 }
 
