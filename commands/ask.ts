@@ -2,7 +2,7 @@ import { ApplicationCommandOptionType, InteractionContextType, MessageFlags, typ
 import { DEFAULT_MAX_QUESTION_CHARS } from '../src/config.js';
 import { customId, readOptions, type CommandContext, type CommandData } from '../src/discord/command.js';
 import type { Answer } from '../src/types.js';
-import { notice, renderAnswer, renderPassages } from '../src/render/discord.js';
+import { notice, renderAnswer, renderDraft, renderPassages } from '../src/render/discord.js';
 
 export const data = {
   name: 'ask',
@@ -17,20 +17,22 @@ export const data = {
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   // Discord enforces max_length in its app, but not for other clients: the engine checks the length.
   const { question, private: privately } = readOptions(interaction, data);
-  await ctx.respond(
-    interaction,
-    async () => {
-      const answer = await ctx.engine.ask(question);
-      ctx.answers.remember(interaction.id, answer);
-      const hasPassages = answer.citations.length + answer.closest.length > 0;
-      return renderAnswer(answer, {
-        ...(hasPassages ? { passages: customId('ask', 'passages', interaction.id) } : {}),
-        up: customId('ask', 'up', interaction.id),
-        down: customId('ask', 'down', interaction.id),
-      });
-    },
-    { ephemeral: privately === true },
-  );
+  const reply = (answer: Answer) => {
+    ctx.answers.remember(interaction.id, answer);
+    const hasPassages = answer.citations.length + answer.closest.length > 0;
+    return renderAnswer(answer, {
+      ...(hasPassages ? { passages: customId('ask', 'passages', interaction.id) } : {}),
+      up: customId('ask', 'up', interaction.id),
+      down: customId('ask', 'down', interaction.id),
+    });
+  };
+  const options = { ephemeral: privately === true };
+  if (ctx.engine.answerer === 'llm') {
+    // A model takes seconds: the reply shows its text as it comes, then the checked answer.
+    await ctx.stream(interaction, async (draft) => reply(await ctx.engine.ask(question, { onText: (text) => draft(renderDraft(question, text)) })), options);
+  } else {
+    await ctx.respond(interaction, async () => reply(await ctx.engine.ask(question)), options);
+  }
 }
 
 /** The answer with each quote widened to the whole passage (chunk) it comes from. */

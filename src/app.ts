@@ -5,6 +5,8 @@ import { Reader } from './answer/reader.js';
 import { UseLiteEmbeddings, type FootnoteEmbeddings } from './index/embeddings.js';
 import { OpenAICompatibleEmbeddings } from './index/openai-embeddings.js';
 import { WorkerPoolEmbeddings } from './index/worker-embeddings.js';
+import { chatModelFactory, endpointOf, type ChatModelSettings } from './llm/chat-model.js';
+import { LlmWriter } from './llm/writer.js';
 import type { Logger } from './logger.js';
 import type { ProgressFactory } from './progress.js';
 
@@ -37,8 +39,32 @@ export function engineOptions(config: Config, { serving = false } = {}): EngineO
   };
 }
 
+/** ANSWERER=llm: the writer for the configured model, announced in one log line (article text leaves this machine for it). */
+export async function createWriter(config: Config, logger: Logger): Promise<LlmWriter | undefined> {
+  if (config.ANSWERER !== 'llm') return undefined;
+  const settings: ChatModelSettings = { provider: config.LLM_PROVIDER, baseUrl: config.LLM_BASE_URL, model: config.LLM_MODEL!, apiKey: config.LLM_API_KEY };
+  const endpoint = endpointOf(settings);
+  logger.info(
+    { provider: settings.provider, model: settings.model, endpoint },
+    `answers are written by ${settings.model} (${settings.provider}) at ${endpoint}: passages of the articles are sent there with each question; only quotes checked against the articles are shown`,
+  );
+  return new LlmWriter({
+    settings: { model: settings.model, endpoint, timeoutMs: config.LLM_TIMEOUT_MS, passages: config.LLM_PASSAGES },
+    newModel: await chatModelFactory(settings),
+    logger,
+  });
+}
+
 /** `serving`: a bot or console, which answers while vectors are embedded in the background. */
 export async function createEngine(config: Config, logger: Logger, { progress, serving = false }: { progress?: ProgressFactory; serving?: boolean } = {}): Promise<Engine> {
   const embeddings = await createEmbeddings(config);
-  return new Engine({ options: engineOptions(config, { serving }), embeddings, reader: new Reader(shippedModels), logger, ...(progress ? { progress } : {}) });
+  const writer = await createWriter(config, logger);
+  return new Engine({
+    options: engineOptions(config, { serving }),
+    embeddings,
+    reader: new Reader(shippedModels),
+    ...(writer ? { writer } : {}),
+    logger,
+    ...(progress ? { progress } : {}),
+  });
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ErrorCode, FootnoteError } from './errors.js';
 import { calibrated } from './answer/models.js';
 import { Fusions, RetrievalModes } from './retrieve/hybrid.js';
+import { LlmProviders } from './llm/chat-model.js';
 
 const optionalText = z.string().trim().optional();
 const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits)');
@@ -33,6 +34,14 @@ const Schema = z
     MAX_CITATIONS: integer(1, 10, 3),
     MAX_QUESTION_CHARS: integer(20, 4000, DEFAULT_MAX_QUESTION_CHARS),
     MAX_FILE_BYTES: integer(1, 100 * 1024 * 1024, 5 * 1024 * 1024),
+    ANSWERER: z.enum(['extractive', 'llm']).default('extractive'),
+    LLM_PROVIDER: z.enum(LlmProviders).default('ollama'),
+    LLM_BASE_URL: optionalText.pipe(z.url().optional()),
+    LLM_MODEL: optionalText,
+    LLM_API_KEY: optionalText,
+    // Within Discord's 15-minute interaction token, with room for the final edit.
+    LLM_TIMEOUT_MS: integer(100, 600_000, 30_000),
+    LLM_PASSAGES: integer(1, 20, 6),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DISCORD_TOKEN: optionalText,
     DISCORD_APPLICATION_ID: optionalText.pipe(snowflake.optional()),
@@ -56,6 +65,8 @@ type Raw = Record<string, string | undefined>;
 function crossChecks(raw: Raw): string[] {
   const problems: string[] = [];
   if (raw.EMBEDDINGS === 'openai' && !raw.EMBEDDINGS_URL?.trim()) problems.push('EMBEDDINGS_URL: is required when EMBEDDINGS=openai');
+  if (raw.ANSWERER === 'llm' && !raw.LLM_MODEL?.trim()) problems.push('LLM_MODEL: is required when ANSWERER=llm');
+  if (raw.ANSWERER === 'llm' && raw.LLM_PROVIDER === 'openai' && !raw.LLM_BASE_URL?.trim()) problems.push('LLM_BASE_URL: is required when LLM_PROVIDER=openai');
   if (raw.DISCORD_TOKEN?.trim() && !raw.DISCORD_APPLICATION_ID?.trim()) problems.push('DISCORD_APPLICATION_ID: is required when DISCORD_TOKEN is set');
   if (Number(raw.CHUNK_OVERLAP ?? 150) >= Number(raw.CHUNK_SIZE ?? 400)) problems.push('CHUNK_OVERLAP: must be smaller than CHUNK_SIZE');
   if (Number(raw.MIN_RELEVANCE ?? calibrated.minRelevance) > Number(raw.MIN_CONFIDENCE ?? calibrated.minConfidence)) problems.push('MIN_RELEVANCE: must not be above MIN_CONFIDENCE');

@@ -1,4 +1,5 @@
 import { answerQuestion, NOT_FOUND, type AnswerSettings } from './answer/answer.js';
+import type { LlmWriter } from './llm/writer.js';
 import { citeSentences } from './answer/citations.js';
 import { summarizeArticle } from './answer/summarize.js';
 import { ErrorCode, FootnoteError, toFootnoteError } from './errors.js';
@@ -12,7 +13,7 @@ import { loadSnapshot, saveSnapshot } from './index/persist.js';
 import { buildSnapshot, embedPending, type IndexSnapshot } from './index/snapshot.js';
 import type { Logger } from './logger.js';
 import { silentProgress, type ProgressFactory } from './progress.js';
-import { SummaryLengths, type Answer, type Article, type ArticleInfo, type Citation, type ReloadReport, type Summary, type SummaryLength } from './types.js';
+import { SummaryLengths, type Answer, type Answerer, type Article, type ArticleInfo, type Citation, type ReloadReport, type Summary, type SummaryLength } from './types.js';
 
 export interface EngineOptions {
   seedsDir: string;
@@ -34,9 +35,23 @@ export interface EngineDeps {
   options: EngineOptions;
   embeddings: FootnoteEmbeddings;
   reader: Reader;
+  /** ANSWERER=llm: writes answers and summaries from what the reader found, shown only with checked quotes. */
+  writer?: LlmWriter;
   logger: Logger;
   progress?: ProgressFactory;
 }
+
+export interface AskOptions {
+  /** The answer text so far while a language model writes it (unchecked, without markers). */
+  onText?: (draft: string) => void;
+  /**
+   * Runs the CPU-bound part of answering (the bot queues it so questions take turns on this
+   * thread); waiting for a language model happens outside it. Default: at once.
+   */
+  schedule?: <T>(job: () => Promise<T>) => Promise<T>;
+}
+
+const now = <T>(job: () => Promise<T>) => job();
 
 export interface SummaryRequest {
   /** Article id, or words of its title; default: the most recent article. */
@@ -288,8 +303,12 @@ export class Engine {
     return this.snapshot;
   }
 
-  /** `settings` overrides the configured answer settings (the evaluation compares retrieval modes with it). */
-  async ask(rawQuestion: string, settings: AnswerSettings = this.deps.options.answer): Promise<Answer> {
+  /** Who writes the answers and summaries. */
+  get answerer(): Answerer {
+    return this.deps.writer ? 'llm' : 'extractive';
+  }
+
+  async ask(rawQuestion: string, { onText, schedule = now }: AskOptions = {}): Promise<Answer> {
     const started = performance.now();
     const question = rawQuestion.replace(/\s+/g, ' ').trim();
     if (!question) throw new FootnoteError(ErrorCode.QuestionEmpty, 'Please ask a question.');
@@ -301,16 +320,33 @@ export class Engine {
     }
     const snapshot = this.current();
     if (!snapshot.articles.length) {
-      return { question, answer: NOT_FOUND, outcome: 'not-found', kind: 'refused', refused: true, confidence: 0, citations: [], closest: [], timings: { totalMs: elapsed(started) } };
+      return {
+        question,
+        answer: NOT_FOUND,
+        outcome: 'not-found',
+        kind: 'refused',
+        refused: true,
+        confidence: 0,
+        citations: [],
+        closest: [],
+        answerer: 'extractive',
+        timings: { totalMs: elapsed(started) },
+      };
     }
-    const embedStarted = performance.now();
-    // Embedded in every mode: the reader compares the question with each candidate sentence.
-    const vector = await this.deps.embeddings.embedQuery(question);
-    const embedMs = elapsed(embedStarted);
-    const answerStarted = performance.now();
-    const answer = await answerQuestion(this.deps.reader, snapshot, question, vector, settings);
+    const { answer, reading, embedMs, answerMs } = await schedule(async () => {
+      const embedStarted = performance.now();
+      // Embedded in every mode: the reader compares the question with each candidate sentence.
+      const vector = await this.deps.embeddings.embedQuery(question);
+      const embedMs = elapsed(embedStarted);
+      const answerStarted = performance.now();
+      return { ...(await answerQuestion(this.deps.reader, snapshot, question, vector, this.deps.options.answer)), embedMs, answerMs: elapsed(answerStarted) };
+    });
     const indexing = snapshot.waiting.size ? { indexing: { chunksWithoutVectors: snapshot.waiting.size } } : {};
-    return { ...answer, ...indexing, timings: { embedMs, answerMs: elapsed(answerStarted), totalMs: elapsed(started) } };
+    const extractive: Answer = { ...answer, ...indexing, answerer: 'extractive', timings: { embedMs, answerMs, totalMs: elapsed(started) } };
+    // Metadata answers (who wrote it, the headline) come from the byline and title: nothing to write.
+    if (!this.deps.writer || !reading) return extractive;
+    const written = await this.deps.writer.answer({ question, ranked: reading.sentences, extractive, sentencesOf: (article) => snapshot.sentencesByArticle.get(article.id) ?? [], ...(onText ? { onText } : {}) });
+    return { ...written, timings: { ...extractive.timings, llmMs: written.llm?.ms ?? 0, totalMs: elapsed(started) } };
   }
 
   /**
@@ -339,7 +375,7 @@ export class Engine {
     return this.sources().filter((info) => info.id.toLowerCase().includes(needle) || info.title.toLowerCase().includes(needle));
   }
 
-  async summarize(request: SummaryRequest = {}): Promise<Summary> {
+  async summarize(request: SummaryRequest = {}, { schedule = now }: Pick<AskOptions, 'schedule'> = {}): Promise<Summary> {
     const started = performance.now();
     const snapshot = this.current();
     const length = request.length ?? 'medium';
@@ -356,9 +392,12 @@ export class Engine {
       );
     }
     const topic = request.topic?.trim() || undefined;
-    const citations = summarizeArticle(article, snapshot.bm25, { sentences: SummaryLengths[length], ...(topic ? { topic } : {}) });
+    const citations = await schedule(async () => summarizeArticle(article, snapshot.bm25, { sentences: SummaryLengths[length], ...(topic ? { topic } : {}) }));
     const info = articleInfo(snapshot, article, snapshot.manifest.articles.find((entry) => entry.id === article.id)?.chunks ?? 0);
-    return { article: info, length, ...(topic ? { topic } : {}), citations, timings: { totalMs: elapsed(started) } };
+    const extractive: Summary = { article: info, length, ...(topic ? { topic } : {}), citations, answerer: 'extractive', timings: { totalMs: elapsed(started) } };
+    if (!this.deps.writer) return extractive;
+    const written = await this.deps.writer.summarize({ article, sentencesOf: (a) => snapshot.sentencesByArticle.get(a.id) ?? [], extractive });
+    return { ...written, timings: { llmMs: written.llm?.ms ?? 0, totalMs: elapsed(started) } };
   }
 }
 

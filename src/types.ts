@@ -56,8 +56,36 @@ export interface Citation extends Span {
   quote: string;
 }
 
-/** `short`: a name, number or phrase from the cited sentence; `sentence`: the sentence itself; `metadata`: from the byline or title; `passage`: a best match; `refused`: nothing found. */
-export type AnswerKind = 'short' | 'sentence' | 'metadata' | 'passage' | 'refused';
+/**
+ * `short`: a name, number or phrase from the cited sentence; `sentence`: the sentence itself;
+ * `metadata`: from the byline or title; `written`: text a language model wrote, its [n] markers
+ * pointing to checked quotes; `passage`: a best match; `refused`: nothing found.
+ */
+export type AnswerKind = 'short' | 'sentence' | 'metadata' | 'written' | 'passage' | 'refused';
+
+/** Who wrote what is shown: the trained extractive reader, or the configured language model. */
+export type Answerer = 'extractive' | 'llm';
+
+/** What verification removed from a model's reply, and why (src/llm/verify.ts). */
+export interface DroppedQuote {
+  reason: 'not-in-passage' | 'unknown-passage' | 'too-short' | 'marker-without-quote' | 'quote-without-marker';
+  marker?: number;
+  passage?: number;
+  quote?: string;
+}
+
+/** LLM mode: how the model's reply fared. */
+export interface LlmReport {
+  model: string;
+  /** Why the extractive result is shown instead of the model's, in words a user can read. */
+  fallback?: string;
+  /** Quotes the model gave, and how many of them verification kept. */
+  quotes: number;
+  verified: number;
+  dropped: DroppedQuote[];
+  /** Time spent waiting for the model. */
+  ms: number;
+}
 
 /** `answer`: supported by its citations; `best-match`: the closest passage, which may not answer; `not-found`: the articles do not say. */
 export type Outcome = 'answer' | 'best-match' | 'not-found';
@@ -86,6 +114,9 @@ export interface Answer {
   closest: Citation[];
   /** While vectors are still being embedded: how many passages could only be found by their words. */
   indexing?: { chunksWithoutVectors: number };
+  answerer: Answerer;
+  /** Present when a language model was asked (ANSWERER=llm), whether or not its answer is the one shown. */
+  llm?: LlmReport;
   timings: Timings;
 }
 
@@ -106,8 +137,12 @@ export interface Summary {
   article: ArticleInfo;
   length: SummaryLength;
   topic?: string;
-  /** Summary sentences in story order; sentence i is supported by citations[i]. */
+  /** Extractive: the summary sentences in story order, sentence i quoted by citations[i]. Written: the quotes behind `written`. */
   citations: Citation[];
+  /** A summary a language model wrote: each sentence with the numbers of the checked citations behind it. */
+  written?: { text: string; citations: number[] }[];
+  answerer: Answerer;
+  llm?: LlmReport;
   timings: Timings;
 }
 

@@ -23,7 +23,10 @@ export interface AnswerSettings {
 /** A further sentence is cited when the ranker gives it at least this share of the best one's probability. */
 const SUPPORT = 0.5;
 
-function metadataAnswer(question: Question, article: Article, field: MetadataField): Omit<Answer, 'timings'> | undefined {
+/** An answer as the reader gives it; the engine adds who answered and the timings. */
+export type ReaderAnswer = Omit<Answer, 'timings' | 'answerer'>;
+
+function metadataAnswer(question: Question, article: Article, field: MetadataField): ReaderAnswer | undefined {
   const value = article[field];
   const span = field === 'title' ? article.titleSpan : article.bylineSpan;
   if (!value || !span) return undefined;
@@ -68,12 +71,18 @@ function citations(reading: Reading, first: RankedSentence, max: number, sentenc
  * one, and says how likely it is that the articles answer at all. Three outcomes: an answer with
  * verbatim citations; a "best match" passage that may not answer; or "I couldn't find that".
  */
-export async function answerQuestion(reader: Reader, snapshot: IndexSnapshot, text: string, vector: number[], settings: AnswerSettings): Promise<Omit<Answer, 'timings'>> {
+export async function answerQuestion(
+  reader: Reader,
+  snapshot: IndexSnapshot,
+  text: string,
+  vector: number[],
+  settings: AnswerSettings,
+): Promise<{ answer: ReaderAnswer; reading?: Reading }> {
   const question = await reader.analyze(snapshot, text);
   if (question.metadata) {
     const article = snapshot.articles.length === 1 ? snapshot.articles[0] : undefined;
     const answer = article && metadataAnswer(question, article, question.metadata);
-    if (answer) return answer;
+    if (answer) return { answer };
   }
   const reading = await reader.read(snapshot, question, vector, settings.retrieval);
   const confidence = reading.answerability.probability;
@@ -84,15 +93,17 @@ export async function answerQuestion(reader: Reader, snapshot: IndexSnapshot, te
   if (!best || confidence < settings.minConfidence) {
     const shown = reading.sentences.slice(0, 2).map((s, i) => cite(s, i + 1, reading, sentencesOf));
     const outcome = best && confidence >= settings.minRelevance ? 'best-match' : 'not-found';
-    return outcome === 'best-match'
-      ? { ...base, answer: BEST_MATCH, outcome, kind: 'passage', refused: false, citations: [], closest: shown.slice(0, 1) }
-      : { ...base, answer: NOT_FOUND, outcome, kind: 'refused', refused: true, citations: [], closest: shown };
+    const answer: ReaderAnswer =
+      outcome === 'best-match'
+        ? { ...base, answer: BEST_MATCH, outcome, kind: 'passage', refused: false, citations: [], closest: shown.slice(0, 1) }
+        : { ...base, answer: NOT_FOUND, outcome, kind: 'refused', refused: true, citations: [], closest: shown };
+    return { answer, reading };
   }
   const span = reading.spans[0];
   // A yes/no question is not answered by a phrase of the sentence: the sentence is the answer.
   const short = span && question.answerType !== 'yes-no' && span.probability >= settings.minShortAnswer ? span : undefined;
   const first = short?.sentence ?? best;
-  return {
+  const answer: ReaderAnswer = {
     ...base,
     answer: short ? short.text : first.text,
     outcome: 'answer',
@@ -101,4 +112,5 @@ export async function answerQuestion(reader: Reader, snapshot: IndexSnapshot, te
     citations: citations(reading, first, settings.maxCitations, sentencesOf),
     closest: [],
   };
+  return { answer, reading };
 }

@@ -12,7 +12,7 @@ import { loadCommands } from './loader.js';
 import { queuedEngine, WorkQueue } from './queue.js';
 import { openLogs } from './logs.js';
 import { registerCommands, registrationError, requireDiscordSettings } from './register.js';
-import { replyWhenReady } from './respond.js';
+import { replyStreaming, replyWhenReady } from './respond.js';
 import { within } from '../within.js';
 
 export interface BotOptions {
@@ -37,6 +37,8 @@ export interface RunningBot {
 }
 
 const DEFER_AFTER_MS = 800;
+/** Discord rate-limits edits of one message: a written answer is redrawn about once a second. */
+const DRAFT_EVERY_MS = 1000;
 const SHUTDOWN_GRACE_MS = 5000;
 const CUT_MS = 1500;
 const READY_TIMEOUT_MS = 30_000;
@@ -72,6 +74,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     answers: new AnswerCache(),
     ...(await openLogs({ dataDir: config.DATA_DIR, feedback: config.FEEDBACK_LOG, audit: config.AUDIT_LOG }, (message) => logger.warn(message))),
     respond: (interaction, work, { ephemeral } = {}) => replyWhenReady(interaction, work, { ephemeral: ephemeral ?? false, deferAfterMs }),
+    stream: (interaction, work, { ephemeral } = {}) => replyStreaming(interaction, work, { ephemeral: ephemeral ?? false, intervalMs: DRAFT_EVERY_MS }),
     definitions: () => definitions,
   };
   const gate = new RequestGate({ cooldownMs: config.COOLDOWN_SECONDS * 1000, maxConcurrent: config.MAX_CONCURRENT_REQUESTS });

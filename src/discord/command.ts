@@ -15,18 +15,19 @@ import type { AnswerCache } from './answers.js';
 import type { JsonlLog } from './logs.js';
 
 /** What commands may call on the engine: the public API, so tests can wrap it. */
-export type BotEngine = Pick<Engine, 'ask' | 'summarize' | 'sources' | 'indexing' | 'findArticles' | 'reload' | 'passagesAround'>;
+export type BotEngine = Pick<Engine, 'ask' | 'summarize' | 'sources' | 'indexing' | 'findArticles' | 'reload' | 'passagesAround' | 'answerer'>;
 
 /** The bot's view of an engine, as plain bound functions that a wrapper can override one by one. */
 export function botEngine(engine: BotEngine): BotEngine {
   return {
-    ask: (question) => engine.ask(question),
-    summarize: (request) => engine.summarize(request),
+    ask: (question, options) => engine.ask(question, options),
+    summarize: (request, options) => engine.summarize(request, options),
     sources: () => engine.sources(),
     indexing: () => engine.indexing(),
     findArticles: (query) => engine.findArticles(query),
     reload: () => engine.reload(),
     passagesAround: (citations) => engine.passagesAround(citations),
+    answerer: engine.answerer,
   };
 }
 
@@ -42,6 +43,8 @@ export interface CommandContext {
   hashUser(userId: string): string;
   /** Replies directly when `work` is ready within the deferral window, else defers and edits the reply. */
   respond(interaction: RepliableInteraction, work: () => Promise<DiscordMessage>, options?: { ephemeral?: boolean }): Promise<void>;
+  /** Defers at once, edits the reply with each draft `work` reports (at most about once a second), then with the final message. */
+  stream(interaction: RepliableInteraction, work: (draft: (message: DiscordMessage) => void) => Promise<DiscordMessage>, options?: { ephemeral?: boolean }): Promise<void>;
   /** The loaded command definitions (for /help). */
   definitions(): readonly CommandData[];
 }

@@ -33,11 +33,12 @@ export class WorkQueue {
   }
 }
 
-/** The engine with questions and summaries going through `queue`; listing and reloading bypass it. */
+/** The engine with the reader's work on questions and summaries going through `queue`; listing and reloading bypass it. */
 export function queuedEngine(engine: BotEngine, queue: WorkQueue): BotEngine {
   return {
     ...botEngine(engine),
-    ask: (question) => queue.run(() => engine.ask(question)),
-    summarize: (request) => queue.run(() => engine.summarize(request)),
+    // Only the reader's turn is queued: waiting for a language model must not hold up other questions.
+    ask: (question, options) => engine.ask(question, { ...options, schedule: (job) => queue.run(job) }),
+    summarize: (request, options) => engine.summarize(request, { ...options, schedule: (job) => queue.run(job) }),
   };
 }

@@ -56,3 +56,60 @@ export async function replyPrivately(interaction: RepliableInteraction, message:
     await interaction.reply(options);
   }
 }
+
+/** Discord's interaction token lasts 15 minutes; drafts stop a minute before, leaving the final edit its chance. */
+const DRAFTS_UNTIL_MS = 14 * 60_000;
+
+/**
+ * For answers written as they stream in: defers at once, edits the reply with the latest draft at
+ * most once per `intervalMs` (never two edits in flight), and ends with the final message. A draft
+ * that fails to send is dropped; the final edit is what counts.
+ */
+export async function replyStreaming(
+  interaction: RepliableInteraction,
+  work: (draft: (message: DiscordMessage) => void) => Promise<DiscordMessage>,
+  { ephemeral = false, intervalMs }: { ephemeral?: boolean; intervalMs: number },
+): Promise<void> {
+  await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+  let latest: DiscordMessage | undefined;
+  let sending: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let lastSent = 0;
+  let done = false;
+  const send = () => {
+    timer = undefined;
+    const message = latest;
+    latest = undefined;
+    if (!message || done) return;
+    lastSent = Date.now();
+    sending = interaction
+      .editReply(message)
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => {
+        sending = undefined;
+        schedule();
+      });
+  };
+  const schedule = () => {
+    if (!latest || timer || sending || done) return;
+    timer = setTimeout(send, Math.max(0, lastSent + intervalMs - Date.now()));
+  };
+  const draft = (message: DiscordMessage) => {
+    if (Date.now() - interaction.createdTimestamp > DRAFTS_UNTIL_MS) return;
+    latest = message;
+    schedule();
+  };
+  try {
+    const final = await work(draft);
+    done = true;
+    clearTimeout(timer);
+    await sending;
+    await interaction.editReply(final);
+  } finally {
+    done = true;
+    clearTimeout(timer);
+  }
+}

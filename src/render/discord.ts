@@ -82,7 +82,9 @@ export function escapeText(text: string): string {
   return withoutBidiControls(text)
     .replace(/[\\*_~`|[\]<>]/g, '\\$&')
     .replace(/^(\s*)([#+-])/gm, '$1\\$2')
-    .replace(/^(\s*\d+)\.(?=\s)/gm, '$1\\.');
+    .replace(/^(\s*\d+)\.(?=\s)/gm, '$1\\.')
+    // Mentions are disabled on every message anyway; this keeps @everyone from even looking like one.
+    .replace(/@(everyone|here)\b/g, '@\u200b$1');
 }
 
 /** Verbatim article text shown safely on one line. */
@@ -121,6 +123,14 @@ export function answerButtons(ids: AnswerButtonIds): MessageRow {
   return { type: ComponentType.ActionRow, components: buttons };
 }
 
+/** Under an answer the language model wrote, or one shown because the model's could not be: who wrote it. */
+function llmNote(answerer: Answer['answerer'], llm: Answer['llm'], what: 'answer' | 'summary'): string {
+  if (!llm || answerer === 'llm') return '';
+  return `\n\n-# ⚠️ ${plain(llm.fallback ?? '')} This is Footnote's own ${what}, quoted from the articles.`;
+}
+
+const footerBy = (answerer: Answer['answerer'], llm: Answer['llm']) => (answerer === 'llm' && llm ? `written by ${oneLine(llm.model)} · quotes checked against the articles` : 'quotes are verbatim');
+
 /** The /ask reply: the answer (bold when short), numbered verbatim quotes, the time taken. */
 export function renderAnswer(answer: Answer, buttons?: AnswerButtonIds): DiscordMessage {
   const title = cut(plain(answer.question) || 'Question', DiscordLimits.title);
@@ -135,20 +145,36 @@ export function renderAnswer(answer: Answer, buttons?: AnswerButtonIds): Discord
     quotes = answer.closest;
   } else {
     const text = cut(plain(answer.answer), 1000);
-    const marker = answer.citations.length ? ` [${answer.citations.map((c) => c.n).join('][')}]` : '';
+    // A written answer carries its markers where the model put them.
+    const marker = answer.citations.length && answer.kind !== 'written' ? ` [${answer.citations.map((c) => c.n).join('][')}]` : '';
     head = `${answer.kind === 'short' ? `**${text}**` : text}${marker}`;
     quotes = answer.citations;
   }
   if (answer.scope) head = `*From the article “${cut(plain(answer.scope.title), 200)}”:*\n${head}`;
+  head += llmNote(answer.answerer, answer.llm, 'answer');
   const description = [head, quoteBlocks(quotes, DiscordLimits.description - head.length - 2)].filter(Boolean).join('\n\n');
   const cited = { answer: `${answer.citations.length} passage${answer.citations.length === 1 ? '' : 's'} cited`, 'best-match': 'best match, not an answer', 'not-found': 'not covered' }[answer.outcome];
   const embed: APIEmbed = {
     title,
     description,
     color: answer.outcome === 'answer' ? Colors.answer : answer.outcome === 'best-match' ? Colors.bestMatch : Colors.refused,
-    footer: { text: `${answer.outcome === 'answer' ? 'Answered' : 'Searched'} in ${ms(answer.timings.totalMs)} · ${cited} · quotes are verbatim` },
+    footer: { text: `${answer.outcome === 'answer' ? 'Answered' : 'Searched'} in ${ms(answer.timings.totalMs)} · ${cited} · ${footerBy(answer.answerer, answer.llm)}` },
   };
   return fitMessage({ embeds: [embed], ...(buttons ? { components: [answerButtons(buttons)] } : {}) });
+}
+
+/** A written answer while it streams in: the text so far, marked as not yet checked. */
+export function renderDraft(question: string, text: string): DiscordMessage {
+  return fitMessage({
+    embeds: [
+      {
+        title: cut(plain(question) || 'Question', DiscordLimits.title),
+        description: `${cut(plain(text), 3000)} …`,
+        color: Colors.info,
+        footer: { text: 'Writing… quotes are checked against the articles before they are shown' },
+      },
+    ],
+  });
 }
 
 /** "Show passages": each cited passage whole, with where it is in the article. */
@@ -180,21 +206,30 @@ export function renderArticleChoices(infos: readonly ArticleInfo[]): { name: str
 
 const byline = (info: ArticleInfo) => [info.author, info.publication].filter(Boolean).join(', ');
 
-/** The /summary reply: summary sentences in story order, each followed by its citation number. */
+/** The /summary reply: summary sentences, each followed by its citation numbers; a written summary also quotes its passages. */
 export function renderSummary(summary: Summary): DiscordMessage {
   const citations = summary.citations;
   const focus = summary.topic ? `*On “${cut(plain(summary.topic), 200)}”*\n\n` : '';
-  const each = Math.floor((DiscordLimits.description - focus.length - 200) / Math.max(1, citations.length)) - 8;
-  const body = citations.length ? citations.map((c) => `${cut(plain(c.quote), Math.min(QUOTE_CHARS, each))} [${c.n}]`).join(' ') : 'No sentences matched.';
+  let body: string;
+  if (summary.written) {
+    const text = summary.written.map((s) => `${plain(s.text)} ${s.citations.map((n) => `[${n}]`).join('')}`).join(' ');
+    const head = cut(text, 1500);
+    body = `${head}\n\n${quoteBlocks(citations, DiscordLimits.description - focus.length - head.length - 4)}`;
+  } else {
+    const each = Math.floor((DiscordLimits.description - focus.length - 200) / Math.max(1, citations.length)) - 8;
+    body = citations.length ? citations.map((c) => `${cut(plain(c.quote), Math.min(QUOTE_CHARS, each))} [${c.n}]`).join(' ') : 'No sentences matched.';
+    body += llmNote(summary.answerer, summary.llm, 'summary');
+  }
   const passages = citations.map((c) => `[${c.n}] ¶${c.paragraph}`).join(' · ');
   const author = byline(summary.article);
+  const how = summary.written ? footerBy(summary.answerer, summary.llm) : 'every sentence is quoted verbatim';
   const embed: APIEmbed = {
     title: cut(`Summary: ${summary.article.title.replace(/\s+/g, ' ')}`, DiscordLimits.title),
     ...(author ? { author: { name: cut(author, DiscordLimits.author) } } : {}),
     description: `${focus}${body}`,
     color: Colors.summary,
     ...(passages ? { fields: [{ name: 'Passages', value: cut(passages, DiscordLimits.fieldValue) }] } : {}),
-    footer: { text: `${summary.length} summary · every sentence is quoted verbatim · ${ms(summary.timings.totalMs)}` },
+    footer: { text: `${summary.length} summary · ${how} · ${ms(summary.timings.totalMs)}` },
   };
   return fitMessage({ embeds: [embed] });
 }

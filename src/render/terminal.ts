@@ -12,12 +12,20 @@ const quote = (c: Citation) => `[${c.n}] ${c.quote.replace(/\s*\n\s*/g, ' ')}\n 
 
 const CLOSEST_HEADING = { 'best-match': 'The passage that comes closest:', 'not-found': 'Closest passages (they do not answer it):', answer: '' } as const;
 
+/** Who wrote an answer or summary, when a language model was asked: written by it, or why Footnote's own is shown. */
+function writtenBy({ answerer, llm }: Pick<Answer, 'answerer' | 'llm'>, what: 'answer' | 'summary'): string[] {
+  if (!llm) return [];
+  return answerer === 'llm' ? [`(Written by ${oneLine(llm.model)}; every quote was checked against the articles.)`] : [`(${llm.fallback ?? ''} This is Footnote's own ${what}, quoted from the articles.)`];
+}
+
 export function renderAnswer(answer: Answer): string {
   const indexing = answer.indexing ? [`(${answer.indexing.chunksWithoutVectors.toLocaleString('en')} passages are still being indexed: they were searched by their words only.)`] : [];
-  const lines = [answer.scope ? `(About the article “${answer.scope.title}”.)` : '', answer.citations.length ? `${answer.answer} [1]` : answer.answer].filter(Boolean);
+  // A written answer carries its markers where the model put them.
+  const text = answer.citations.length && answer.kind !== 'written' ? `${answer.answer} [1]` : answer.answer;
+  const lines = [answer.scope ? `(About the article “${answer.scope.title}”.)` : '', text].filter(Boolean);
   if (answer.citations.length) lines.push('', ...answer.citations.map(quote));
   if (answer.closest.length) lines.push('', CLOSEST_HEADING[answer.outcome], ...answer.closest.map(quote));
-  lines.push('', ...indexing, `(${Math.round(answer.timings.totalMs)} ms)`);
+  lines.push('', ...writtenBy(answer, 'answer'), ...indexing, `(${Math.round(answer.timings.totalMs)} ms)`);
   return safe(lines.join('\n'));
 }
 
@@ -28,9 +36,11 @@ function header(info: ArticleInfo): string {
 
 export function renderSummary(summary: Summary): string {
   const focus = summary.topic ? ` (on “${summary.topic}”)` : '';
-  const body = summary.citations.map((c) => `${c.quote.replace(/\s*\n\s*/g, ' ')} [${c.n}]`).join(' ');
-  const sources = summary.citations.map((c) => `[${c.n}] ¶${c.paragraph}, characters ${c.start}–${c.end}`);
-  return safe([`Summary of ${header(summary.article)}${focus}`, '', body, '', ...sources].join('\n'));
+  const where = (c: Citation) => `[${c.n}] ¶${c.paragraph}, characters ${c.start}–${c.end}`;
+  const [body, sources] = summary.written
+    ? [summary.written.map((s) => `${s.text} ${s.citations.map((n) => `[${n}]`).join('')}`).join(' '), summary.citations.map((c) => `${quote(c)}\n    ${where(c).replace(/^\[\d+\] /, '')}`)]
+    : [summary.citations.map((c) => `${c.quote.replace(/\s*\n\s*/g, ' ')} [${c.n}]`).join(' '), summary.citations.map(where)];
+  return safe([`Summary of ${header(summary.article)}${focus}`, '', body, '', ...sources, ...(summary.llm ? ['', ...writtenBy(summary, 'summary')] : [])].join('\n'));
 }
 
 export function renderSources(sources: ArticleInfo[], indexing?: IndexingProgress): string {

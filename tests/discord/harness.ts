@@ -129,18 +129,20 @@ export interface Harness extends AttachedBot {
 
 export interface HarnessOptions {
   env?: Record<string, string>;
+  /** Settings of the engine itself (e.g. ANSWERER=llm), beside the folders the harness makes. */
+  engineEnv?: Record<string, string>;
   /** Wraps the real engine (to hold or fail a call on purpose). */
   wrap?: (engine: Engine) => BotEngine;
   bot?: Partial<Pick<BotOptions, 'deferAfterMs' | 'shutdownGraceMs' | 'commandsDir'>>;
 }
 
 /** The real engine on the real seed (temporary data folder), the real bot, a fake Discord. */
-export async function startHarness({ env = {}, wrap, bot = {} }: HarnessOptions = {}): Promise<Harness> {
+export async function startHarness({ env = {}, engineEnv = {}, wrap, bot = {} }: HarnessOptions = {}): Promise<Harness> {
   const root = await mkdtemp(join(tmpdir(), 'footnote-discord-'));
   const seedsDir = join(root, 'seeds');
   await mkdir(seedsDir);
   await copyFile(SEED, join(seedsDir, '000_384e7f44ba0120d1.txt'));
-  const engineConfig = loadConfig({ SEEDS_DIR: seedsDir, DATA_DIR: join(root, 'data'), LOG_LEVEL: 'silent' });
+  const engineConfig = loadConfig({ SEEDS_DIR: seedsDir, DATA_DIR: join(root, 'data'), LOG_LEVEL: 'silent', ...engineEnv });
   const engine = await createEngine(engineConfig, capturingLogger().logger);
   await engine.start();
   const attached = await attachBot({ engine: wrap ? wrap(engine) : engine, root, env, bot });

@@ -22,6 +22,7 @@ const answer = (overrides: Partial<Answer>): Answer => ({
   kind: 'short',
   refused: false,
   confidence: 0.9,
+  answerer: 'extractive',
   citations: [citation(1, 'Last year we neutralized 33 million attacks with the (national) firewall.')],
   closest: [],
   timings: { totalMs: 78.4 },
@@ -150,6 +151,7 @@ describe('other renderings', () => {
       length: 'short',
       topic: 'firewall',
       citations: [citation(1, 'First sentence.'), citation(2, 'Second sentence.')],
+      answerer: 'extractive',
       timings: { totalMs: 4 },
     };
     const embed = renderSummary(summary).embeds![0]!;
