@@ -72,6 +72,8 @@ const CallbackType = { Pong: 1, Reply: 4, Defer: 5, DeferUpdate: 6, Update: 7, C
 export class FakeInteraction {
   readonly acks: { type: number; data?: Json; at: number }[] = [];
   readonly edits: Json[] = [];
+  /** When (on the fake's clock) each edit arrived. */
+  readonly editedAt: number[] = [];
   readonly followups: StoredMessage[] = [];
   readonly rejected: Rejection[] = [];
   original: StoredMessage | undefined;
@@ -615,6 +617,7 @@ export class FakeDiscord extends EventEmitter {
         message.flags &= ~MessageFlags.Loading;
         message.pings = pingsOf(message.content, body.allowed_mentions ?? message.allowed_mentions);
         interaction.edits.push(body);
+        interaction.editedAt.push(this.now());
         return send(200, this.messageJson(message));
       }
     }

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 
 /**
  * A local stand-in for a language model server, over real HTTP on 127.0.0.1: Ollama's /api/chat
@@ -58,9 +60,9 @@ export class FakeLlm {
     readonly models: readonly string[] = ['fake-model'],
   ) {}
 
-  async listen(): Promise<this> {
+  async listen(port = 0): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     return this;
   }
 
@@ -134,3 +136,18 @@ export class FakeLlm {
 /** The JSON reply the answer prompt asks for. */
 export const answerReply = (answer: string, quotes: { marker: number; passage: number; quote: string }[]) => JSON.stringify({ found: true, answer, quotes });
 export const notFoundReply = () => JSON.stringify({ found: false });
+
+/** A model that answers with the first sentence of passage 1, quoted exactly: every quote checks. For plumbing, not quality. */
+export const parrot: Script = (request) => {
+  const first = request.passages.get(1) ?? '';
+  const sentence = first.split(/(?<=[.!?”])\s+/)[0] ?? first;
+  return { text: answerReply(`${sentence} [1]`, [{ marker: 1, passage: 1, quote: sentence }]) };
+};
+
+// `node --import tsx tools/fake-llm.ts [--flavour ollama|openai] [--port 11434]`: the parrot on a port, to try the
+// settings, the bot or `npm run eval -- --answerer llm` without a model.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { values } = parseArgs({ options: { flavour: { type: 'string', default: 'ollama' }, port: { type: 'string', default: '11434' } } });
+  const fake = await new FakeLlm(values.flavour === 'openai' ? 'openai' : 'ollama', parrot, ['fake-model']).listen(Number(values.port));
+  process.stdout.write(`fake ${fake.flavour} server (model "fake-model", the parrot) at ${fake.url}\n`);
+}

@@ -3,20 +3,24 @@
  * and SQuAD 2.0 dev held-out articles 12-34, with the previous engine (pinned at a commit) run on
  * the same questions in the same run.
  *
- *   npm run eval -- [--sets news,seed,squad] [--split test|dev] [--baseline <commit>|none]
+ * With `--answerer llm`, the current engine writes with the model configured in the environment
+ * (ANSWERER's LLM_* settings, see .env.example), and the report adds how often the model's answer
+ * was shown, why it was not, and the share of its quotes that verification dropped.
+ *
+ *   npm run eval -- [--sets news,seed,squad] [--split test|dev] [--baseline <commit>|none] [--answerer extractive|llm]
  *                   [--bbc <file>] [--squad <file>] [--squad-articles 12:35] [--off-topic 40]
  *                   [--show-misses N] [--out results.json]
  */
 import 'dotenv/config';
 import { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
-import { engineOptions } from '../../src/app.js';
+import { createWriter, engineOptions } from '../../src/app.js';
 import { shippedModels } from '../../src/answer/models.js';
 import { Reader } from '../../src/answer/reader.js';
 import { loadConfig } from '../../src/config.js';
 import { Engine } from '../../src/engine.js';
 import { createLogger } from '../../src/logger.js';
-import type { Answer } from '../../src/types.js';
+import type { Answer, Answerer, LlmReport } from '../../src/types.js';
 import { toolEmbeddings, withSeedsFolder } from '../lib/corpus-snapshot.js';
 import { baselineEngine, BASELINE_COMMIT } from './baseline.js';
 import { defaultPaths, isEvidence, newsCorpus, seedCorpus, squadCorpora, withOffTopicQuestions, type EvalCorpus, type EvalQuestion } from './datasets.js';
@@ -30,6 +34,9 @@ export interface Scored {
   citations: Answer['citations'];
   closest: Answer['closest'];
   ms: number;
+  /** With --answerer llm: who wrote the answer shown, and how the model's reply fared. */
+  answerer?: Answerer;
+  llm?: LlmReport;
 }
 
 /** An engine under evaluation: answers the questions of one corpus from a seeds folder. */
@@ -112,19 +119,39 @@ function byKind(results: Map<string, Scored[]>): string {
   return lines.join('\n');
 }
 
-function currentEngine(): EvaluatedEngine {
-  const config = loadConfig({});
+/** With --answerer llm: how often the model's answer was shown, why not otherwise, and how many of its quotes verification dropped. */
+function llmReport(list: Scored[]): string {
+  const asked = list.filter((s) => s.llm);
+  const quotes = asked.reduce((sum, s) => sum + s.llm!.quotes, 0);
+  const verified = asked.reduce((sum, s) => sum + s.llm!.verified, 0);
+  const fallbacks = new Map<string, number>();
+  for (const s of asked) if (s.llm!.fallback) fallbacks.set(s.llm!.fallback, (fallbacks.get(s.llm!.fallback) ?? 0) + 1);
+  const written = list.filter((s) => s.answerer === 'llm').length;
+  const reasons = [...fallbacks].map(([why, n]) => `  - ${n} × ${why}`).join('\n');
+  return [
+    `Language model ${asked[0]?.llm?.model ?? '(none)'}: asked for ${asked.length} of ${list.length} questions (metadata questions are answered from the byline); its answer shown for ${written} (${pct(written / Math.max(1, list.length))});`,
+    `quotes given ${quotes}, dropped by verification ${quotes - verified} (${pct((quotes - verified) / Math.max(1, quotes))}); model time p50 ${percentile(asked.map((s) => s.llm!.ms), 50).toFixed(0)} ms.`,
+    ...(reasons ? ['Extractive answer shown instead:', reasons] : []),
+  ].join('\n');
+}
+
+async function currentEngine(answerer: Answerer): Promise<EvaluatedEngine> {
+  // The reader's settings are the defaults whatever .env says; only the model comes from the environment.
+  const llmSettings = Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('LLM_')));
+  const config = loadConfig(answerer === 'llm' ? { ...llmSettings, ANSWERER: 'llm' } : {});
   const embeddings = toolEmbeddings();
   const reader = new Reader(shippedModels);
+  const logger = createLogger('warn');
+  const writer = await createWriter(config, logger);
   return {
-    name: 'reader (this commit)',
+    name: answerer === 'llm' ? `reader + ${config.LLM_MODEL} (this commit)` : 'reader (this commit)',
     async answerAll(seedsDir, questions) {
-      const engine = new Engine({ options: { ...engineOptions(config), seedsDir, dataDir: undefined }, embeddings, reader, logger: createLogger('warn') });
+      const engine = new Engine({ options: { ...engineOptions(config), seedsDir, dataDir: undefined }, embeddings, reader, ...(writer ? { writer } : {}), logger });
       await engine.start();
       const out: Scored[] = [];
       for (const question of questions) {
         const a = await engine.ask(question.question);
-        out.push({ question, outcome: a.outcome, answer: a.answer, citations: a.citations, closest: a.closest, ms: a.timings.totalMs });
+        out.push({ question, outcome: a.outcome, answer: a.answer, citations: a.citations, closest: a.closest, ms: a.timings.totalMs, answerer: a.answerer, ...(a.llm ? { llm: a.llm } : {}) });
       }
       return out;
     },
@@ -139,12 +166,14 @@ const program = new Command('eval')
   .option('--squad <file>', 'squad-v2.0-dev.json.gz', defaultPaths.squad)
   .option('--squad-articles <range>', 'SQuAD articles, from:to (0-11 trained the reader)', '12:35')
   .option('--off-topic <n>', 'off-topic questions per SQuAD article', Number, 40)
+  .option('--answerer <answerer>', 'extractive, or llm: the model configured by the LLM_* settings writes the answers', 'extractive')
   .option('--show-misses <n>', 'print up to n misses of the reader per set', Number, 0)
   .option('--out <file>', 'also write every answer and the summaries as JSON');
 
 program.action(async (opts) => {
   const sets = String(opts.sets).split(',');
-  const engines: EvaluatedEngine[] = [...(opts.baseline === 'none' ? [] : [await baselineEngine(opts.baseline)]), currentEngine()];
+  if (opts.answerer !== 'extractive' && opts.answerer !== 'llm') throw new Error(`--answerer must be extractive or llm, not ${opts.answerer}`);
+  const engines: EvaluatedEngine[] = [...(opts.baseline === 'none' ? [] : [await baselineEngine(opts.baseline)]), await currentEngine(opts.answerer)];
   const [from, to] = String(opts.squadArticles).split(':').map((n) => (n === '' ? undefined : Number(n)));
   const date = new Date().toISOString().slice(0, 10);
   const report: Record<string, unknown> = {};
@@ -164,6 +193,7 @@ program.action(async (opts) => {
     process.stdout.write(`\n### ${title}, ${date}\n\n${table([...results].map(([name, list]) => ({ name, r: summarize(list) })))}\n`);
     if (set !== 'squad') process.stdout.write(`\nBy question kind:\n\n${byKind(results)}\n`);
     const mine = results.get(engines.at(-1)!.name)!;
+    if (opts.answerer === 'llm') process.stdout.write(`\n${llmReport(mine)}\n`);
     for (const s of mine.filter((x) => (x.question.answers.length ? !isCorrect(x) : x.outcome === 'answer')).slice(0, opts.showMisses)) {
       process.stdout.write(`\n- [${s.question.kind ?? ''}] ${s.question.question}\n  gold: ${JSON.stringify(s.question.answers)}\n  got (${s.outcome}): ${s.answer}\n  [1] ${shown(s)[0]?.quote ?? '-'}\n`);
     }
