@@ -5,7 +5,7 @@ import { Reader } from './answer/reader.js';
 import { UseLiteEmbeddings, type FootnoteEmbeddings } from './index/embeddings.js';
 import { OpenAICompatibleEmbeddings } from './index/openai-embeddings.js';
 import { WorkerPoolEmbeddings } from './index/worker-embeddings.js';
-import { chatModelFactory, endpointOf, type ChatModelSettings } from './llm/chat-model.js';
+import { chatModelFactory, shownEndpoint, type ChatModelSettings } from './llm/chat-model.js';
 import { LlmWriter } from './llm/writer.js';
 import type { Logger } from './logger.js';
 import type { ProgressFactory } from './progress.js';
@@ -43,7 +43,7 @@ export function engineOptions(config: Config, { serving = false } = {}): EngineO
 export async function createWriter(config: Config, logger: Logger): Promise<LlmWriter | undefined> {
   if (config.ANSWERER !== 'llm') return undefined;
   const settings: ChatModelSettings = { provider: config.LLM_PROVIDER, baseUrl: config.LLM_BASE_URL, model: config.LLM_MODEL!, apiKey: config.LLM_API_KEY };
-  const endpoint = endpointOf(settings);
+  const endpoint = shownEndpoint(settings);
   logger.info(
     { provider: settings.provider, model: settings.model, endpoint },
     `answers are written by ${settings.model} (${settings.provider}) at ${endpoint}: passages of the articles are sent there with each question; only quotes checked against the articles are shown`,

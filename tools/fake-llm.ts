@@ -53,6 +53,12 @@ const textOf = (content: unknown) =>
 export class FakeLlm {
   readonly requests: FakeRequest[] = [];
   private server: Server | undefined;
+  private readonly streaming = new Set<ServerResponse>();
+
+  /** Replies still being sent: a client that gave up should have closed its connection. */
+  get openReplies(): number {
+    return this.streaming.size;
+  }
 
   constructor(
     readonly flavour: LlmFlavour,
@@ -120,6 +126,8 @@ export class FakeLlm {
       return;
     }
     res.writeHead(200, { 'content-type': this.flavour === 'ollama' ? 'application/x-ndjson' : 'text/event-stream' });
+    this.streaming.add(res);
+    res.on('close', () => this.streaming.delete(res));
     for (const [i, piece] of pieces.entries()) {
       if (reply.cutAfter !== undefined && i >= reply.cutAfter) {
         res.destroy();

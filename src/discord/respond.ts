@@ -2,7 +2,6 @@ import { MessageFlags, type RepliableInteraction } from 'discord.js';
 import type { DiscordMessage } from '../render/discord.js';
 import { within } from '../within.js';
 
-
 const LATE = Symbol('late');
 
 /**
@@ -58,7 +57,8 @@ export async function replyPrivately(interaction: RepliableInteraction, message:
 }
 
 /** Discord's interaction token lasts 15 minutes; drafts stop a minute before, leaving the final edit its chance. */
-const DRAFTS_UNTIL_MS = 14 * 60_000;
+const TOKEN_MS = 15 * 60_000;
+const DRAFTS_UNTIL_MS = TOKEN_MS - 60_000;
 
 /**
  * For answers written as they stream in: defers at once, edits the reply with the latest draft at
@@ -107,7 +107,8 @@ export async function replyStreaming(
     done = true;
     clearTimeout(timer);
     await sending;
-    await interaction.editReply(final);
+    // Past the token's life no edit can land; the user saw the last draft and the note of "Writing…".
+    if (Date.now() - interaction.createdTimestamp < TOKEN_MS) await interaction.editReply(final);
   } finally {
     done = true;
     clearTimeout(timer);

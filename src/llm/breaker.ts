@@ -11,7 +11,7 @@ export interface BreakerOptions {
 
 /**
  * Stops calling an endpoint that keeps failing: after `threshold` failures in a row, calls are
- * refused for `coolDownMs`; then one call tries, and a failure refuses them again at once.
+ * refused for `coolDownMs`; then calls try again, and one failure refuses them again at once.
  */
 export class CircuitBreaker {
   private failures = 0;

@@ -16,6 +16,7 @@ ${DATA_RULE}
 Reply with one JSON object and nothing else, in this form:
 {"found": true, "answer": "one to three sentences, each claim followed by a marker such as [1]", "quotes": [{"marker": 1, "passage": 2, "quote": "words copied exactly from passage 2"}]}
 Every marker needs an entry in "quotes" whose "quote" copies, character for character, a sentence or phrase of at least five words from the passage it names.
+Write only claims you can back with such a quote.
 If the passages do not answer the question, reply {"found": false}.`;
 
 const summarySystem = (sentences: number) => `You summarise a news article using only its numbered paragraphs.
@@ -66,9 +67,10 @@ export interface ModelSummarySentence {
   quotes: { passage: number; quote: string }[];
 }
 
+/** The whole reply as strict JSON (a fenced block allowed): a reply cut short is not an answer. */
 function parsed(text: string): unknown {
   try {
-    return parseJsonMarkdown(text);
+    return parseJsonMarkdown(text, JSON.parse);
   } catch {
     return undefined;
   }
@@ -90,5 +92,5 @@ export function readSummary(text: string): ModelSummarySentence[] | undefined {
 export function draftAnswer(partial: string): string | undefined {
   const json = partial.slice(Math.max(0, partial.indexOf('{')));
   const value = (parsePartialJson(json) as { answer?: unknown } | null)?.answer;
-  return typeof value === 'string' && value.trim() ? value.replace(/\s*\[[\d\s,;]*\]?/g, '').trim() : undefined;
+  return typeof value === 'string' && value.trim() ? value.replace(/\s*\[\d[\d\s,;]*\]?|\s*\[$/g, '').trim() : undefined;
 }

@@ -61,8 +61,21 @@ export function locateQuote(passage: Passage, quote: string): Span | 'not-in-pas
   return { start: haystack.at[found]!, end: haystack.at[found + words.length - 1]! + 1 };
 }
 
-/** Markers as models write them: [1], [1, 2], [1][2]. */
-const MARKERS = /\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]/g;
+/** Markers as models write them: [1], [1, 2], [1][2]. Two digits at most: "[2019]" is a year. */
+const MARKERS = /\s*\[(\d{1,2}(?:\s*[,;]\s*\d{1,2})*)\]/g;
+const LEADING_MARKERS = /^(?:\s*\[\d{1,2}(?:\s*[,;]\s*\d{1,2})*\])+/;
+
+/** The text's sentences, each with the markers that follow it (also when written after its full stop). */
+function claimsOf(text: string): string[] {
+  const pieces = text.trim().split(/(?<=[.!?])\s+/);
+  for (let i = 1; i < pieces.length; i++) {
+    const lead = LEADING_MARKERS.exec(pieces[i]!)?.[0];
+    if (!lead) continue;
+    pieces[i - 1] = `${pieces[i - 1]} ${lead.trim()}`;
+    pieces[i] = pieces[i]!.slice(lead.length).trim();
+  }
+  return pieces.filter(Boolean);
+}
 
 export interface Checked {
   /** The model's text with markers renumbered 1..n for checked quotes, and every other marker removed. */
@@ -102,9 +115,9 @@ function cite(passages: readonly Passage[], sentencesOf: (article: Article) => r
 const markersText = (numbers: Iterable<number>) => [...new Set(numbers)].map((n) => `[${n}]`).join('');
 
 /**
- * Checks an answer: each quote against the passage it names, and keeps a marker in the text only
- * when a checked quote stands behind it. A text without any marker gets its checked quotes
- * appended: the model quoted, it only forgot to point.
+ * Checks an answer: each quote against the passage it names; a marker stays in the text only when
+ * a checked quote stands behind it, and a sentence left with none of its markers is removed. A
+ * text without any marker gets its checked quotes appended: the model quoted, it only forgot to point.
  */
 export function checkQuotes(text: string, quotes: readonly ModelQuote[], passages: readonly Passage[], sentencesOf: (article: Article) => readonly Sentence[]): Checked {
   const dropped: DroppedQuote[] = [];
@@ -118,28 +131,36 @@ export function checkQuotes(text: string, quotes: readonly ModelQuote[], passage
   const numbering = new Numbering();
   const pointed = new Set<number>();
   const hadMarkers = text.match(MARKERS) !== null;
-  let out = text.replace(MARKERS, (_all, list: string) => {
-    const numbers: number[] = [];
-    for (const marker of list.split(/[,;]/).map((m) => Number(m.trim()))) {
-      const behind = byMarker.get(marker);
-      if (!behind) {
-        // Once per marker, and not again for a marker whose quote was already dropped.
-        if (!dropped.some((d) => d.marker === marker)) dropped.push({ reason: 'marker-without-quote', marker });
-        continue;
+  const kept: string[] = [];
+  for (const sentence of claimsOf(text)) {
+    let marked = false;
+    let backed = false;
+    const out = sentence.replace(MARKERS, (_all, list: string) => {
+      marked = true;
+      const numbers: number[] = [];
+      for (const marker of list.split(/[,;]/).map((m) => Number(m.trim()))) {
+        const behind = byMarker.get(marker);
+        if (!behind) {
+          // Once per marker, and not again for a marker whose quote was already dropped.
+          if (!dropped.some((d) => d.marker === marker)) dropped.push({ reason: 'marker-without-quote', marker });
+          continue;
+        }
+        pointed.add(marker);
+        numbers.push(...behind.map((c) => numbering.numberOf(c)));
       }
-      pointed.add(marker);
-      numbers.push(...behind.map((c) => numbering.numberOf(c)));
-    }
-    return numbers.length ? ` ${markersText(numbers)}` : '';
-  });
+      backed ||= numbers.length > 0;
+      return numbers.length ? ` ${markersText(numbers)}` : '';
+    });
+    // A sentence the model marked but could not back is a claim without support: it goes too.
+    if (!marked || backed) kept.push(out.trim());
+  }
+  let out = kept.join(' ');
   for (const [marker, behind] of byMarker) {
     if (pointed.has(marker)) continue;
     if (hadMarkers) for (const c of behind) dropped.push({ reason: 'quote-without-marker', marker, quote: c.quote });
     else out += ` ${markersText(behind.map((c) => numbering.numberOf(c)))}`;
   }
-  // A removed marker leaves no space before the punctuation that followed it.
-  out = out.replace(/\s+([.,;:!?])/g, '$1').trim();
-  return { text: out, citations: numbering.citations, dropped };
+  return { text: out.trim(), citations: numbering.citations, dropped };
 }
 
 export interface CheckedSummary {

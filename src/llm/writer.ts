@@ -1,9 +1,9 @@
-import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { BaseMessageLike } from '@langchain/core/messages';
 import { NOT_FOUND } from '../answer/answer.js';
 import type { Logger } from '../logger.js';
 import { SummaryLengths, type Answer, type Article, type LlmReport, type Sentence, type Summary } from '../types.js';
 import { CircuitBreaker } from './breaker.js';
+import type { ChatModelFactory } from './chat-model.js';
 import { answerMessages, draftAnswer, readAnswer, readSummary, summaryMessages } from './prompt.js';
 import { answerPassages, summaryPassages } from './passages.js';
 import type { RankedSentence } from '../answer/reader.js';
@@ -21,8 +21,8 @@ export interface WriterSettings {
 
 export interface WriterDeps {
   settings: WriterSettings;
-  /** A fresh chat model per call (src/llm/chat-model.ts). */
-  newModel: () => BaseChatModel;
+  /** A fresh chat model per call, whose requests end with the call's signal (src/llm/chat-model.ts). */
+  newModel: ChatModelFactory;
   logger: Logger;
 }
 
@@ -92,14 +92,16 @@ export class LlmWriter {
     const { timeoutMs } = this.deps.settings;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
+    let chunks: AsyncIterator<{ text: string }> | undefined;
     try {
-      const stream = await untilAborted(this.deps.newModel().stream(messages, { signal: controller.signal }), controller.signal);
-      const chunks = stream[Symbol.asyncIterator]();
+      const stream = await untilAborted(this.deps.newModel(controller.signal).stream(messages, { signal: controller.signal }), controller.signal);
+      chunks = stream[Symbol.asyncIterator]();
       let text = '';
       for (let next = await untilAborted(chunks.next(), controller.signal); !next.done; next = await untilAborted(chunks.next(), controller.signal)) {
         text += next.value.text;
         onPartial?.(text);
       }
+      // The endpoint works: whether the reply is usable is the model's matter, not the circuit's.
       this.breaker.success();
       return { text, ms: ms() };
     } catch (error) {
@@ -109,7 +111,9 @@ export class LlmWriter {
       return { failure: controller.signal.aborted ? `The language model did not answer within ${timeoutMs / 1000} s.` : 'The language model could not be reached.', ms: ms() };
     } finally {
       clearTimeout(timer);
+      // Ends the request (through the model's fetch) and the stream, whichever way the call ended.
       controller.abort();
+      void chunks?.return?.().catch(() => undefined);
     }
   }
 

@@ -57,11 +57,11 @@ describe('checkQuotes', () => {
     expect(article.source.slice(citations[0]!.start, citations[0]!.end)).toBe(citations[0]!.quote);
   });
 
-  it('GIVEN a made-up quote, a quote given to the wrong passage and a marker with no quote THEN drops each with its marker and keeps the rest', () => {
+  it('GIVEN a made-up quote, a quote given to the wrong passage and a marker with no quote THEN drops each, with its marker and the claim it marked, and keeps the rest', () => {
     const right = paragraphWith(FIREWALL);
     const wrong = passages.find((p) => p !== right)!;
     const { text, citations, dropped } = checkQuotes(
-      'Made up [1]. Misattributed [2]. Unbacked [3]. Supported [5].',
+      'Made up [1]. Misattributed [2]. Unbacked [3]. Unmarked. Supported [5]. Also supported. [5] In [2019] too [5].',
       [
         { marker: 1, passage: right.n, quote: 'Iran neutralized every single attack ever made' },
         { marker: 2, passage: wrong.n, quote: FIREWALL },
@@ -70,7 +70,7 @@ describe('checkQuotes', () => {
       passages,
       sentencesOf,
     );
-    expect(text).toBe('Made up. Misattributed. Unbacked. Supported [1].');
+    expect(text).toBe('Unmarked. Supported [1]. Also supported. [1] In [2019] too [1].');
     expect(citations.map((c) => c.n)).toEqual([1]);
     expect(dropped.map((d) => [d.reason, d.marker])).toEqual([
       ['not-in-passage', 1],
