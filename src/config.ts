@@ -47,6 +47,7 @@ const Schema = z
     DISCORD_APPLICATION_ID: optionalText.pipe(snowflake.optional()),
     DISCORD_GUILD_ID: optionalText.pipe(snowflake.optional()),
     DISCORD_API_URL: z.url().default('https://discord.com/api'),
+    DISCORD_CDN_URL: z.url().default('https://cdn.discordapp.com'),
     MOD_ROLE_IDS: z
       .string()
       .default('')

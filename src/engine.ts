@@ -156,8 +156,13 @@ export class Engine {
     return this.snapshot !== undefined;
   }
 
-  /** Re-reads the seeds; concurrent calls share one run. On failure the current index keeps serving. */
-  reload(): Promise<ReloadReport> {
+  /**
+   * Re-reads the seeds; concurrent calls share one run. On failure the current index keeps serving.
+   * `fresh`: the caller has just changed the folder, which a run already going may have read before:
+   * wait for that run, then share the next one.
+   */
+  reload({ fresh = false }: { fresh?: boolean } = {}): Promise<ReloadReport> {
+    if (fresh && this.reloading) return this.reloading.catch(() => undefined).then(() => this.reload());
     if (this.owner && this.snapshot) {
       return Promise.reject(
         new FootnoteError(ErrorCode.IndexLocked, `Another Footnote process (pid ${this.owner}) owns the index in ${this.deps.options.dataDir}: reload from there.`),
@@ -367,6 +372,12 @@ export class Engine {
     const snapshot = this.current();
     const chunks = new Map(snapshot.manifest.articles.map((entry) => [entry.id, entry.chunks]));
     return snapshot.articles.map((article) => articleInfo(snapshot, article, chunks.get(article.id) ?? 0));
+  }
+
+  /** The indexed article with exactly this text (by hash), if any: what a new article would duplicate. */
+  articleWithText(hash: string): ArticleInfo | undefined {
+    const article = this.current().articles.find((a) => a.hash === hash);
+    return article && this.sources().find((info) => info.id === article.id);
   }
 
   /** Articles whose id or title contains `query` (case-insensitive), for pickers and autocomplete. */

@@ -15,6 +15,9 @@ export const ErrorCode = {
   IndexLocked: 'INDEX_LOCKED',
   EmbeddingFailed: 'EMBEDDING_FAILED',
   BadInteraction: 'BAD_INTERACTION',
+  ArticleRejected: 'ARTICLE_REJECTED',
+  ArticleExists: 'ARTICLE_EXISTS',
+  DownloadFailed: 'DOWNLOAD_FAILED',
   Internal: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -66,7 +66,19 @@ export interface Rejection {
 }
 
 const MessageFlags = { Ephemeral: 64, Loading: 128 } as const;
-const CallbackType = { Pong: 1, Reply: 4, Defer: 5, DeferUpdate: 6, Update: 7, Choices: 8 } as const;
+const CallbackType = { Pong: 1, Reply: 4, Defer: 5, DeferUpdate: 6, Update: 7, Choices: 8, Modal: 9 } as const;
+
+/** A file a user attaches to a command; the fake serves it the way Discord's CDN does. */
+export interface FakeAttachment {
+  filename: string;
+  content: string | Uint8Array;
+  contentType?: string;
+  /** What the CDN does when the bot fetches it: serve it (default), answer 404, or redirect to `redirectTo`. */
+  serve?: 'ok' | 'missing' | 'redirect';
+  redirectTo?: string;
+  /** A size to report other than the content's (a client may lie). */
+  size?: number;
+}
 
 /** One dispatched interaction and everything the bot did with it. */
 export class FakeInteraction {
@@ -78,6 +90,8 @@ export class FakeInteraction {
   readonly rejected: Rejection[] = [];
   original: StoredMessage | undefined;
   choices: Json[] | undefined;
+  /** The modal the bot opened in answer (callback type 9), if it did. */
+  modal: Json | undefined;
   /** The message whose button was clicked (for component interactions). */
   source: StoredMessage | undefined;
   /** When (on the fake's clock) the user first saw a final result. */
@@ -105,7 +119,7 @@ export class FakeInteraction {
   get settled(): boolean {
     const first = this.initial;
     if (first === undefined) return false;
-    if (first === CallbackType.Reply || first === CallbackType.Update || first === CallbackType.Choices) return true;
+    if (first === CallbackType.Reply || first === CallbackType.Update || first === CallbackType.Choices || first === CallbackType.Modal) return true;
     return this.edits.length > 0 || this.followups.length > 0;
   }
 
@@ -163,6 +177,9 @@ export class FakeDiscord extends EventEmitter {
   readonly authorizedInteractionCalls: string[] = [];
   readonly messages: StoredMessage[] = [];
   readonly interactions = new Map<string, FakeInteraction>();
+  /** Attachments by id, and every fetch of one (its path) the bot made. */
+  private readonly attachments = new Map<string, FakeAttachment>();
+  readonly attachmentFetches: string[] = [];
 
   private readonly server: Server;
   private readonly wss: WebSocketServer;
@@ -246,27 +263,59 @@ export class FakeDiscord extends EventEmitter {
 
   // ---- interactions -----------------------------------------------------------------------
 
-  /** Sends /name with options; option types come from the registered definition (string = 3). */
-  command(name: string, options: Record<string, string | number | boolean> = {}, by: Actor = this.member()): FakeInteraction {
+  /**
+   * Sends /name with options; option types come from the registered definition (string = 3). With
+   * `subcommand`, the options are the subcommand's. An attachment option is sent as Discord does:
+   * its id as the value, the file under `resolved.attachments`, served at a CDN path of this fake.
+   */
+  command(
+    name: string,
+    options: Record<string, string | number | boolean | FakeAttachment> = {},
+    by: Actor = this.member(),
+    { subcommand }: { subcommand?: string } = {},
+  ): FakeInteraction {
     const definition = this.registered(this.guildId).find((c) => c.name === name) ?? this.registered().find((c) => c.name === name);
+    const scope = subcommand ? definition?.options?.find((o: Json) => o.name === subcommand) : definition;
+    const attachments: Record<string, Json> = {};
+    const list = Object.entries(options).map(([key, value]) => {
+      if (typeof value !== 'object') return { type: this.optionType(scope, key, value), name: key, value };
+      const id = snowflake();
+      const bytes = typeof value.content === 'string' ? Buffer.from(value.content, 'utf8') : Buffer.from(value.content);
+      this.attachments.set(id, value);
+      const url = `http://127.0.0.1:${this.port}/attachments/${this.channelId}/${id}/${encodeURIComponent(value.filename)}`;
+      attachments[id] = { id, filename: value.filename, size: value.size ?? bytes.length, url, proxy_url: url, ...(value.contentType ? { content_type: value.contentType } : {}) };
+      return { type: 11, name: key, value: id };
+    });
     const data = {
       id: definition?.id ?? snowflake(),
       name,
       type: 1,
       guild_id: this.guildId,
-      options: Object.entries(options).map(([key, value]) => ({ type: this.optionType(definition, key, value), name: key, value })),
+      options: subcommand ? [{ type: 1, name: subcommand, options: list }] : list,
+      ...(Object.keys(attachments).length ? { resolved: { attachments } } : {}),
     };
     return this.dispatchInteraction(2, data, by);
   }
 
-  autocomplete(name: string, options: Record<string, string>, focused: string, by: Actor = this.member()): FakeInteraction {
+  /** Submits the modal `on` opened, with a value for each text input by its custom id. */
+  submitModal(on: FakeInteraction, values: Record<string, string>, by: Actor = this.member()): FakeInteraction {
+    if (!on.modal) throw new Error('that interaction opened no modal');
+    const inputs = (on.modal.components as Json[]).flatMap((row) => row.components as Json[]);
+    for (const key of Object.keys(values)) if (!inputs.some((input) => input.custom_id === key)) throw new Error(`the modal has no input ${key}`);
+    const components = inputs.map((input) => ({ type: 1, components: [{ type: 4, custom_id: input.custom_id, value: values[input.custom_id] ?? '' }] }));
+    return this.dispatchInteraction(5, { custom_id: on.modal.custom_id, components }, by);
+  }
+
+  autocomplete(name: string, options: Record<string, string>, focused: string, by: Actor = this.member(), { subcommand }: { subcommand?: string } = {}): FakeInteraction {
     const definition = this.registered(this.guildId).find((c) => c.name === name);
+    const scope = subcommand ? definition?.options?.find((o: Json) => o.name === subcommand) : definition;
+    const list = Object.entries(options).map(([key, value]) => ({ type: this.optionType(scope, key, value), name: key, value, ...(key === focused ? { focused: true } : {}) }));
     const data = {
       id: definition?.id ?? snowflake(),
       name,
       type: 1,
       guild_id: this.guildId,
-      options: Object.entries(options).map(([key, value]) => ({ type: this.optionType(definition, key, value), name: key, value, ...(key === focused ? { focused: true } : {}) })),
+      options: subcommand ? [{ type: 1, name: subcommand, options: list }] : list,
     };
     return this.dispatchInteraction(4, data, by);
   }
@@ -495,6 +544,8 @@ export class FakeDiscord extends EventEmitter {
   // ---- REST -------------------------------------------------------------------------------
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const served = (req.url ?? '').match(/^\/attachments\/\d+\/(\d+)\//);
+    if (req.method === 'GET' && served) return this.serveAttachment(served[1]!, req.url!, res);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
@@ -524,6 +575,21 @@ export class FakeDiscord extends EventEmitter {
       for (const interaction of this.interactions.values()) if (interaction.settledAt === undefined && interaction.settled) interaction.settledAt = this.now();
       this.emit('change');
     }
+  }
+
+  private serveAttachment(id: string, path: string, res: ServerResponse): void {
+    this.attachmentFetches.push(path);
+    const file = this.attachments.get(id);
+    if (!file || file.serve === 'missing') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+      return;
+    }
+    if (file.serve === 'redirect') {
+      res.writeHead(302, { location: file.redirectTo ?? 'http://example.invalid/' }).end();
+      return;
+    }
+    const bytes = typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : Buffer.from(file.content);
+    res.writeHead(200, { 'content-type': file.contentType ?? 'application/octet-stream', 'content-length': bytes.length }).end(bytes);
   }
 
   private route(
@@ -574,7 +640,13 @@ export class FakeDiscord extends EventEmitter {
         if (problems.length) return reject(400, ApiErrors.InvalidFormBody, 'Invalid Form Body', interaction.id, problems);
         interaction.choices = data.choices;
       }
-      if (![CallbackType.Reply, CallbackType.Defer, CallbackType.DeferUpdate, CallbackType.Update, CallbackType.Choices].includes(type as never)) {
+      if (type === CallbackType.Modal) {
+        const problems = validateModal(data);
+        if (problems.length) return reject(400, ApiErrors.InvalidFormBody, 'Invalid Form Body', interaction.id, problems);
+        if (interaction.type === 5) return reject(400, ApiErrors.InvalidFormBody, 'Invalid Form Body', interaction.id, ['a modal submit cannot open a modal']);
+        interaction.modal = data;
+      }
+      if (![CallbackType.Reply, CallbackType.Defer, CallbackType.DeferUpdate, CallbackType.Update, CallbackType.Choices, CallbackType.Modal].includes(type as never)) {
         return reject(400, ApiErrors.InvalidFormBody, 'Invalid Form Body', interaction.id, [`unsupported callback type ${type}`]);
       }
       if ((type === CallbackType.Update || type === CallbackType.DeferUpdate) && interaction.type !== 3) {
@@ -726,6 +798,24 @@ function validateChoices(choices: Json): string[] {
   choices.forEach((c, i) => {
     if (!len(c.name) || len(c.name) > 100) problems.push(`choices.${i}.name: 1 to 100 characters`);
     if (typeof c.value === 'string' && len(c.value) > 100) problems.push(`choices.${i}.value: > 100`);
+  });
+  return problems;
+}
+
+/** A modal: a custom id, a title of at most 45 characters, 1 to 5 rows each holding one text input within Discord's limits. */
+function validateModal(data: Json): string[] {
+  const problems: string[] = [];
+  if (!len(data.custom_id) || len(data.custom_id) > 100) problems.push('custom_id: 1 to 100 characters');
+  if (!len(data.title) || len(data.title) > 45) problems.push('title: 1 to 45 characters');
+  const rows: Json[] = data.components ?? [];
+  if (!rows.length || rows.length > 5) problems.push('components: 1 to 5 rows');
+  rows.forEach((row, i) => {
+    const inputs: Json[] = row.components ?? [];
+    if (row.type !== 1 || inputs.length !== 1 || inputs[0].type !== 4) problems.push(`components.${i}: one text input per row`);
+    for (const input of inputs) {
+      if (!len(input.label) || len(input.label) > 45) problems.push(`components.${i}.label: 1 to 45 characters`);
+      if (input.max_length !== undefined && (input.max_length < 1 || input.max_length > 4000)) problems.push(`components.${i}.max_length: 1 to 4000`);
+    }
   });
   return problems;
 }

@@ -13,6 +13,9 @@ import { queuedEngine, WorkQueue } from './queue.js';
 import { openLogs } from './logs.js';
 import { registerCommands, registrationError, requireDiscordSettings } from './register.js';
 import { replyStreaming, replyWhenReady } from './respond.js';
+import { ArticleEditor } from '../ingest/editor.js';
+import { Confirmations } from './confirm.js';
+import { downloadAttachment } from './download.js';
 import { within } from '../within.js';
 
 export interface BotOptions {
@@ -25,6 +28,8 @@ export interface BotOptions {
   deferAfterMs?: number;
   /** On shutdown, how long in-flight work may finish before it is cut. */
   shutdownGraceMs?: number;
+  /** How long a "confirm" button waits for its asker (default one minute). */
+  confirmTimeoutMs?: number;
 }
 
 export interface RunningBot {
@@ -37,6 +42,8 @@ export interface RunningBot {
 }
 
 const DEFER_AFTER_MS = 800;
+const CONFIRM_TIMEOUT_MS = 60_000;
+const DOWNLOAD_TIMEOUT_MS = 15_000;
 /** Discord rate-limits edits of one message: a written answer is redrawn about once a second. */
 const DRAFT_EVERY_MS = 1000;
 const SHUTDOWN_GRACE_MS = 5000;
@@ -73,6 +80,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     logger,
     answers: new AnswerCache(),
     ...(await openLogs({ dataDir: config.DATA_DIR, feedback: config.FEEDBACK_LOG, audit: config.AUDIT_LOG }, (message) => logger.warn(message))),
+    articles: new ArticleEditor({ seedsDir: config.SEEDS_DIR, maxFileBytes: config.MAX_FILE_BYTES, index: engine }),
+    confirmations: new Confirmations(options.confirmTimeoutMs ?? CONFIRM_TIMEOUT_MS),
+    download: (url) => downloadAttachment(url, { origins: [new URL(config.DISCORD_CDN_URL).origin, new URL(config.DISCORD_API_URL).origin], maxBytes: config.MAX_FILE_BYTES, timeoutMs: DOWNLOAD_TIMEOUT_MS }),
     respond: (interaction, work, { ephemeral } = {}) => replyWhenReady(interaction, work, { ephemeral: ephemeral ?? false, deferAfterMs }),
     stream: (interaction, work, { ephemeral } = {}) => replyStreaming(interaction, work, { ephemeral: ephemeral ?? false, intervalMs: DRAFT_EVERY_MS }),
     definitions: () => definitions,

@@ -4,6 +4,7 @@ import {
   type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
+  type ModalSubmitInteraction,
   type RepliableInteraction,
 } from 'discord.js';
 import type { Config } from '../config.js';
@@ -11,11 +12,13 @@ import { ErrorCode, FootnoteError } from '../errors.js';
 import type { Engine } from '../engine.js';
 import type { Logger } from '../logger.js';
 import type { DiscordMessage } from '../render/discord.js';
+import type { ArticleEditor } from '../ingest/editor.js';
 import type { AnswerCache } from './answers.js';
+import type { Confirmations } from './confirm.js';
 import type { JsonlLog } from './logs.js';
 
 /** What commands may call on the engine: the public API, so tests can wrap it. */
-export type BotEngine = Pick<Engine, 'ask' | 'summarize' | 'sources' | 'indexing' | 'findArticles' | 'reload' | 'passagesAround' | 'answerer'>;
+export type BotEngine = Pick<Engine, 'ask' | 'summarize' | 'sources' | 'indexing' | 'findArticles' | 'reload' | 'passagesAround' | 'answerer' | 'articleWithText'>;
 
 /** The bot's view of an engine, as plain bound functions that a wrapper can override one by one. */
 export function botEngine(engine: BotEngine): BotEngine {
@@ -25,7 +28,8 @@ export function botEngine(engine: BotEngine): BotEngine {
     sources: () => engine.sources(),
     indexing: () => engine.indexing(),
     findArticles: (query) => engine.findArticles(query),
-    reload: () => engine.reload(),
+    reload: (options) => engine.reload(options),
+    articleWithText: (hash) => engine.articleWithText(hash),
     passagesAround: (citations) => engine.passagesAround(citations),
     answerer: engine.answerer,
   };
@@ -39,6 +43,12 @@ export interface CommandContext {
   answers: AnswerCache;
   feedback: JsonlLog;
   audit: JsonlLog;
+  /** Adds, replaces and removes articles in the seeds folder (/article). */
+  articles: ArticleEditor;
+  /** Actions waiting for their asker to press "confirm". */
+  confirmations: Confirmations;
+  /** Fetches an attachment from Discord's servers only, within the size and time caps. */
+  download(url: string): Promise<Uint8Array>;
   /** A keyed hash of a Discord user id: logs never hold the id itself. */
   hashUser(userId: string): string;
   /** Replies directly when `work` is ready within the deferral window, else defers and edits the reply. */
@@ -58,6 +68,8 @@ export interface OptionData {
   readonly max_length?: number;
   readonly autocomplete?: boolean;
   readonly choices?: readonly { readonly name: string; readonly value: string | number }[];
+  /** A subcommand's own options. */
+  readonly options?: readonly OptionData[];
 }
 
 export interface CommandData {
@@ -70,7 +82,7 @@ export interface CommandData {
 
 type ValueOf<O extends OptionData> = O extends { readonly choices: readonly { readonly value: infer V }[] }
   ? V
-  : O['type'] extends ApplicationCommandOptionType.String
+  : O['type'] extends ApplicationCommandOptionType.String | ApplicationCommandOptionType.Attachment
     ? string
     : O['type'] extends ApplicationCommandOptionType.Boolean
       ? boolean
@@ -86,6 +98,8 @@ export type OptionsOf<D extends CommandData> = D extends { readonly options: rea
 /** The JavaScript type of each option type the commands declare. */
 const VALUE_TYPE: Partial<Record<ApplicationCommandOptionType, string>> = {
   [ApplicationCommandOptionType.String]: 'string',
+  // An attachment option's value is the attachment's id; the file itself is in the interaction's resolved data.
+  [ApplicationCommandOptionType.Attachment]: 'string',
   [ApplicationCommandOptionType.Boolean]: 'boolean',
   [ApplicationCommandOptionType.Integer]: 'number',
   [ApplicationCommandOptionType.Number]: 'number',
@@ -122,6 +136,8 @@ export interface CommandModule {
    * Resolves false for an id it does not know (the user then gets a polite "unknown button").
    */
   button?(interaction: ButtonInteraction, ctx: CommandContext, args: string[]): Promise<boolean>;
+  /** Modals whose custom id starts with `<command>:`, as for buttons. */
+  modal?(interaction: ModalSubmitInteraction, ctx: CommandContext, args: string[]): Promise<boolean>;
   /** False for cheap commands that skip the per-user cooldown and the concurrency bound. */
   limited?: boolean;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, Interaction, RepliableInteraction } from 'discord.js';
+import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, Interaction, ModalSubmitInteraction, RepliableInteraction } from 'discord.js';
 import { toFootnoteError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { notice, renderError, type DiscordMessage } from '../render/discord.js';
@@ -11,6 +11,7 @@ import { within } from '../within.js';
 export const Notices = {
   unknownCommand: (name: string) => notice(`I don't know the command /${name}: it may have been removed. /help lists what I can do.`),
   unknownButton: notice("That button doesn't do anything any more: it may come from an older version of the bot. Run the command again."),
+  unknownForm: notice("That form doesn't do anything any more: it may come from an older version of the bot. Run the command again."),
   unsupported: notice("I can't handle that kind of interaction. /help lists what I can do."),
   cooldown: (ms: number) => notice(`⏳ Slow down: you can use Footnote again in ${Math.max(1, Math.ceil(ms / 1000))} s.`),
   busy: notice('⏳ Slow down: Footnote is busy with other questions right now. Please try again in a few seconds.'),
@@ -34,8 +35,8 @@ interface InFlight {
 const describe = (interaction: Interaction) =>
   interaction.isChatInputCommand() || interaction.isAutocomplete()
     ? { kind: interaction.isAutocomplete() ? 'autocomplete' : 'command', command: interaction.commandName }
-    : interaction.isButton()
-      ? { kind: 'button', command: interaction.customId.split(':')[0] ?? '' }
+    : interaction.isButton() || interaction.isModalSubmit()
+      ? { kind: interaction.isButton() ? 'button' : 'modal', command: interaction.customId.split(':')[0] ?? '' }
       : { kind: `type ${interaction.type}`, command: '' };
 
 /**
@@ -77,6 +78,8 @@ export class Dispatcher {
         outcome = await this.runAutocomplete(interaction);
       } else if (interaction.isButton()) {
         outcome = await this.runButton(interaction);
+      } else if (interaction.isModalSubmit()) {
+        outcome = await this.runModal(interaction);
       } else if (interaction.isRepliable()) {
         outcome = 'unsupported';
         await replyPrivately(interaction, Notices.unsupported);
@@ -125,6 +128,14 @@ export class Dispatcher {
     const command = this.deps.commands.get(name);
     if (command?.button && (await command.button(interaction, this.deps.ctx, args)) !== false) return 'ok';
     if (!interaction.replied && !interaction.deferred) await replyPrivately(interaction, Notices.unknownButton);
+    return 'unknown';
+  }
+
+  private async runModal(interaction: ModalSubmitInteraction): Promise<string> {
+    const [name = '', ...args] = interaction.customId.split(':');
+    const command = this.deps.commands.get(name);
+    if (command?.modal && (await command.modal(interaction, this.deps.ctx, args)) !== false) return 'ok';
+    if (!interaction.replied && !interaction.deferred) await replyPrivately(interaction, Notices.unknownForm);
     return 'unknown';
   }
 

@@ -52,6 +52,7 @@ const ModuleSchema = z.object({
   execute: fn,
   autocomplete: fn.optional(),
   button: fn.optional(),
+  modal: fn.optional(),
   limited: z.boolean().optional(),
 });
 

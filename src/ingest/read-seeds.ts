@@ -5,7 +5,7 @@ import { ErrorCode, FootnoteError } from '../errors.js';
 import type { Article, FailedFile } from '../types.js';
 import { parseArticle } from './parse-article.js';
 
-const ARTICLE_EXTENSIONS = new Set(['.txt', '.md']);
+export const ARTICLE_EXTENSIONS = new Set(['.txt', '.md']);
 const decoder = new TextDecoder('utf-8', { fatal: true }); // strips a BOM, rejects invalid UTF-8
 
 export interface SeedsResult {
@@ -51,20 +51,12 @@ async function openArticle(realDir: string, path: string): Promise<FileHandle> {
   return open(target, constants.O_RDONLY | constants.O_NOFOLLOW);
 }
 
-async function readArticle(realDir: string, dir: string, file: string, options: ReadSeedsOptions): Promise<Article> {
-  const handle = await openArticle(realDir, join(dir, file));
-  let bytes: Buffer;
-  let info: Stats;
-  try {
-    info = await handle.stat();
-    if (!info.isFile()) throw new Error('it is not a regular file');
-    if (info.size > options.maxFileBytes) {
-      throw new Error(`it is larger than the ${Math.round(options.maxFileBytes / 1024)} KiB limit (${info.size} bytes)`);
-    }
-    bytes = await handle.readFile();
-  } finally {
-    await handle.close();
-  }
+/**
+ * The ingest rules every article meets, from a file in the folder or from Discord: text, valid
+ * UTF-8, not empty, within the size limit. Throws an Error whose message says what is wrong.
+ */
+export function articleFromBytes(bytes: Uint8Array, { file, modifiedAt, maxFileBytes }: { file: string; modifiedAt: number; maxFileBytes: number }): Article {
+  if (bytes.length > maxFileBytes) throw new Error(`it is larger than the ${Math.round(maxFileBytes / 1024)} KiB limit (${bytes.length} bytes)`);
   if (bytes.includes(0)) throw new Error('it is a binary file, not text');
   let source: string;
   try {
@@ -73,7 +65,25 @@ async function readArticle(realDir: string, dir: string, file: string, options: 
     throw new Error('it is not valid UTF-8 text');
   }
   if (!source.trim()) throw new Error('it is empty');
-  return { ...parseArticle({ id: basename(file, extname(file)), file, source, modifiedAt: info.mtimeMs }), size: info.size };
+  return { ...parseArticle({ id: basename(file, extname(file)), file, source, modifiedAt }), size: bytes.length };
+}
+
+async function readArticle(realDir: string, dir: string, file: string, options: ReadSeedsOptions): Promise<Article> {
+  const handle = await openArticle(realDir, join(dir, file));
+  let bytes: Buffer;
+  let info: Stats;
+  try {
+    info = await handle.stat();
+    if (!info.isFile()) throw new Error('it is not a regular file');
+    // Checked before reading, so a huge file is never loaded.
+    if (info.size > options.maxFileBytes) {
+      throw new Error(`it is larger than the ${Math.round(options.maxFileBytes / 1024)} KiB limit (${info.size} bytes)`);
+    }
+    bytes = await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+  return articleFromBytes(bytes, { file, modifiedAt: info.mtimeMs, maxFileBytes: options.maxFileBytes });
 }
 
 /**

@@ -20,18 +20,18 @@ afterEach(() => {
 const ask = (question: string, extra: Record<string, string | boolean> = {}, by = h.fake.member()) => h.fake.command('ask', { question, ...extra }, by).done();
 
 describe('connecting', () => {
-  it('GIVEN the bot starts THEN it identifies with the Guilds intent only and bulk-registers its five commands in the guild', () => {
+  it('GIVEN the bot starts THEN it identifies with the Guilds intent only and bulk-registers its six commands in the guild', () => {
     expect(h.fake.identifies).toHaveLength(1);
     expect(h.fake.identifies[0].intents).toBe(1);
     expect(h.fake.registrations).toEqual([expect.objectContaining({ scope: 'guild', guildId: h.fake.guildId })]);
     const commands = h.fake.registered(h.fake.guildId);
-    expect(commands.map((c) => c.name).sort()).toEqual(['ask', 'help', 'reload', 'sources', 'summary']);
+    expect(commands.map((c) => c.name).sort()).toEqual(['article', 'ask', 'help', 'reload', 'sources', 'summary']);
     expect(commands.find((c) => c.name === 'reload').default_member_permissions).toBe('32');
     expect(commands.find((c) => c.name === 'ask').options[0]).toMatchObject({ name: 'question', type: 3, required: true, max_length: 500 });
   });
 
   it('GIVEN the bot logged in THEN no log line holds the token, and interaction calls carried no Authorization', async () => {
-    expect(h.logs.some((line) => line.msg === 'Discord bot ready: 5 commands registered (guild)')).toBe(true);
+    expect(h.logs.some((line) => line.msg === 'Discord bot ready: 6 commands registered (guild)')).toBe(true);
     await ask('Who wrote the article?');
     expect(JSON.stringify(h.logs)).not.toContain(h.fake.token);
     expect(h.fake.authorizedInteractionCalls).toEqual([]);
@@ -138,8 +138,15 @@ describe('the unexpected', () => {
     expect(stranger.ephemeral).toBe(true);
   });
 
-  it('GIVEN a kind of interaction the bot does not handle THEN says so instead of staying silent', async () => {
-    const reply = await h.fake.raw(5, { custom_id: 'some-modal', components: [] }).done();
+  it('GIVEN a kind of interaction the bot does not handle (a select menu) THEN says so instead of staying silent', async () => {
+    const answer = await ask('Who wrote the article?');
+    const reply = await h.fake.raw(3, { custom_id: 'pick', component_type: 3, values: ['a'] }, h.fake.member(), answer.visible).done();
     expect(reply.text).toContain("I can't handle that kind of interaction.");
+  });
+
+  it('GIVEN a form (modal) the bot never opened THEN says so instead of staying silent', async () => {
+    const reply = await h.fake.raw(5, { custom_id: 'some-modal', components: [] }).done();
+    expect(reply.text).toContain("That form doesn't do anything any more");
+    expect(reply.ephemeral).toBe(true);
   });
 });

@@ -89,7 +89,7 @@ export async function attachBot({
   engine: BotEngine;
   root: string;
   env?: Record<string, string>;
-  bot?: Partial<Pick<BotOptions, 'deferAfterMs' | 'shutdownGraceMs' | 'commandsDir'>>;
+  bot?: Partial<Pick<BotOptions, 'deferAfterMs' | 'shutdownGraceMs' | 'commandsDir' | 'confirmTimeoutMs'>>;
 }): Promise<AttachedBot> {
   const fake = await new FakeDiscord().listen();
   const config = loadConfig({
@@ -133,7 +133,7 @@ export interface HarnessOptions {
   engineEnv?: Record<string, string>;
   /** Wraps the real engine (to hold or fail a call on purpose). */
   wrap?: (engine: Engine) => BotEngine;
-  bot?: Partial<Pick<BotOptions, 'deferAfterMs' | 'shutdownGraceMs' | 'commandsDir'>>;
+  bot?: Partial<Pick<BotOptions, 'deferAfterMs' | 'shutdownGraceMs' | 'commandsDir' | 'confirmTimeoutMs'>>;
 }
 
 /** The real engine on the real seed (temporary data folder), the real bot, a fake Discord. */

@@ -23,9 +23,9 @@ async function folderWith(files: Record<string, string>): Promise<string> {
 const valid = (name: string) => `export const data = { name: '${name}', description: 'A command.' };\nexport async function execute() {}\n`;
 
 describe('command loader', () => {
-  it('GIVEN the commands folder THEN loads the five commands, each checked', async () => {
+  it('GIVEN the commands folder THEN loads the six commands, each checked', async () => {
     const commands = await loadCommands();
-    expect([...commands.keys()]).toEqual(['ask', 'help', 'reload', 'sources', 'summary']);
+    expect([...commands.keys()]).toEqual(['article', 'ask', 'help', 'reload', 'sources', 'summary']);
     expect(commands.get('reload')!.data.default_member_permissions).toBe('32');
     expect(commands.get('ask')!.data.options).toContainEqual(expect.objectContaining({ name: 'question', type: 3, required: true, max_length: 500 }));
     expect(commands.get('summary')!.autocomplete).toBeTypeOf('function');

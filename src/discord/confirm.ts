@@ -1,0 +1,42 @@
+/** An action waiting for the one user who asked for it to press "confirm", until it expires. */
+export interface Pending<T> {
+  userId: string;
+  action: T;
+  expiresAt: number;
+}
+
+/**
+ * Confirmations by the id of the interaction that asked, held in memory (a restart forgets them:
+ * the button then says so). Expired entries are dropped as new ones come in.
+ */
+export class Confirmations<T = { kind: 'remove'; articleId: string }> {
+  private readonly pending = new Map<string, Pending<T>>();
+
+  constructor(
+    readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  ask(id: string, userId: string, action: T): void {
+    for (const [key, entry] of this.pending) if (entry.expiresAt <= this.now()) this.pending.delete(key);
+    this.pending.set(id, { userId, action, expiresAt: this.now() + this.ttlMs });
+  }
+
+  /** What pressing the button by `userId` means: the action (taken, so it runs once), or why not. */
+  take(id: string, userId: string): { action: T } | { refused: 'unknown' | 'expired' | 'not-yours' } {
+    const entry = this.pending.get(id);
+    if (!entry) return { refused: 'unknown' };
+    if (entry.expiresAt <= this.now()) {
+      this.pending.delete(id);
+      return { refused: 'expired' };
+    }
+    if (entry.userId !== userId) return { refused: 'not-yours' };
+    this.pending.delete(id);
+    return { action: entry.action };
+  }
+
+  /** Forgets a pending action (it timed out); true when it was still pending. */
+  drop(id: string): boolean {
+    return this.pending.delete(id);
+  }
+}
