@@ -7,9 +7,8 @@ import type { ChunkerSettings } from './ingest/chunk.js';
 import { readSeeds } from './ingest/read-seeds.js';
 import type { Reader } from './answer/reader.js';
 import type { FootnoteEmbeddings } from './index/embeddings.js';
-import { DataLock } from './index/lock.js';
 import { within } from './within.js';
-import { loadSnapshot, saveSnapshot } from './index/persist.js';
+import { LocalStore, type IndexStore } from './index/store.js';
 import { buildSnapshot, embedPending, type IndexSnapshot } from './index/snapshot.js';
 import type { Logger } from './logger.js';
 import { silentProgress, type ProgressFactory } from './progress.js';
@@ -17,7 +16,7 @@ import { SummaryLengths, type Answer, type Answerer, type Article, type ArticleI
 
 export interface EngineOptions {
   seedsDir: string;
-  /** Where the index is saved; undefined keeps it in memory only (evaluation). */
+  /** Where the index is saved when no other store is given; undefined keeps it in memory only (evaluation). */
   dataDir: string | undefined;
   maxFileBytes: number;
   maxQuestionChars: number;
@@ -34,6 +33,8 @@ export interface EngineOptions {
 export interface EngineDeps {
   options: EngineOptions;
   embeddings: FootnoteEmbeddings;
+  /** Where the index is kept (default: a LocalStore in `options.dataDir`, if any). */
+  store?: IndexStore;
   reader: Reader;
   /** ANSWERER=llm: writes answers and summaries from what the reader found, shown only with checked quotes. */
   writer?: LlmWriter;
@@ -81,14 +82,14 @@ export class Engine {
   private snapshot: IndexSnapshot | undefined;
   private reloading: Promise<ReloadReport> | undefined;
   private readonly progress: ProgressFactory;
-  private readonly lock: DataLock | undefined;
+  private readonly store: IndexStore | undefined;
   private background: { controller: AbortController; done: Promise<void> } | undefined;
   /** Set when another live process holds the data folder: this one reads the saved index, never writes. */
   private owner: number | undefined;
 
   constructor(private readonly deps: EngineDeps) {
     this.progress = deps.progress ?? silentProgress;
-    this.lock = deps.options.dataDir ? DataLock.at(deps.options.dataDir) : undefined;
+    this.store = deps.store ?? (deps.options.dataDir ? new LocalStore(deps.options.dataDir) : undefined);
   }
 
   /**
@@ -98,15 +99,16 @@ export class Engine {
    */
   async start(): Promise<ReloadReport> {
     const { options, embeddings, logger } = this.deps;
-    const taken = await this.lock?.acquire().catch((error: Error) => {
+    const { store } = this;
+    const taken = await store?.acquire().catch((error: Error) => {
       // A folder that cannot even hold a lock cannot hold an index either: the save will say so.
       logger.debug({ err: error }, 'no lock on the data folder');
       return undefined;
     });
     if (taken && !taken.acquired) this.owner = taken.owner;
     if (taken?.acquired && taken.tookOverFrom) logger.info(`took over the lock of process ${taken.tookOverFrom}, which is gone`);
-    if (options.dataDir) {
-      const loaded = await loadSnapshot(options.dataDir, { embedder: embeddings, chunker: options.chunker }, embeddings);
+    if (store) {
+      const loaded = await store.load({ embedder: embeddings, chunker: options.chunker }, embeddings);
       if (loaded.status === 'loaded') {
         this.swap(loaded.snapshot);
         logger.info({ articles: loaded.snapshot.articles.length, chunks: loaded.snapshot.chunks.length }, 'loaded the saved index');
@@ -117,7 +119,7 @@ export class Engine {
       }
     }
     if (this.owner && this.snapshot) {
-      const warning = `Another Footnote process (pid ${this.owner}) is updating the index in ${options.dataDir}: answering from the saved index, which may be stale.`;
+      const warning = `Another Footnote process (pid ${this.owner}) is updating the index ${store?.where}: answering from the saved index, which may be stale.`;
       logger.warn(warning);
       return { ...this.unchanged(this.snapshot), warning };
     }
@@ -130,12 +132,12 @@ export class Engine {
       // A saved index that cannot be brought up to date still answers: better stale than down.
       const failure = toFootnoteError(error);
       if (!this.snapshot) {
-        throw new FootnoteError(ErrorCode.NoIndex, `There is no saved index${options.dataDir ? ` in ${options.dataDir}` : ''}, and none could be built: ${failure.userMessage}`, {
+        throw new FootnoteError(ErrorCode.NoIndex, `There is no saved index${store ? ` ${store.where}` : ''}, and none could be built: ${failure.userMessage}`, {
           cause: error,
           detail: failure.message,
         });
       }
-      const warning = `Serving the saved index in ${options.dataDir}: it could not be updated from ${options.seedsDir} (${failure.message}).`;
+      const warning = `Serving the saved index ${store?.where}: it could not be updated from ${options.seedsDir} (${failure.message}).`;
       logger.warn(warning);
       return { ...this.unchanged(this.snapshot), warning };
     }
@@ -149,7 +151,7 @@ export class Engine {
   async close(): Promise<void> {
     await this.pauseEmbedding();
     await this.deps.embeddings.close?.();
-    await this.lock?.release();
+    await this.store?.close();
   }
 
   get ready(): boolean {
@@ -165,7 +167,7 @@ export class Engine {
     if (fresh && this.reloading) return this.reloading.catch(() => undefined).then(() => this.reload());
     if (this.owner && this.snapshot) {
       return Promise.reject(
-        new FootnoteError(ErrorCode.IndexLocked, `Another Footnote process (pid ${this.owner}) owns the index in ${this.deps.options.dataDir}: reload from there.`),
+        new FootnoteError(ErrorCode.IndexLocked, `Another Footnote process (pid ${this.owner}) owns the index ${this.store?.where}: reload from there.`),
       );
     }
     this.reloading ??= this.runReload().finally(() => {
@@ -190,8 +192,8 @@ export class Engine {
     const bar = this.progress('Embedding');
     let savedAt = performance.now();
     const save = async () => {
-      if (!options.dataDir || this.owner || this.snapshot !== snapshot) return;
-      await saveSnapshot(options.dataDir, snapshot).catch((error: Error) => logger.warn(`could not save the vectors embedded so far: ${error.message}`));
+      if (!this.store || this.owner || this.snapshot !== snapshot) return;
+      await this.store.save(snapshot).catch((error: Error) => logger.warn(`could not save the vectors embedded so far: ${error.message}`));
       savedAt = performance.now();
     };
     const job = { controller, done: Promise.resolve() };
@@ -281,9 +283,9 @@ export class Engine {
     const next = await buildSnapshot({ articles, chunker: options.chunker, embedder: embeddings, ...(current ? { previous: current } : {}) });
     let warning: string | undefined;
     // Without the lock (another process owns the folder and had no index yet), build in memory only.
-    if (options.dataDir && !this.owner) {
+    if (this.store && !this.owner) {
       try {
-        await saveSnapshot(options.dataDir, next);
+        await this.store.save(next);
       } catch (error) {
         if (current) {
           throw new FootnoteError(ErrorCode.IndexWriteFailed, 'The new index could not be saved, so the previous one is still in use.', {
@@ -292,7 +294,7 @@ export class Engine {
           });
         }
         // Nothing serves yet: an index in memory beats none.
-        warning = `The index could not be saved in ${options.dataDir} (${(error as Error).message}): it serves from memory and will be built again at the next start.`;
+        warning = `The index could not be saved ${this.store.where} (${(error as Error).message}): it serves from memory and will be built again at the next start.`;
         logger.warn(warning);
       }
     }
