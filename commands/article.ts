@@ -13,7 +13,7 @@ import {
 import { customId, isModerator, ManageGuild, type CommandContext, type CommandData } from '../src/discord/command.js';
 import { ErrorCode, FootnoteError, toFootnoteError } from '../src/errors.js';
 import type { ArticleInput } from '../src/ingest/editor.js';
-import { articleModal, notice, renderArticleChoices, renderEdited, renderRemoveConfirm, renderRemoved } from '../src/render/discord.js';
+import { articleModal, notice, renderArticleChoices, renderEdited, renderRemoveConfirm, renderRemoved, type DiscordMessage } from '../src/render/discord.js';
 
 const article = { type: ApplicationCommandOptionType.String, name: 'article', description: 'Which article', required: true, autocomplete: true } as const;
 const file = (description: string) => ({ type: ApplicationCommandOptionType.Attachment, name: 'file', description }) as const;
@@ -45,17 +45,18 @@ async function allowed(interaction: RepliableInteraction, ctx: CommandContext, a
   return false;
 }
 
-/** Runs a change, audits it whatever happens (with the content hash on success), and shows the result privately. */
-async function change(interaction: RepliableInteraction, ctx: CommandContext, action: Action, articleId: string | undefined, run: () => Promise<{ id: string; hash?: string; message: ReturnType<typeof notice> }>) {
+/** Runs a change, audits it (with the content hash on success), then shows the result privately. */
+async function change(interaction: RepliableInteraction, ctx: CommandContext, action: Action, articleId: string | undefined, run: () => Promise<{ id: string; hash?: string; message: DiscordMessage }>) {
   if (!interaction.deferred && !interaction.replied) await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  let done: Awaited<ReturnType<typeof run>>;
   try {
-    const done = await run();
-    await audit(ctx, interaction, action, { result: 'ok', article: done.id, ...(done.hash ? { hash: done.hash } : {}) });
-    await interaction.editReply(done.message);
+    done = await run();
   } catch (error) {
     await audit(ctx, interaction, action, { result: 'failed', ...(articleId ? { article: articleId } : {}), code: toFootnoteError(error).code });
     throw error;
   }
+  await audit(ctx, interaction, action, { result: 'ok', article: done.id, ...(done.hash ? { hash: done.hash } : {}) });
+  await interaction.editReply(done.message);
 }
 
 /** An attached file as article input: a .txt or .md file within the size limit, fetched from Discord's servers only. */
@@ -76,12 +77,6 @@ const typed = (interaction: ModalSubmitInteraction): ArticleInput => ({
   body: interaction.fields.getTextInputValue('body'),
 });
 
-function existing(ctx: CommandContext, id: string) {
-  const info = ctx.engine.sources().find((s) => s.id === id);
-  if (!info) throw new FootnoteError(ErrorCode.ArticleNotFound, `No article has the id \`${id.slice(0, 100)}\`. Pick one from the list as you type.`);
-  return info;
-}
-
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const action = interaction.options.getSubcommand(false);
   if (action !== 'add' && action !== 'replace' && action !== 'remove') {
@@ -99,10 +94,13 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
       return { id: added.article.id, hash: added.hash, message: renderEdited('Added', added) };
     });
   }
-  const target = existing(ctx, interaction.options.getString('article', true));
+  const target = ctx.articles.existing(interaction.options.getString('article', true));
   if (action === 'replace') {
     if (!attachment) {
-      await interaction.showModal(articleModal(customId('article', 'replace', target.id), 'Replace an article', target.title));
+      // The form's id names this request, not the article: article ids can be longer than a custom id allows.
+      ctx.confirmations.ask(interaction.id, interaction.user.id, { kind: 'replace', articleId: target.id });
+      const byline = [target.author, target.publication].filter(Boolean).join(', ');
+      await interaction.showModal(articleModal(customId('article', 'replace', interaction.id), 'Replace an article', { title: target.title, ...(byline ? { byline } : {}) }));
       return;
     }
     return change(interaction, ctx, 'replace', target.id, async () => {
@@ -112,6 +110,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   }
   const ids = { confirm: customId('article', 'confirm', interaction.id), cancel: customId('article', 'cancel', interaction.id) };
   ctx.confirmations.ask(interaction.id, interaction.user.id, { kind: 'remove', articleId: target.id });
+  // Asked in the channel, so other moderators see what is about to happen; only the asker's press counts.
   await interaction.reply(renderRemoveConfirm(target, ids, ctx.confirmations.ttlMs));
   // Unanswered, the request expires: the buttons go, and the message says nothing was removed.
   setTimeout(() => {
@@ -119,13 +118,26 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   }, ctx.confirmations.ttlMs).unref();
 }
 
-/** The form of /article add or replace, submitted. */
-export async function modal(interaction: ModalSubmitInteraction, ctx: CommandContext, [action, id = '']: string[]): Promise<boolean> {
+/** The form of /article add or replace, submitted: `article:add`, or `article:replace:<id of the /article replace interaction>`. */
+export async function modal(interaction: ModalSubmitInteraction, ctx: CommandContext, [action, askId = '']: string[]): Promise<boolean> {
   if (action !== 'add' && action !== 'replace') return false;
   if (!(await allowed(interaction, ctx, action))) return true;
-  await change(interaction, ctx, action, action === 'replace' ? id : undefined, async () => {
-    const edited = action === 'add' ? await ctx.articles.add(typed(interaction)) : await ctx.articles.replace(id, typed(interaction));
-    return { id: edited.article.id, hash: edited.hash, message: renderEdited(action === 'add' ? 'Added' : 'Replaced', edited) };
+  if (action === 'add') {
+    await change(interaction, ctx, 'add', undefined, async () => {
+      const added = await ctx.articles.add(typed(interaction));
+      return { id: added.article.id, hash: added.hash, message: renderEdited('Added', added) };
+    });
+    return true;
+  }
+  const pending = ctx.confirmations.take(askId, interaction.user.id);
+  if ('refused' in pending || pending.action.kind !== 'replace') {
+    await interaction.reply({ ...notice('This form has expired: nothing was replaced. Run /article replace again.'), flags: MessageFlags.Ephemeral });
+    return true;
+  }
+  const { articleId } = pending.action;
+  await change(interaction, ctx, 'replace', articleId, async () => {
+    const replaced = await ctx.articles.replace(articleId, typed(interaction));
+    return { id: replaced.article.id, hash: replaced.hash, message: renderEdited('Replaced', replaced) };
   });
   return true;
 }
@@ -134,9 +146,13 @@ export async function modal(interaction: ModalSubmitInteraction, ctx: CommandCon
 export async function button(interaction: ButtonInteraction, ctx: CommandContext, [action, askId = '']: string[]): Promise<boolean> {
   if (action !== 'confirm' && action !== 'cancel') return false;
   const pending = ctx.confirmations.take(askId, interaction.user.id);
-  if ('refused' in pending) {
-    const why = pending.refused === 'not-yours' ? 'Only the moderator who asked can answer this request.' : 'This request has expired: nothing was removed. Run /article remove again.';
-    await interaction.reply({ ...notice(why), flags: MessageFlags.Ephemeral });
+  if ('refused' in pending || pending.action.kind !== 'remove') {
+    if ('refused' in pending && pending.refused === 'not-yours') {
+      await interaction.reply({ ...notice('Only the moderator who asked can answer this request.'), flags: MessageFlags.Ephemeral });
+    } else {
+      // Expired, or asked before a restart: the request goes, buttons and all.
+      await interaction.update({ ...notice('This request has expired: nothing was removed. Run /article remove again.'), embeds: [], components: [] });
+    }
     return true;
   }
   if (action === 'cancel') {
@@ -146,14 +162,17 @@ export async function button(interaction: ButtonInteraction, ctx: CommandContext
   if (!(await allowed(interaction, ctx, 'remove'))) return true;
   const { articleId } = pending.action;
   await interaction.update({ ...notice('Removing…'), embeds: [], components: [] });
+  let removed: Awaited<ReturnType<typeof ctx.articles.remove>>;
   try {
-    const removed = await ctx.articles.remove(articleId);
-    await audit(ctx, interaction, 'remove', { result: 'ok', article: articleId, hash: removed.hash });
-    await interaction.editReply({ content: '', ...renderRemoved(removed.article, removed.keptAs, removed.report) });
+    removed = await ctx.articles.remove(articleId);
   } catch (error) {
     await audit(ctx, interaction, 'remove', { result: 'failed', article: articleId, code: toFootnoteError(error).code });
+    // The request's message says how it ended; the details come privately, from the error boundary.
+    await interaction.editReply({ ...notice(`Not removed: ${toFootnoteError(error).userMessage}`), embeds: [], components: [] }).catch(() => undefined);
     throw error;
   }
+  await audit(ctx, interaction, 'remove', { result: 'ok', article: articleId, hash: removed.hash });
+  await interaction.editReply({ content: '', ...renderRemoved(removed.article, removed.keptAs, removed.report) });
   return true;
 }
 

@@ -815,6 +815,7 @@ function validateModal(data: Json): string[] {
     for (const input of inputs) {
       if (!len(input.label) || len(input.label) > 45) problems.push(`components.${i}.label: 1 to 45 characters`);
       if (input.max_length !== undefined && (input.max_length < 1 || input.max_length > 4000)) problems.push(`components.${i}.max_length: 1 to 4000`);
+      if (input.value !== undefined && len(input.value) > (input.max_length ?? 4000)) problems.push(`components.${i}.value: longer than max_length`);
     }
   });
   return problems;

@@ -1,4 +1,4 @@
-/** An action waiting for the one user who asked for it to press "confirm", until it expires. */
+/** An action waiting for the one user who asked for it to confirm it (a button, a form), until it expires. */
 export interface Pending<T> {
   userId: string;
   action: T;
@@ -9,7 +9,7 @@ export interface Pending<T> {
  * Confirmations by the id of the interaction that asked, held in memory (a restart forgets them:
  * the button then says so). Expired entries are dropped as new ones come in.
  */
-export class Confirmations<T = { kind: 'remove'; articleId: string }> {
+export class Confirmations<T = { kind: 'remove' | 'replace'; articleId: string }> {
   private readonly pending = new Map<string, Pending<T>>();
 
   constructor(

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
 import { ErrorCode, FootnoteError } from '../errors.js';
 import type { Article, ArticleInfo, ReloadReport } from '../types.js';
 import { contentHash } from './parse-article.js';
-import { articleFromBytes } from './read-seeds.js';
+import { ARTICLE_EXTENSIONS, articleFromBytes } from './read-seeds.js';
 
 /** What the editor needs of the engine: the articles it serves, and a reload that sees a change just made. */
 export interface EditedIndex {
@@ -37,8 +37,11 @@ function compose(input: { title: string; byline?: string; body: string }): Uint8
   return new TextEncoder().encode(lines.join('\n'));
 }
 
-/** A file name from a title: lowercase ASCII words joined by hyphens (nothing that can climb out of the folder). */
-export function fileNameFor(title: string, extension: string): string {
+/**
+ * A file name from a title: lowercase ASCII words joined by hyphens (nothing that can climb out of
+ * the folder). A title with no Latin letters or digits is named by its text's hash instead.
+ */
+export function fileNameFor(title: string, extension: string, hash: string): string {
   const slug = title
     .normalize('NFKD')
     .toLowerCase()
@@ -46,7 +49,7 @@ export function fileNameFor(title: string, extension: string): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, NAME_CHARS)
     .replace(/-+$/, '');
-  return `${slug || 'article'}${extension}`;
+  return `${slug || `article-${hash.slice(0, 8)}`}${extension}`;
 }
 
 const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
@@ -90,70 +93,98 @@ export class ArticleEditor {
     return path;
   }
 
-  /** Writes `bytes` to a hidden temporary file beside `path` (flushed to disk), and returns its path. */
-  private async staged(path: string, bytes: Uint8Array): Promise<string> {
+  /** Writes `bytes` to a hidden temporary file in the folder (flushed to disk), and returns its path; nothing is left if that fails. */
+  private async staged(bytes: Uint8Array): Promise<string> {
     const temporary = join(this.deps.seedsDir, `.${randomBytes(6).toString('hex')}.tmp`);
     const handle = await open(temporary, 'wx');
     try {
       await handle.writeFile(bytes);
       await handle.sync();
+    } catch (error) {
+      await unlink(temporary).catch(() => undefined);
+      throw error;
     } finally {
       await handle.close();
     }
     return temporary;
   }
 
-  private async done(article: Article, keptAs?: string): Promise<Edited> {
-    const report = await this.deps.index.reload({ fresh: true });
-    const info = this.deps.index.sources().find((s) => s.id === article.id);
+  /**
+   * Reloads, and returns what the index now says of the article. When the reload fails, or does not
+   * index it, `undo` puts the folder back as it was: a change either shows in the index or is not made.
+   */
+  private async done(article: Article, undo: () => Promise<void>, keptAs?: string): Promise<Edited> {
+    let report: ReloadReport;
+    try {
+      report = await this.deps.index.reload({ fresh: true });
+    } catch (error) {
+      await undo();
+      throw error;
+    }
+    const info = this.deps.index.sources().find((s) => s.id === article.id && s.file === article.file);
     if (!info) {
+      await undo();
+      await this.deps.index.reload({ fresh: true }).catch(() => undefined);
       const why = report.failed.find((f) => f.file === article.file)?.reason;
-      throw new FootnoteError(ErrorCode.ArticleRejected, `The file ${article.file} was written but not indexed${why ? `: ${why}` : ''}.`);
+      throw new FootnoteError(ErrorCode.ArticleRejected, `Nothing was changed: the article could not be indexed${why ? ` (${why})` : ''}.`);
     }
     return { article: info, paragraphs: article.paragraphs.length, hash: article.hash, report, ...(keptAs ? { keptAs } : {}) };
+  }
+
+  /** An article of that id already, in any of the extensions the folder reads (ids are names without extension). */
+  private async taken(id: string): Promise<string | undefined> {
+    for (const extension of ARTICLE_EXTENSIONS) {
+      const file = `${id}${extension}`;
+      if (await lstat(join(this.deps.seedsDir, file)).then(() => true, () => false)) return file;
+    }
+    return undefined;
   }
 
   add(input: ArticleInput): Promise<Edited> {
     return this.serially(async () => {
       const extension = 'bytes' in input ? input.extension : '.txt';
       const parsed = this.parse(input, `new${extension}`);
-      const file = fileNameFor(parsed.title, extension);
+      const file = fileNameFor(parsed.title, extension, parsed.hash);
       const article = { ...parsed, id: basename(file, extension), file };
       this.notADuplicate(article);
+      const clash = await this.taken(article.id);
+      if (clash) {
+        const existing = this.deps.index.sources().find((s) => s.id === article.id);
+        throw new FootnoteError(
+          ErrorCode.ArticleExists,
+          `Nothing was written: an article file named \`${clash}\` already exists${existing ? ` (“${existing.title}”, id \`${existing.id}\`)` : ''}. Use /article replace to change it.`,
+        );
+      }
       const path = this.path(file);
-      const temporary = await this.staged(path, 'bytes' in input ? input.bytes : compose(input));
+      const temporary = await this.staged('bytes' in input ? input.bytes : compose(input));
       try {
-        // link, unlike rename, never replaces: a file of that name (even one just made) stays as it is.
+        // link, unlike rename, never replaces a file that appeared since the check.
         await link(temporary, path);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-          const existing = this.deps.index.sources().find((s) => s.file === file);
-          throw new FootnoteError(
-            ErrorCode.ArticleExists,
-            `Nothing was written: an article file named \`${file}\` already exists${existing ? ` (“${existing.title}”, id \`${existing.id}\`)` : ''}. Use /article replace to change it.`,
-          );
-        }
-        throw error;
       } finally {
         await unlink(temporary).catch(() => undefined);
       }
-      return this.done(article);
+      return this.done(article, () => unlink(path).catch(() => undefined));
     });
   }
 
   /** The indexed article `id`, or an error naming what to do. */
-  private existing(id: string): ArticleInfo {
+  existing(id: string): ArticleInfo {
     const info = this.deps.index.sources().find((s) => s.id === id);
     if (!info) throw new FootnoteError(ErrorCode.ArticleNotFound, `No article has the id \`${id}\`. Pick one from the list as you type.`);
     return info;
   }
 
-  /** Keeps a copy of the current file under .removed/ (a hard link: instant, and the file stays until it is replaced or unlinked). */
-  private async keep(file: string): Promise<string> {
+  /** Where a removed or replaced file is kept, relative to the folder. */
+  private async keptName(file: string): Promise<string> {
     await mkdir(join(this.deps.seedsDir, REMOVED_DIR), { recursive: true });
-    const kept = join(REMOVED_DIR, `${stamp()}-${file}`);
-    await link(this.path(file), join(this.deps.seedsDir, kept));
-    return kept;
+    return join(REMOVED_DIR, `${stamp()}-${file}`);
+  }
+
+  /** The current file of an article, or a clear error when it has gone from the folder since the last reload. */
+  private async present(info: ArticleInfo): Promise<string> {
+    const path = this.path(info.file);
+    if (!(await lstat(path).then(() => true, () => false))) throw new FootnoteError(ErrorCode.ArticleNotFound, `The file of \`${info.id}\` is already gone; run /reload.`);
+    return path;
   }
 
   replace(id: string, input: ArticleInput): Promise<Edited> {
@@ -165,24 +196,36 @@ export class ArticleEditor {
         throw new FootnoteError(ErrorCode.ArticleRejected, `Nothing was written: \`${current.file}\` is a ${extname(current.file)} file; attach a ${extname(current.file)} file to replace it.`);
       }
       this.notADuplicate(article, id);
-      const path = this.path(current.file);
-      const temporary = await this.staged(path, 'bytes' in input ? input.bytes : compose(input));
-      const keptAs = await this.keep(current.file);
-      await rename(temporary, path);
-      return this.done(article, keptAs);
+      const path = await this.present(current);
+      const kept = await this.keptName(current.file);
+      const temporary = await this.staged('bytes' in input ? input.bytes : compose(input));
+      try {
+        // The old text is kept (a hard link), then the new one takes its place in one rename.
+        await link(path, join(this.deps.seedsDir, kept));
+        await rename(temporary, path);
+      } catch (error) {
+        await unlink(temporary).catch(() => undefined);
+        await unlink(join(this.deps.seedsDir, kept)).catch(() => undefined);
+        throw error;
+      }
+      const undo = () => rename(join(this.deps.seedsDir, kept), path).catch(() => undefined);
+      return this.done(article, undo, kept);
     });
   }
 
   remove(id: string): Promise<{ article: ArticleInfo; hash: string; keptAs: string; report: ReloadReport }> {
     return this.serially(async () => {
       const current = this.existing(id);
-      const path = this.path(current.file);
-      const text = await readFile(path, 'utf8').catch(() => undefined);
-      if (text === undefined) throw new FootnoteError(ErrorCode.ArticleNotFound, `The file of \`${id}\` is already gone; run /reload.`);
-      const keptAs = join(REMOVED_DIR, `${stamp()}-${current.file}`);
-      await mkdir(join(this.deps.seedsDir, REMOVED_DIR), { recursive: true });
+      const path = await this.present(current);
+      const hash = contentHash((await readFile(path, 'utf8')).replace(/^\uFEFF/, ''));
+      const keptAs = await this.keptName(current.file);
       await rename(path, join(this.deps.seedsDir, keptAs));
-      return { article: current, hash: contentHash(text.replace(/^\uFEFF/, '')), keptAs, report: await this.deps.index.reload({ fresh: true }) };
+      try {
+        return { article: current, hash, keptAs, report: await this.deps.index.reload({ fresh: true }) };
+      } catch (error) {
+        await rename(join(this.deps.seedsDir, keptAs), path).catch(() => undefined);
+        throw error;
+      }
     });
   }
 }

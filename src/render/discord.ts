@@ -375,8 +375,8 @@ export function renderRemoved(article: ArticleInfo, keptAs: string, report: Relo
   });
 }
 
-/** The form for typing an article (from a phone, say): title, optional byline, body. */
-export function articleModal(customId: string, heading: string, title = ''): APIModalInteractionResponseCallbackData {
+/** The form for typing an article (from a phone, say): title, optional byline, body; `filled` for a replacement. */
+export function articleModal(customId: string, heading: string, filled: { title?: string; byline?: string } = {}): APIModalInteractionResponseCallbackData {
   const input = (id: string, label: string, style: TextInputStyle, max: number, required: boolean, value = '') => ({
     type: ComponentType.ActionRow as const,
     components: [{ type: ComponentType.TextInput as const, custom_id: id, label, style, max_length: max, required, ...(value ? { value: cut(value, max) } : {}) }],
@@ -385,8 +385,9 @@ export function articleModal(customId: string, heading: string, title = ''): API
     custom_id: customId,
     title: cut(heading, 45),
     components: [
-      input('title', 'Title (the headline)', TextInputStyle.Short, 200, true, title),
-      input('byline', 'Byline, e.g. "Jane Doe, Daily News"', TextInputStyle.Short, 200, false),
+      input('title', 'Title (the headline)', TextInputStyle.Short, 200, true, filled.title),
+      // The ingest rules read a byline of up to 80 characters a side; longer, it would become a paragraph.
+      input('byline', 'Byline, e.g. "Jane Doe, Daily News"', TextInputStyle.Short, 80, false, filled.byline),
       input('body', 'Article text (blank line between paragraphs)', TextInputStyle.Paragraph, 4000, true),
     ],
   };

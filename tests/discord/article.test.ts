@@ -67,13 +67,15 @@ describe('/article add', () => {
     ['a file that is not UTF-8', attach(new Uint8Array([0x54, 0x69, 0x74, 0x6c, 0x65, 0x0a, 0xff, 0xfe, 0x41])), /Nothing was written: it is not valid UTF-8 text/],
     ['a file over MAX_FILE_BYTES', attach(`Big story\n\n${'word '.repeat(1000)}`), /larger than the 4 KiB limit/],
     ['a file that says it is small but is not', attach(`Big story\n\n${'word '.repeat(1000)}`, { size: 100 }), /larger than the 4 KiB limit/],
-    ['a .pdf', attach('%PDF-1.4', { filename: 'story.pdf', contentType: 'application/pdf' }), /attach a \.txt or \.md file/],
+    ['a .pdf (never downloaded)', attach('%PDF-1.4', { filename: 'story.pdf', contentType: 'application/pdf' }), /attach a \.txt or \.md file/],
     ['an attachment the CDN no longer serves', attach(HARBOUR.replace('Velmora', 'Ostrava'), { serve: 'missing' }), /Discord did not serve that attachment \(HTTP 404\)/],
     ['an attachment redirected to another host', attach(HARBOUR.replace('Velmora', 'Brno'), { serve: 'redirect', redirectTo: 'http://127.0.0.2:9/evil.txt' }), /sent that attachment elsewhere; it was not followed/],
     ['the text of an indexed article', attach(readFileSync(SEED)), /already indexed as “US cyber attack failed, Iran says” \(`000_384e7f44ba0120d1`\)/],
-  ])('GIVEN %s THEN a private reply says why, and nothing is written', async (_name, file, message) => {
+  ])('GIVEN %s THEN a private reply says why, and nothing is written', async (name, file, message) => {
     const before = await files();
+    const fetches = h.fake.attachmentFetches.length;
     const reply = await article('add', { file });
+    if (name.includes('never downloaded')) expect(h.fake.attachmentFetches.length).toBe(fetches);
     expect(reply.ephemeral).toBe(true);
     expect(reply.text).toMatch(message);
     expect(await files()).toEqual(before);
@@ -88,6 +90,19 @@ describe('/article add', () => {
     expect(reply.text).toContain('an article file named `harbour-gate-report.txt` already exists');
     expect(reply.text).toContain('Use /article replace');
     expect(await readFile(join(h.seedsDir, 'harbour-gate-report.txt'), 'utf8')).toBe(before);
+  });
+
+  it('GIVEN a title whose name an article of another extension has THEN nothing is written (both would have one id)', async () => {
+    await writeFile(join(h.seedsDir, 'tide-tables.md'), '# Tide tables\n\nHigh tide was at 6:10 on Monday.\n');
+    await h.engine.reload();
+    const reply = await article('add', { file: attach('Tide tables\n\nLow tide was at 12:20 on Monday, the harbour master said.\n') });
+    expect(reply.text).toContain('an article file named `tide-tables.md` already exists (“Tide tables”, id `tide-tables`)');
+    expect(await files()).not.toContain('tide-tables.txt');
+  });
+
+  it('GIVEN a title with no Latin letters THEN the file is named from the text\'s hash', async () => {
+    const reply = await article('add', { file: attach('Новости порта\n\nПаром вернулся в порт в понедельник утром.\n') });
+    expect(reply.text).toMatch(/id `article-[0-9a-f]{8}`/);
   });
 
   it('GIVEN a title that tries to climb out of the folder THEN the file lands inside it under a plain name', async () => {
@@ -137,8 +152,9 @@ describe('/article replace and remove', () => {
 
   it('GIVEN replace without a file THEN the form opens with the title filled in, and its text replaces the article', async () => {
     const opened = await article('replace', { article: 'lakeside-library-reopens' });
-    expect(opened.modal.custom_id).toBe('article:replace:lakeside-library-reopens');
+    expect(opened.modal.custom_id).toBe(`article:replace:${opened.id}`);
     expect(opened.modal.components[0].components[0].value).toBe('Lakeside library reopens');
+    expect(opened.modal.components[1].components[0].value).toBe('Mira Holt, Valley Post');
     const submitted = await h.fake.submitModal(opened, { title: 'Lakeside library reopens', byline: '', body: 'The library now holds 50,000 books.' }, moderator).done();
     expect(submitted.text).toContain('Replaced: Lakeside library reopens');
     expect(await readFile(join(h.seedsDir, 'lakeside-library-reopens.txt'), 'utf8')).toContain('50,000 books');
