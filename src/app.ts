@@ -7,6 +7,7 @@ import { OpenAICompatibleEmbeddings } from './index/openai-embeddings.js';
 import { WorkerPoolEmbeddings } from './index/worker-embeddings.js';
 import { chatModelFactory, shownEndpoint, type ChatModelSettings } from './llm/chat-model.js';
 import { LlmWriter } from './llm/writer.js';
+import type { IndexStore } from './index/store.js';
 import type { Logger } from './logger.js';
 import type { ProgressFactory } from './progress.js';
 
@@ -55,13 +56,24 @@ export async function createWriter(config: Config, logger: Logger): Promise<LlmW
   });
 }
 
+/** STORE=postgres: the shared index (the schema brought up to date); local: the engine keeps it in DATA_DIR. */
+export async function createStore(config: Config, logger: Logger): Promise<IndexStore | undefined> {
+  if (config.STORE !== 'postgres') return undefined;
+  const { PostgresStore } = await import('./index/postgres-store.js');
+  const store = await PostgresStore.open(config.DATABASE_URL!, logger);
+  logger.info(`the index is shared ${store.where}`);
+  return store;
+}
+
 /** `serving`: a bot or console, which answers while vectors are embedded in the background. */
 export async function createEngine(config: Config, logger: Logger, { progress, serving = false }: { progress?: ProgressFactory; serving?: boolean } = {}): Promise<Engine> {
   const embeddings = await createEmbeddings(config);
   const writer = await createWriter(config, logger);
+  const store = await createStore(config, logger);
   return new Engine({
     options: engineOptions(config, { serving }),
     embeddings,
+    ...(store ? { store } : {}),
     reader: new Reader(shippedModels),
     ...(writer ? { writer } : {}),
     logger,

@@ -18,6 +18,8 @@ const Schema = z
   .object({
     SEEDS_DIR: z.string().default('./seeds'),
     DATA_DIR: z.string().default('./data'),
+    STORE: z.enum(['local', 'postgres']).default('local'),
+    DATABASE_URL: optionalText.pipe(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string').optional()),
     EMBEDDINGS: z.enum(['local', 'openai']).default('local'),
     EMBEDDINGS_URL: optionalText.pipe(z.url().optional()),
     EMBEDDINGS_API_KEY: optionalText,
@@ -66,6 +68,8 @@ type Raw = Record<string, string | undefined>;
 function crossChecks(raw: Raw): string[] {
   const problems: string[] = [];
   if (raw.EMBEDDINGS === 'openai' && !raw.EMBEDDINGS_URL?.trim()) problems.push('EMBEDDINGS_URL: is required when EMBEDDINGS=openai');
+  if (raw.STORE === 'postgres' && !raw.DATABASE_URL?.trim()) problems.push('DATABASE_URL: is required when STORE=postgres');
+  if (raw.STORE === 'postgres' && raw.EMBEDDINGS === 'openai') problems.push('STORE: postgres holds the bundled 512-d embeddings only (EMBEDDINGS=local)');
   if (raw.ANSWERER === 'llm' && !raw.LLM_MODEL?.trim()) problems.push('LLM_MODEL: is required when ANSWERER=llm');
   if (raw.ANSWERER === 'llm' && raw.LLM_PROVIDER === 'openai' && !raw.LLM_BASE_URL?.trim()) problems.push('LLM_BASE_URL: is required when LLM_PROVIDER=openai');
   if (raw.DISCORD_TOKEN?.trim() && !raw.DISCORD_APPLICATION_ID?.trim()) problems.push('DISCORD_APPLICATION_ID: is required when DISCORD_TOKEN is set');

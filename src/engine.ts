@@ -118,6 +118,8 @@ export class Engine {
         logger.warn(`rebuilding the index from the seeds: ${loaded.reason}`);
       }
     }
+    // A shared store: another process's reload reaches this one as a newer index to load.
+    store?.watch?.(() => void this.refresh());
     if (this.owner && this.snapshot) {
       const warning = `Another Footnote process (pid ${this.owner}) is updating the index ${store?.where}: answering from the saved index, which may be stale.`;
       logger.warn(warning);
@@ -141,6 +143,24 @@ export class Engine {
       logger.warn(warning);
       return { ...this.unchanged(this.snapshot), warning };
     }
+  }
+
+  /**
+   * Loads the index another process saved in the shared store, and serves it. Its missing vectors are
+   * left to the process that reloaded (it saves them as they land, and each save comes here again).
+   */
+  private async refresh(): Promise<void> {
+    const { store } = this;
+    if (!store || this.reloading) return;
+    const { embeddings, options, logger } = this.deps;
+    const loaded = await store.load({ embedder: embeddings, chunker: options.chunker }, embeddings).catch((error: Error) => {
+      logger.warn(`could not load the newer index ${store.where}: ${error.message}`);
+      return undefined;
+    });
+    if (loaded?.status !== 'loaded' || this.reloading) return;
+    await this.pauseEmbedding();
+    this.snapshot = loaded.snapshot;
+    logger.info({ articles: loaded.snapshot.articles.length, chunks: loaded.snapshot.chunks.length, withoutVectors: loaded.snapshot.waiting.size }, 'loaded the index another process saved');
   }
 
   private unchanged({ articles, chunks, pending }: IndexSnapshot): ReloadReport {
@@ -287,6 +307,8 @@ export class Engine {
       try {
         await this.store.save(next);
       } catch (error) {
+        // A store that says why in user terms (the shared database is down) is passed on as it is.
+        if (current && error instanceof FootnoteError) throw error;
         if (current) {
           throw new FootnoteError(ErrorCode.IndexWriteFailed, 'The new index could not be saved, so the previous one is still in use.', {
             cause: error,

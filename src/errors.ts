@@ -18,6 +18,7 @@ export const ErrorCode = {
   ArticleRejected: 'ARTICLE_REJECTED',
   ArticleExists: 'ARTICLE_EXISTS',
   DownloadFailed: 'DOWNLOAD_FAILED',
+  StoreUnavailable: 'STORE_UNAVAILABLE',
   Internal: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -27,7 +27,7 @@ const BM25 = 'bm25.json';
  * The docstore on disk: the articles (with their text), each article's sentences once, and each
  * chunk as a range of them. Chunk text and overlapping sentences are rebuilt on load, not stored.
  */
-interface SavedDocstore {
+export interface SavedDocstore {
   articles: Article[];
   /** Per article, in its order: [start, end, paragraph, hash]. */
   sentences: Record<string, [number, number, number, string][]>;
@@ -98,7 +98,7 @@ async function saveLexical(staging: string, snapshot: IndexSnapshot): Promise<vo
   await writeDurably(join(staging, BM25), await stringifyInSteps(snapshot.bm25.toJSON(), breathe));
 }
 
-function unpackDocstore(saved: SavedDocstore): { articles: Article[]; chunks: Chunk[] } {
+export function unpackDocstore(saved: SavedDocstore): { articles: Article[]; chunks: Chunk[] } {
   const sources = new Map(saved.articles.map((a) => [a.id, a.source]));
   const sentences = new Map(Object.entries(saved.sentences).map(([id, list]) => [id, list.map(([start, end, paragraph, hash]) => ({ start, end, paragraph, hash }))]));
   const ordinals = new Map<string, number>();
@@ -180,7 +180,7 @@ export async function loadSnapshot(dataDir: string, expected: Expectations, embe
   }
 }
 
-function describeMismatch(manifest: Manifest, expected: Expectations): string | undefined {
+export function describeMismatch(manifest: Manifest, expected: Expectations): string | undefined {
   if (manifest.schemaVersion !== SCHEMA_VERSION) return `index schema ${manifest.schemaVersion} is not the current ${SCHEMA_VERSION}`;
   const { id, dimension } = expected.embedder;
   if (manifest.embedder?.id !== id || manifest.embedder.dimension !== dimension) {

@@ -119,14 +119,14 @@ export interface BuildOptions {
 const TITLE_WEIGHT = 0.5;
 
 /** A chunk's vector, once every sentence of it and its title have theirs. */
-function composedVector(snapshot: Pick<IndexSnapshot, 'vectors' | 'articleById'>, chunk: Chunk): number[] | undefined {
+export function composedVector(snapshot: Pick<IndexSnapshot, 'vectors' | 'articleById'>, chunk: Chunk): number[] | undefined {
   const parts = chunk.sentences.map((s) => snapshot.vectors.get(s.hash));
   const title = snapshot.vectors.get(titleHash(snapshot.articleById.get(chunk.articleId)!));
   return title && parts.every(Boolean) ? composeVector(parts as Float32Array[], title, TITLE_WEIGHT) : undefined;
 }
 
 /** Puts the given waiting chunks whose vectors are all there into the vector index. */
-async function indexReadyChunks(snapshot: IndexSnapshot, candidates: Iterable<Chunk> = snapshot.waiting.values()): Promise<void> {
+export async function indexReadyChunks(snapshot: IndexSnapshot, candidates: Iterable<Chunk> = snapshot.waiting.values()): Promise<void> {
   const breathe = breather();
   const ready: { chunk: Chunk; vector: number[] }[] = [];
   for (const chunk of new Set(candidates)) {

@@ -39,8 +39,20 @@ export class VectorTable {
     if (vector.length !== this.dimension) throw new Error(`a ${vector.length}-d vector in a ${this.dimension}-d table`);
     let top = 0;
     for (let i = 0; i < vector.length; i++) top = Math.max(top, Math.abs(vector[i]!));
-    const scale = top / 127 || 1;
+    // A 32-bit scale, as saved: a loaded table reads back exactly the vectors the built one had.
+    const scale = Math.fround(top / 127) || 1;
     this.rows.set(hash, { scale, bytes: Int8Array.from({ length: vector.length }, (_, i) => Math.round(vector[i]! / scale)) });
+  }
+
+  /** Each row as stored: its scale and 8-bit components (what a shared store keeps, so a reload reads back the same vectors). */
+  *entries(): IterableIterator<[string, number, Int8Array]> {
+    for (const [hash, row] of this.rows) yield [hash, row.scale, row.bytes];
+  }
+
+  /** Puts a row back exactly as `rows_` gave it. */
+  setRow(hash: string, scale: number, bytes: Int8Array): void {
+    if (bytes.length !== this.dimension) throw new Error(`a ${bytes.length}-d row in a ${this.dimension}-d table`);
+    this.rows.set(hash, { scale, bytes });
   }
 
   /** Takes the row of `hash` from another table as it is. */

@@ -1,0 +1,374 @@
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import pg from 'pg';
+import { ErrorCode, FootnoteError } from '../errors.js';
+import { parseArticle } from '../ingest/parse-article.js';
+import type { Logger } from '../logger.js';
+import type { Article } from '../types.js';
+import { HnswChunkStore } from './hnsw-store.js';
+import { PgChunkStore } from './pg-chunk-store.js';
+import { describeMismatch, unpackDocstore, type Expectations, type LoadResult, type SavedDocstore } from './persist.js';
+import { assembleSnapshot, composedVector, indexReadyChunks, type IndexSnapshot, type Manifest } from './snapshot.js';
+import type { IndexStore, Ownership } from './store.js';
+import { VectorTable } from './vector-table.js';
+
+/**
+ * Versioned schema changes, applied in order at start (under a lock, so shards starting together
+ * apply each once). Never edit one that has shipped: add the next.
+ */
+const MIGRATIONS: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'articles, sentences, chunks, vectors',
+    sql: `
+      CREATE EXTENSION IF NOT EXISTS vector;
+      CREATE TABLE corpus (id int PRIMARY KEY CHECK (id = 1), version bigint NOT NULL, manifest jsonb NOT NULL, saved_at timestamptz NOT NULL DEFAULT now());
+      CREATE TABLE articles (
+        id text PRIMARY KEY, position int NOT NULL, file text NOT NULL, title text NOT NULL, author text, publication text,
+        hash text NOT NULL, source text NOT NULL, modified_at double precision NOT NULL, size bigint);
+      CREATE TABLE sentences (
+        article_id text NOT NULL REFERENCES articles ON DELETE CASCADE, ordinal int NOT NULL,
+        start_offset int NOT NULL, end_offset int NOT NULL, paragraph int NOT NULL, hash text NOT NULL,
+        PRIMARY KEY (article_id, ordinal));
+      CREATE TABLE chunks (
+        id text PRIMARY KEY, article_id text NOT NULL REFERENCES articles ON DELETE CASCADE, ordinal int NOT NULL,
+        first_sentence int NOT NULL, last_sentence int NOT NULL, start_offset int NOT NULL, end_offset int NOT NULL, hash text NOT NULL);
+      -- Sentence and title vectors by text hash, as the engine holds them (8-bit components and a scale), so every process reads back the same numbers.
+      CREATE TABLE text_vectors (hash text PRIMARY KEY, scale real NOT NULL, components bytea NOT NULL);
+      -- Passage vectors, composed from those, for similarity search in the database.
+      CREATE TABLE chunk_vectors (chunk_id text PRIMARY KEY REFERENCES chunks ON DELETE CASCADE, embedding vector(512) NOT NULL);
+      CREATE INDEX chunk_vectors_hnsw ON chunk_vectors USING hnsw (embedding vector_cosine_ops);
+    `,
+  },
+];
+
+/** Advisory lock keys: one writer of the corpus at a time, one migrator at a time. */
+const WRITE_LOCK = 0x466f6f74; // "Foot"
+const MIGRATE_LOCK = WRITE_LOCK + 1;
+const CHANNEL = 'footnote_corpus';
+/** The chunk vectors' column is 512-d: the bundled embedder's size. */
+export const POSTGRES_DIMENSION = 512;
+/** How often a process checks the corpus version, besides LISTEN (which a proxy or a dropped connection can lose). */
+const POLL_MS = 2000;
+
+const unavailable = (where: string, error: unknown) =>
+  new FootnoteError(ErrorCode.StoreUnavailable, 'The shared index database is temporarily unavailable: answers still come from the articles loaded last. Try again in a minute.', {
+    cause: error,
+    detail: `${where}: ${(error as Error).message}`,
+  });
+
+/** The connection string without its password, for logs and messages. */
+function shown(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return `${parsed.host}${parsed.pathname}`;
+  } catch {
+    return 'the configured database';
+  }
+}
+
+const vectorLiteral = (vector: ArrayLike<number>) => `[${Array.from(vector, (x) => +x.toPrecision(7)).join(',')}]`;
+
+/**
+ * The index in PostgreSQL with pgvector, shared by every process of a bot: the articles with their
+ * text, their sentences and chunks with character offsets, the sentence and title vectors, and the
+ * passage vectors under an HNSW index. Each process serves from memory what it loads from here,
+ * through the same code as a local index, so answers do not depend on the store. Writers take a
+ * transaction-scoped advisory lock, write only what changed, bump the corpus version and NOTIFY;
+ * the others hear it (or see the version when they poll) and load the new state.
+ */
+export class PostgresStore implements IndexStore {
+  private readonly pool: pg.Pool;
+  /** Text vectors and chunk vectors known to be in the database: a save sends only the new ones. */
+  private readonly savedVectors = new Set<string>();
+  private readonly savedChunkVectors = new Set<string>();
+  /** The corpus version this process last loaded or wrote. */
+  private version = 0n;
+  private timer: NodeJS.Timeout | undefined;
+  private listener: pg.Client | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly url: string,
+    private readonly logger: Logger,
+  ) {
+    this.pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5000 });
+    // An idle connection that breaks (the server restarts) must not bring the process down.
+    this.pool.on('error', (error) => logger.warn(`database connection lost (${error.message}); it reconnects on next use`));
+  }
+
+  get where(): string {
+    return `in Postgres at ${shown(this.url)}`;
+  }
+
+  /** Connects and brings the schema up to date. */
+  static async open(url: string, logger: Logger): Promise<PostgresStore> {
+    const store = new PostgresStore(url, logger);
+    try {
+      await store.migrate();
+    } catch (error) {
+      await store.pool.end().catch(() => undefined);
+      throw error instanceof FootnoteError ? error : unavailable(store.where, error);
+    }
+    return store;
+  }
+
+  private async transaction<T>(lock: number, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [lock]);
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async migrate(): Promise<void> {
+    await this.transaction(MIGRATE_LOCK, async (client) => {
+      await client.query('CREATE TABLE IF NOT EXISTS footnote_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+      const applied = new Set((await client.query<{ version: number }>('SELECT version FROM footnote_migrations')).rows.map((r) => r.version));
+      for (const migration of MIGRATIONS) {
+        if (applied.has(migration.version)) continue;
+        await client.query(migration.sql);
+        await client.query('INSERT INTO footnote_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+        this.logger.info(`database schema: applied migration ${migration.version} (${migration.name})`);
+      }
+    });
+  }
+
+  /** Any number of processes may write: the advisory lock makes them take turns. */
+  async acquire(): Promise<Ownership> {
+    return { acquired: true };
+  }
+
+  async load(expected: Expectations, embeddings: EmbeddingsInterface): Promise<LoadResult> {
+    if (expected.embedder.dimension !== POSTGRES_DIMENSION) {
+      return { status: 'mismatch', reason: `the Postgres store holds ${POSTGRES_DIMENSION}-d vectors, the configured embedder gives ${expected.embedder.dimension}` };
+    }
+    let corpus: { version: string; manifest: Manifest } | undefined;
+    let rows: { articles: pg.QueryResult; sentences: pg.QueryResult; chunks: pg.QueryResult; vectors: pg.QueryResult; chunkVectors: pg.QueryResult };
+    const client = await this.pool.connect().catch((error: Error) => {
+      throw unavailable(this.where, error);
+    });
+    try {
+      // One snapshot of the database: a writer committing meanwhile is seen whole or not at all.
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      corpus = (await client.query<{ version: string; manifest: Manifest }>('SELECT version, manifest FROM corpus WHERE id = 1')).rows[0];
+      if (!corpus) {
+        await client.query('COMMIT');
+        return { status: 'missing', reason: `no index ${this.where} yet` };
+      }
+      const mismatch = describeMismatch(corpus.manifest, expected);
+      if (mismatch) {
+        await client.query('COMMIT');
+        return { status: 'mismatch', reason: mismatch };
+      }
+      rows = {
+        articles: await client.query('SELECT id, file, source, modified_at, size FROM articles ORDER BY position'),
+        sentences: await client.query('SELECT article_id, start_offset, end_offset, paragraph, hash FROM sentences ORDER BY article_id, ordinal'),
+        chunks: await client.query('SELECT c.article_id, c.first_sentence, c.last_sentence, c.hash FROM chunks c JOIN articles a ON a.id = c.article_id ORDER BY a.position, c.ordinal'),
+        vectors: await client.query('SELECT hash, scale, components FROM text_vectors'),
+        chunkVectors: await client.query('SELECT chunk_id FROM chunk_vectors'),
+      };
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw unavailable(this.where, error);
+    } finally {
+      client.release();
+    }
+    const articles: Article[] = rows.articles.rows.map((r) => ({
+      ...parseArticle({ id: r.id, file: r.file, source: r.source, modifiedAt: r.modified_at }),
+      ...(r.size === null ? {} : { size: Number(r.size) }),
+    }));
+    const sentences: SavedDocstore['sentences'] = {};
+    for (const r of rows.sentences.rows) (sentences[r.article_id] ??= []).push([r.start_offset, r.end_offset, r.paragraph, r.hash]);
+    const docstore = unpackDocstore({ articles, sentences, chunks: rows.chunks.rows.map((r) => [r.article_id, r.first_sentence, r.last_sentence, r.hash]) });
+    const vectors = new VectorTable(POSTGRES_DIMENSION);
+    this.savedVectors.clear();
+    for (const r of rows.vectors.rows) {
+      const bytes = r.components as Buffer;
+      // A real comes back as shortest decimal text: rounded to 32 bits again, it is the saved scale exactly.
+      vectors.setRow(r.hash, Math.fround(Number(r.scale)), new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      this.savedVectors.add(r.hash);
+    }
+    this.savedChunkVectors.clear();
+    for (const r of rows.chunkVectors.rows) this.savedChunkVectors.add(r.chunk_id);
+    const store = HnswChunkStore.create(embeddings, POSTGRES_DIMENSION, docstore.chunks.length);
+    const snapshot = await assembleSnapshot({ ...docstore, store, vectors, manifest: corpus.manifest });
+    // The passage vectors are composed from the sentence vectors, as when the index was built.
+    await indexReadyChunks(snapshot);
+    this.version = BigInt(corpus.version);
+    return { status: 'loaded', snapshot };
+  }
+
+  async save(snapshot: IndexSnapshot): Promise<void> {
+    try {
+      await this.transaction(WRITE_LOCK, (client) => this.write(client, snapshot));
+    } catch (error) {
+      throw unavailable(this.where, error);
+    }
+  }
+
+  /** Writes what changed since the database's state, in the caller's transaction, and bumps the corpus version. */
+  private async write(client: pg.PoolClient, snapshot: IndexSnapshot): Promise<void> {
+    const stored = new Map((await client.query<{ id: string; hash: string }>('SELECT id, hash FROM articles')).rows.map((r) => [r.id, r.hash]));
+    const wanted = new Map(snapshot.articles.map((a) => [a.id, a]));
+    const stale = [...stored].filter(([id, hash]) => wanted.get(id)?.hash !== hash).map(([id]) => id);
+    if (stale.length) await client.query('DELETE FROM articles WHERE id = ANY($1)', [stale]);
+    // Their chunks' vectors went with them (chunk ids are `<article id>#<n>`).
+    const gone = new Set(stale);
+    for (const id of this.savedChunkVectors) if (gone.has(id.slice(0, id.lastIndexOf('#')))) this.savedChunkVectors.delete(id);
+    const fresh = snapshot.articles.filter((a) => stored.get(a.id) !== a.hash);
+    if (fresh.length) {
+      await client.query(
+        `INSERT INTO articles (id, position, file, title, author, publication, hash, source, modified_at, size)
+         SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::float8[], $10::bigint[])`,
+        [
+          fresh.map((a) => a.id),
+          fresh.map(() => 0),
+          fresh.map((a) => a.file),
+          fresh.map((a) => a.title),
+          fresh.map((a) => a.author ?? null),
+          fresh.map((a) => a.publication ?? null),
+          fresh.map((a) => a.hash),
+          fresh.map((a) => a.source),
+          fresh.map((a) => a.modifiedAt),
+          fresh.map((a) => a.size ?? null),
+        ],
+      );
+      const freshIds = new Set(fresh.map((a) => a.id));
+      const s = { article: [] as string[], ordinal: [] as number[], start: [] as number[], end: [] as number[], paragraph: [] as number[], hash: [] as string[] };
+      const position = new Map<string, Map<number, number>>();
+      for (const id of freshIds) {
+        const list = snapshot.sentencesByArticle.get(id) ?? [];
+        position.set(id, new Map(list.map((sentence, i) => [sentence.start, i])));
+        list.forEach((sentence, i) => {
+          s.article.push(id);
+          s.ordinal.push(i);
+          s.start.push(sentence.start);
+          s.end.push(sentence.end);
+          s.paragraph.push(sentence.paragraph);
+          s.hash.push(sentence.hash);
+        });
+      }
+      await client.query('INSERT INTO sentences SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::int[], $6::text[])', [s.article, s.ordinal, s.start, s.end, s.paragraph, s.hash]);
+      const ordinals = new Map<string, number>();
+      const chunks = snapshot.chunks.filter((c) => freshIds.has(c.articleId));
+      await client.query(
+        'INSERT INTO chunks SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::text[])',
+        [
+          chunks.map((c) => c.id),
+          chunks.map((c) => c.articleId),
+          chunks.map((c) => {
+            const n = ordinals.get(c.articleId) ?? 0;
+            ordinals.set(c.articleId, n + 1);
+            return n;
+          }),
+          chunks.map((c) => position.get(c.articleId)!.get(c.sentences[0]!.start)!),
+          chunks.map((c) => position.get(c.articleId)!.get(c.sentences.at(-1)!.start)!),
+          chunks.map((c) => c.start),
+          chunks.map((c) => c.end),
+          chunks.map((c) => c.hash),
+        ],
+      );
+    }
+    await client.query('UPDATE articles SET position = t.position FROM unnest($1::text[], $2::int[]) AS t(id, position) WHERE articles.id = t.id', [
+      snapshot.articles.map((a) => a.id),
+      snapshot.articles.map((_, i) => i),
+    ]);
+
+    const newVectors = [...snapshot.vectors.entries()].filter(([hash]) => !this.savedVectors.has(hash));
+    if (newVectors.length) {
+      await client.query('INSERT INTO text_vectors SELECT * FROM unnest($1::text[], $2::real[], $3::bytea[]) ON CONFLICT (hash) DO NOTHING', [
+        newVectors.map(([hash]) => hash),
+        newVectors.map(([, scale]) => scale),
+        newVectors.map(([, , bytes]) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
+      ]);
+    }
+    const newChunkVectors = snapshot.chunks.filter((c) => !snapshot.waiting.has(c.id) && !this.savedChunkVectors.has(c.id));
+    const composed = newChunkVectors.map((c) => [c.id, composedVector(snapshot, c)] as const).filter((entry): entry is readonly [string, number[]] => Boolean(entry[1]));
+    if (composed.length) {
+      await client.query('INSERT INTO chunk_vectors SELECT id, embedding::vector FROM unnest($1::text[], $2::text[]) AS t(id, embedding) ON CONFLICT (chunk_id) DO UPDATE SET embedding = EXCLUDED.embedding', [
+        composed.map(([id]) => id),
+        composed.map(([, vector]) => vectorLiteral(vector)),
+      ]);
+    }
+    const version = (
+      await client.query<{ version: string }>(
+        `INSERT INTO corpus (id, version, manifest) VALUES (1, 1, $1)
+         ON CONFLICT (id) DO UPDATE SET version = corpus.version + 1, manifest = EXCLUDED.manifest, saved_at = now()
+         RETURNING version`,
+        [snapshot.manifest],
+      )
+    ).rows[0]!.version;
+    await client.query(`SELECT pg_notify('${CHANNEL}', $1)`, [version]);
+    // Known before the commit, so this process's own poll never takes its own save for news.
+    this.version = BigInt(version);
+    for (const [hash] of newVectors) this.savedVectors.add(hash);
+    for (const [id] of composed) this.savedChunkVectors.add(id);
+  }
+
+  /** Hears of newer corpus versions: NOTIFY when it gets through, and a cheap poll of the version in any case. */
+  watch(onChange: () => void): void {
+    const check = async () => {
+      const row = (await this.pool.query<{ version: string }>('SELECT version FROM corpus WHERE id = 1')).rows[0];
+      if (row && BigInt(row.version) > this.version) {
+        this.version = BigInt(row.version);
+        onChange();
+      }
+    };
+    let failing = false;
+    const poll = () =>
+      check().then(
+        () => {
+          if (failing) this.logger.info(`${this.where}: the database answers again`);
+          failing = false;
+        },
+        (error: Error) => {
+          if (!failing) this.logger.warn(`${this.where}: cannot check for a newer index (${error.message}); retrying every ${POLL_MS / 1000} s`);
+          failing = true;
+        },
+      );
+    this.timer = setInterval(() => void poll(), POLL_MS);
+    this.timer.unref();
+    void this.listen(() => void poll());
+  }
+
+  private async listen(onNotify: () => void): Promise<void> {
+    if (this.closed) return;
+    const client = new pg.Client({ connectionString: this.url });
+    client.on('notification', onNotify);
+    client.on('error', () => {
+      // The poll keeps working; LISTEN is retried on a new connection.
+      this.listener = undefined;
+      setTimeout(() => void this.listen(onNotify), POLL_MS).unref();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+      this.listener = client;
+    } catch {
+      await client.end().catch(() => undefined);
+      setTimeout(() => void this.listen(onNotify), POLL_MS).unref();
+    }
+  }
+
+  /** The passage vectors in the database as a LangChain VectorStore (pgvector's HNSW index). */
+  chunkStore(embeddings: EmbeddingsInterface): PgChunkStore {
+    return new PgChunkStore(embeddings, this.pool);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.listener?.end().catch(() => undefined);
+    await this.pool.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,139 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createStore } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { Engine } from '../../src/engine.js';
+import { PostgresStore } from '../../src/index/postgres-store.js';
+import type { IndexStore } from '../../src/index/store.js';
+import type { Answer } from '../../src/types.js';
+import { startPgServer, type PgServer } from '../../tools/pg-server.js';
+import { capturingLogger } from '../discord/harness.js';
+import { reader, seedCopy, silentLogger, tempDir, testOptions, useLite } from '../helpers.js';
+
+/**
+ * STORE=postgres against a real Postgres engine with pgvector (PGlite over the wire protocol on
+ * 127.0.0.1): the same answers as the local store, and several engines sharing one corpus.
+ */
+
+const QUESTIONS = (JSON.parse(await readFile(join(import.meta.dirname, '../fixtures/seed-qa.json'), 'utf8')) as { question: string }[]).map((q) => q.question);
+
+let server: PgServer;
+beforeAll(async () => {
+  server = await startPgServer();
+});
+afterAll(() => server?.close());
+
+/** A fresh database on the server for each test: a schema of its own. */
+let databases = 0;
+async function database(): Promise<string> {
+  const name = `footnote_${++databases}`;
+  const admin = new (await import('pg')).default.Client({ connectionString: server.url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return server.url.replace(/\/postgres$/, `/${name}`);
+}
+
+const stores: IndexStore[] = [];
+async function engineOn(url: string | undefined, seedsDir: string, dataDir?: string): Promise<Engine> {
+  const config = loadConfig({ STORE: url ? 'postgres' : 'local', ...(url ? { DATABASE_URL: url } : {}) });
+  const store = await createStore(config, silentLogger);
+  if (store) stores.push(store);
+  return new Engine({ options: testOptions({ seedsDir, dataDir }), embeddings: useLite(), reader: reader(), ...(store ? { store } : {}), logger: silentLogger });
+}
+afterAll(async () => {
+  await Promise.all(stores.map((s) => s.close()));
+});
+
+const comparable = ({ timings: _t, ...answer }: Answer) => answer;
+
+describe('STORE=postgres', () => {
+  it('GIVEN the seed story THEN every seed question gets the same answer, citations and offsets as with the local store, built or loaded back', async () => {
+    const seedsDir = await seedCopy();
+    const local = await engineOn(undefined, seedsDir, await tempDir());
+    await local.start();
+    const url = await database();
+    const built = await engineOn(url, seedsDir);
+    await built.start();
+    const loaded = await engineOn(url, seedsDir);
+    await loaded.start();
+    for (const question of QUESTIONS) {
+      const expected = comparable(await local.ask(question));
+      expect(comparable(await built.ask(question))).toEqual(expected);
+      expect(comparable(await loaded.ask(question))).toEqual(expected);
+    }
+  });
+
+  it('GIVEN the passage vectors in pgvector THEN its HNSW search finds the passages the in-memory index finds', async () => {
+    const url = await database();
+    const engine = await engineOn(url, await seedCopy());
+    await engine.start();
+    const store = stores.at(-1) as PostgresStore;
+    const pgStore = store.chunkStore(useLite());
+    for (const question of QUESTIONS.slice(0, 10)) {
+      const vector = await useLite().embedQuery(question);
+      const inDb = (await pgStore.similaritySearchVectorWithScore(vector, 3)).map(([doc]) => doc.metadata.chunkId);
+      const inMemory = (await (engine as unknown as { snapshot: { store: { similaritySearchVectorWithScore(v: number[], k: number): Promise<[{ metadata: { chunkId: string } }, number][]> } } }).snapshot.store.similaritySearchVectorWithScore(vector, 3)).map(([doc]) => doc.metadata.chunkId);
+      expect(inDb).toEqual(inMemory);
+    }
+  });
+
+  it('GIVEN an article added and reloaded by one engine THEN another engine on the same database serves it, without reading the seeds', async () => {
+    const url = await database();
+    const writerSeeds = await seedCopy();
+    const writer = await engineOn(url, writerSeeds);
+    await writer.start();
+    const reader2 = await engineOn(url, await seedCopy());
+    await reader2.start();
+    await writeFile(join(writerSeeds, 'penguins.txt'), 'Penguins march to the sea\n\nAbout 4,000 emperor penguins walked to the sea on Tuesday, the rangers said.\n');
+    await writer.reload();
+    await vi.waitFor(() => expect(reader2.sources().map((s) => s.id)).toContain('penguins'), { timeout: 15_000, interval: 200 });
+    const answer = await reader2.ask('How many emperor penguins walked to the sea?');
+    expect(answer.citations[0]?.quote ?? answer.closest[0]?.quote).toContain('4,000');
+  });
+
+  it('GIVEN two engines reloading at once THEN the writes take turns: both finish, and the database holds one whole corpus', async () => {
+    const url = await database();
+    const [a, b] = [await seedCopy(), await seedCopy()];
+    const first = await engineOn(url, a);
+    const second = await engineOn(url, b);
+    await Promise.all([first.start(), second.start()]);
+    await writeFile(join(a, 'alpha.txt'), 'Alpha harbour news\n\nThe alpha harbour opened a new quay on Monday.\n');
+    await writeFile(join(b, 'beta.txt'), 'Beta harbour news\n\nThe beta harbour closed its old quay on Friday.\n');
+    const reports = await Promise.all([first.reload(), second.reload()]);
+    expect(reports.map((r) => r.added)).toEqual([['alpha'], ['beta']]);
+    const pg = new (await import('pg')).default.Client({ connectionString: url });
+    await pg.connect();
+    const { rows } = await pg.query<{ version: string; articles: number; listed: number }>(
+      "SELECT c.version, (SELECT count(*)::int FROM articles) AS articles, jsonb_array_length(c.manifest->'articles') AS listed FROM corpus c",
+    );
+    await pg.end();
+    // Every save is whole: the corpus is the one the last writer read (its seeds: the seed and its own article).
+    expect(rows[0]!.articles).toBe(2);
+    expect(rows[0]!.listed).toBe(2);
+  });
+
+  it('GIVEN the database going away THEN questions are still answered, a reload says it is temporarily unavailable, and it works again when the database is back', async () => {
+    const url = await database();
+    const seedsDir = await seedCopy();
+    const { logger, lines } = capturingLogger();
+    const config = loadConfig({ STORE: 'postgres', DATABASE_URL: url });
+    const store = (await createStore(config, logger))!;
+    stores.push(store);
+    const engine = new Engine({ options: testOptions({ seedsDir }), embeddings: useLite(), reader: reader(), store, logger });
+    await engine.start();
+    await server.pause();
+    try {
+      expect((await engine.ask('How many attacks did Iran say it neutralized last year?')).answer).toBe('33 million');
+      await writeFile(join(seedsDir, 'later.txt'), 'Later news\n\nThe council met again on Thursday to vote on the bridge.\n');
+      await expect(engine.reload()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', userMessage: expect.stringContaining('temporarily unavailable') });
+      await vi.waitFor(() => expect(lines.some((l) => String(l.msg).includes('cannot check for a newer index'))).toBe(true), { timeout: 10_000 });
+    } finally {
+      await server.resume();
+    }
+    const report = await engine.reload();
+    expect(report.added).toEqual(['later']);
+    expect(engine.sources().map((s) => s.id)).toContain('later');
+  });
+});
