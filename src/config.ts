@@ -50,6 +50,9 @@ const Schema = z
     DISCORD_GUILD_ID: optionalText.pipe(snowflake.optional()),
     DISCORD_API_URL: z.url().default('https://discord.com/api'),
     DISCORD_CDN_URL: z.url().default('https://cdn.discordapp.com'),
+    SHARDS: z
+      .union([z.literal('auto'), z.coerce.number().int().min(1).max(1000)])
+      .optional(),
     MOD_ROLE_IDS: z
       .string()
       .default('')
@@ -68,6 +71,7 @@ type Raw = Record<string, string | undefined>;
 function crossChecks(raw: Raw): string[] {
   const problems: string[] = [];
   if (raw.EMBEDDINGS === 'openai' && !raw.EMBEDDINGS_URL?.trim()) problems.push('EMBEDDINGS_URL: is required when EMBEDDINGS=openai');
+  if (raw.SHARDS?.trim() && raw.STORE !== 'postgres') problems.push('SHARDS: shard processes share one index, which needs STORE=postgres');
   if (raw.STORE === 'postgres' && !raw.DATABASE_URL?.trim()) problems.push('DATABASE_URL: is required when STORE=postgres');
   if (raw.STORE === 'postgres' && raw.EMBEDDINGS === 'openai') problems.push('STORE: postgres holds the bundled 512-d embeddings only (EMBEDDINGS=local)');
   if (raw.ANSWERER === 'llm' && !raw.LLM_MODEL?.trim()) problems.push('LLM_MODEL: is required when ANSWERER=llm');
@@ -82,8 +86,13 @@ function crossChecks(raw: Raw): string[] {
 export function loadConfig(env: Raw): Config {
   // An empty value means "not set": `CHUNK_SIZE=` takes the default rather than 0.
   const raw: Raw = Object.fromEntries(Object.keys(Schema.shape).map((key) => [key, env[key]?.trim() ? env[key] : undefined]));
+  // In a shard process discord.js's ShardingManager sets SHARDS to the shard's own ids: not ours to read.
+  if (isShardProcess(env)) raw.SHARDS = undefined;
   const result = Schema.safeParse(raw);
   const problems = [...(result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)), ...crossChecks(raw)];
   if (result.success && !problems.length) return Object.freeze(result.data);
   throw new FootnoteError(ErrorCode.ConfigInvalid, `Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
 }
+
+/** True in a process spawned by discord.js's ShardingManager (src/discord/shards.ts). */
+export const isShardProcess = (env: Raw) => env.SHARDING_MANAGER === 'true';

@@ -184,7 +184,8 @@ export class FakeDiscord extends EventEmitter {
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private readonly sockets = new Set<WebSocket>();
-  private readonly sessions = new Set<{ socket: WebSocket; seq: number }>();
+  /** Gateway sessions, each with the shard it identified as ([id, count]). */
+  private readonly sessions = new Set<{ socket: WebSocket; seq: number; shard: [number, number] }>();
   private readonly now: () => number;
   private readonly initialResponseMs: number;
   private port = 0;
@@ -421,8 +422,14 @@ export class FakeDiscord extends EventEmitter {
 
   // ---- gateway ----------------------------------------------------------------------------
 
+  /** Which shard a guild's events go to, as Discord decides it: (guild id >> 22) % shard count. */
+  private onShard(guildId: string, [id, count]: [number, number]): boolean {
+    return Number((BigInt(guildId) >> 22n) % BigInt(count)) === id;
+  }
+
   private dispatch(event: string, d: Json): void {
     for (const session of this.sessions) {
+      if (d.guild_id && !this.onShard(d.guild_id, session.shard)) continue;
       session.seq += 1;
       session.socket.send(JSON.stringify({ op: 0, t: event, s: session.seq, d }));
     }
@@ -430,7 +437,7 @@ export class FakeDiscord extends EventEmitter {
 
   private onSocket(socket: WebSocket): void {
     this.sockets.add(socket);
-    const session = { socket, seq: 0 };
+    const session = { socket, seq: 0, shard: [0, 1] as [number, number] };
     socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 41250 } }));
     socket.on('message', (raw) => {
       const packet = JSON.parse(String(raw)) as { op: number; d: Json };
@@ -441,6 +448,8 @@ export class FakeDiscord extends EventEmitter {
           socket.close(4004, 'Authentication failed.');
           return;
         }
+        session.shard = Array.isArray(packet.d.shard) ? (packet.d.shard as [number, number]) : [0, 1];
+        const mine = this.onShard(this.guildId, session.shard);
         this.sessions.add(session);
         session.seq += 1;
         socket.send(
@@ -451,10 +460,10 @@ export class FakeDiscord extends EventEmitter {
             d: {
               v: 10,
               user: this.botUser,
-              guilds: [{ id: this.guildId, unavailable: true }],
+              guilds: mine ? [{ id: this.guildId, unavailable: true }] : [],
               session_id: `session-${snowflake()}`,
               resume_gateway_url: this.gatewayUrl,
-              shard: [0, 1],
+              shard: session.shard,
               application: { id: this.applicationId, flags: 0 },
               private_channels: [],
               presences: [],
@@ -465,8 +474,10 @@ export class FakeDiscord extends EventEmitter {
             },
           }),
         );
-        session.seq += 1;
-        socket.send(JSON.stringify({ op: 0, t: 'GUILD_CREATE', s: session.seq, d: this.guildJson() }));
+        if (mine) {
+          session.seq += 1;
+          socket.send(JSON.stringify({ op: 0, t: 'GUILD_CREATE', s: session.seq, d: this.guildJson() }));
+        }
       }
       this.emit('change');
     });

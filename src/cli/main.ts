@@ -1,7 +1,7 @@
 import 'dotenv/config';
 import { Command, Option } from 'commander';
 import { createEngine } from '../app.js';
-import { loadConfig, type Config } from '../config.js';
+import { isShardProcess, loadConfig, type Config } from '../config.js';
 import type { Engine } from '../engine.js';
 import { toFootnoteError, type FootnoteError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
@@ -138,19 +138,33 @@ program
     }
   });
 
-program
-  .command('start', { isDefault: true })
-  .description('run the Discord bot when DISCORD_TOKEN is set, else the interactive console')
-  .action(
-    action(async ({ config, engine, logger }) => {
+const serve = action(async ({ config, engine, logger }) => {
       if (config.DISCORD_TOKEN) {
         const { runBot } = await import('../discord/bot.js');
         await runBot({ config, engine, logger });
+        // A shard's channel to its manager would keep the process alive after the bot stopped.
+        if (isShardProcess(process.env)) process.disconnect?.();
         return;
       }
       process.stderr.write('No DISCORD_TOKEN in .env: starting the terminal console. See README › Discord to connect the bot.\n');
       await runConsole(engine, process.stdin, process.stdout, untilSignalled());
-    }, undefined, true),
-  );
+    }, undefined, true);
+
+program
+  .command('start', { isDefault: true })
+  .description('run the Discord bot when DISCORD_TOKEN is set (in shard processes with SHARDS), else the interactive console')
+  .action(async () => {
+    let config: Config;
+    try {
+      config = loadConfig(process.env);
+    } catch (raw) {
+      printError(toFootnoteError(raw));
+      process.exitCode = 1;
+      return;
+    }
+    if (!config.DISCORD_TOKEN || !config.SHARDS) return serve();
+    const { runShards } = await import('../discord/shards.js');
+    await runShards(config, createLogger(config.LOG_LEVEL), process.argv[1]!);
+  });
 
 await program.parseAsync();

@@ -113,10 +113,15 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     });
     const timedOut = await within(ready, READY_TIMEOUT_MS, 'timeout' as const);
     if (timedOut === 'timeout') throw new FootnoteError(ErrorCode.Internal, `Discord did not report ready within ${READY_TIMEOUT_MS / 1000} s.`);
-    const registration = await registerCommands(client.rest, { applicationId, guildId: config.DISCORD_GUILD_ID, commands: commands.values() }).catch((error: unknown) => {
-      throw registrationError(error, config);
-    });
-    logger.info({ user: client.user?.tag, ...registration, guild: config.DISCORD_GUILD_ID }, `Discord bot ready: ${registration.count} commands registered (${registration.scope})`);
+    // With shards, the first registers the commands for all (a bulk overwrite once, not once per shard).
+    if (!client.shard || client.shard.ids.includes(0)) {
+      const registration = await registerCommands(client.rest, { applicationId, guildId: config.DISCORD_GUILD_ID, commands: commands.values() }).catch((error: unknown) => {
+        throw registrationError(error, config);
+      });
+      logger.info({ user: client.user?.tag, ...registration, guild: config.DISCORD_GUILD_ID }, `Discord bot ready: ${registration.count} commands registered (${registration.scope})`);
+    } else {
+      logger.info({ user: client.user?.tag, shards: client.shard.ids }, `Discord bot ready on shard ${client.shard.ids.join(', ')} (shard 0 registers the commands)`);
+    }
   } catch (error) {
     await client.destroy();
     throw error;

@@ -137,3 +137,55 @@ describe('STORE=postgres', () => {
     expect(engine.sources().map((s) => s.id)).toContain('later');
   });
 });
+
+describe('a writer killed mid-reload', () => {
+  it('GIVEN a process killed -9 at any moment of its reload THEN the database holds the old corpus or the new one, whole, and loads', async () => {
+    const { spawn } = await import('node:child_process');
+    const { writeSyntheticArticles, range } = await import('../faults/synthetic.js');
+    const { Synthetic512 } = await import('./pg-writer-child.js');
+    const url = await database();
+    const seedsDir = await tempDir('footnote-seeds-');
+    await writeSyntheticArticles(seedsDir, range(0, 40));
+    const child = (extra: string[] = []) => spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'pg-writer-child.ts'), seedsDir, url, ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const run = (killAfterMs?: number) =>
+      new Promise<string>((resolve) => {
+        const proc = child();
+        let out = '';
+        proc.stdout.on('data', (data: Buffer) => {
+          out += data.toString();
+          if (killAfterMs !== undefined && out.includes('reloading')) setTimeout(() => proc.kill('SIGKILL'), killAfterMs);
+        });
+        proc.on('exit', () => resolve(out));
+      });
+    expect(await run()).toContain('done');
+    const check = async () => {
+      const pg = new (await import('pg')).default.Client({ connectionString: url });
+      await pg.connect();
+      const { rows } = await pg.query<{ listed: number; articles: number; manifestChunks: number; chunks: number }>(
+        `SELECT jsonb_array_length(manifest->'articles') AS listed, (SELECT count(*)::int FROM articles) AS articles,
+                (SELECT sum((a->>'chunks')::int)::int FROM jsonb_array_elements(manifest->'articles') a) AS "manifestChunks", (SELECT count(*)::int FROM chunks) AS chunks
+         FROM corpus`,
+      );
+      await pg.end();
+      expect(rows[0]!.articles).toBe(rows[0]!.listed);
+      expect(rows[0]!.chunks).toBe(rows[0]!.manifestChunks);
+      const store = await PostgresStore.open(url, silentLogger);
+      const loaded = await store.load({ embedder: new Synthetic512(), chunker: testOptions({ seedsDir }).chunker }, new Synthetic512());
+      await store.close();
+      expect(loaded.status).toBe('loaded');
+      return rows[0]!.articles;
+    };
+    let last = await check();
+    expect(last).toBe(40);
+    for (const [round, delay] of [50, 200, 400, 700, 1000, 1500].entries()) {
+      // Each round changes every article and adds ten, so every save has plenty to write.
+      const next = 50 + round * 10;
+      await writeSyntheticArticles(seedsDir, range(0, next), { version: round + 2 });
+      await run(delay);
+      const now = await check();
+      // Old or new, both whole: never a mix.
+      expect([last, next]).toContain(now);
+      last = now;
+    }
+  }, 120_000);
+});
