@@ -81,6 +81,7 @@ const elapsed = (since: number) => Math.round((performance.now() - since) * 100)
 export class Engine {
   private snapshot: IndexSnapshot | undefined;
   private reloading: Promise<ReloadReport> | undefined;
+  private refreshing = false;
   private readonly progress: ProgressFactory;
   private readonly store: IndexStore | undefined;
   private background: { controller: AbortController; done: Promise<void> } | undefined;
@@ -147,20 +148,30 @@ export class Engine {
 
   /**
    * Loads the index another process saved in the shared store, and serves it. Its missing vectors are
-   * left to the process that reloaded (it saves them as they land, and each save comes here again).
+   * left to the process that reloaded (it saves them as they land, and each save comes here again),
+   * unless this process was embedding too: then it goes on, on the new index.
    */
   private async refresh(): Promise<void> {
     const { store } = this;
-    if (!store || this.reloading) return;
-    const { embeddings, options, logger } = this.deps;
-    const loaded = await store.load({ embedder: embeddings, chunker: options.chunker }, embeddings).catch((error: Error) => {
-      logger.warn(`could not load the newer index ${store.where}: ${error.message}`);
-      return undefined;
-    });
-    if (loaded?.status !== 'loaded' || this.reloading) return;
-    await this.pauseEmbedding();
-    this.snapshot = loaded.snapshot;
-    logger.info({ articles: loaded.snapshot.articles.length, chunks: loaded.snapshot.chunks.length, withoutVectors: loaded.snapshot.waiting.size }, 'loaded the index another process saved');
+    if (!store || this.reloading || this.refreshing) return;
+    this.refreshing = true;
+    try {
+      const { embeddings, options, logger } = this.deps;
+      const loaded = await store.load({ embedder: embeddings, chunker: options.chunker }, embeddings).catch((error: Error) => {
+        logger.warn(`could not load the newer index ${store.where}: ${error.message}`);
+        return undefined;
+      });
+      // A reload that started meanwhile has the last word (it saves, and this process hears of it).
+      if (loaded?.status !== 'loaded' || this.reloading) return;
+      const wasEmbedding = Boolean(this.background);
+      // Swapped first, so the embedding being stopped cannot save the old index over the new one.
+      this.snapshot = loaded.snapshot;
+      await this.pauseEmbedding();
+      if (wasEmbedding && loaded.snapshot.pending.size && this.snapshot === loaded.snapshot) this.embedInBackground(loaded.snapshot);
+      logger.info({ articles: loaded.snapshot.articles.length, chunks: loaded.snapshot.chunks.length, withoutVectors: loaded.snapshot.waiting.size }, 'loaded the index another process saved');
+    } finally {
+      this.refreshing = false;
+    }
   }
 
   private unchanged({ articles, chunks, pending }: IndexSnapshot): ReloadReport {
@@ -213,7 +224,7 @@ export class Engine {
     let savedAt = performance.now();
     const save = async () => {
       if (!this.store || this.owner || this.snapshot !== snapshot) return;
-      await this.store.save(snapshot).catch((error: Error) => logger.warn(`could not save the vectors embedded so far: ${error.message}`));
+      await this.store.save(snapshot, { progress: true }).catch((error: Error) => logger.warn(`could not save the vectors embedded so far: ${error.message}`));
       savedAt = performance.now();
     };
     const job = { controller, done: Promise.resolve() };

@@ -50,11 +50,20 @@ export const POSTGRES_DIMENSION = 512;
 /** How often a process checks the corpus version, besides LISTEN (which a proxy or a dropped connection can lose). */
 const POLL_MS = 2000;
 
-const unavailable = (where: string, error: unknown) =>
-  new FootnoteError(ErrorCode.StoreUnavailable, 'The shared index database is temporarily unavailable: answers still come from the articles loaded last. Try again in a minute.', {
-    cause: error,
-    detail: `${where}: ${(error as Error).message}`,
-  });
+/** Errors of reaching the database (refused, reset, terminated, shutting down), as opposed to errors of what was asked of it. */
+function isConnectionError(error: unknown): boolean {
+  const { code, message = '' } = error as { code?: string; message?: string };
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P02', '57P03'].includes(code ?? '') || code?.startsWith('08') === true || /Connection terminated|timeout exceeded when trying to connect/i.test(message);
+}
+
+/** A database failure as the user sees it: "temporarily unavailable" when it cannot be reached, an internal error otherwise. */
+function storeError(where: string, error: unknown): FootnoteError {
+  if (error instanceof FootnoteError) return error;
+  const detail = `${where}: ${(error as Error).message}`;
+  return isConnectionError(error)
+    ? new FootnoteError(ErrorCode.StoreUnavailable, 'The shared index database is temporarily unavailable: answers still come from the articles loaded last. Try again in a minute.', { cause: error, detail })
+    : new FootnoteError(ErrorCode.Internal, 'The shared index database refused the update.', { cause: error, detail });
+}
 
 /** The connection string without its password, for logs and messages. */
 function shown(url: string): string {
@@ -84,6 +93,8 @@ export class PostgresStore implements IndexStore {
   private readonly savedChunkVectors = new Set<string>();
   /** The corpus version this process last loaded or wrote. */
   private version = 0n;
+  /** While this process saves, its own new version is not news to it. */
+  private saving = false;
   private timer: NodeJS.Timeout | undefined;
   private listener: pg.Client | undefined;
   private closed = false;
@@ -93,8 +104,11 @@ export class PostgresStore implements IndexStore {
     private readonly logger: Logger,
   ) {
     this.pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5000 });
-    // An idle connection that breaks (the server restarts) must not bring the process down.
-    this.pool.on('error', (error) => logger.warn(`database connection lost (${error.message}); it reconnects on next use`));
+    // A connection that breaks (the server restarts), idle or in use, must not bring the process down:
+    // the pool reports idle ones, and every client gets a listener of its own for the rest.
+    const lost = (error: Error) => logger.warn(`database connection lost (${error.message}); it reconnects on next use`);
+    this.pool.on('error', lost);
+    this.pool.on('connect', (client) => client.on('error', lost));
   }
 
   get where(): string {
@@ -108,7 +122,7 @@ export class PostgresStore implements IndexStore {
       await store.migrate();
     } catch (error) {
       await store.pool.end().catch(() => undefined);
-      throw error instanceof FootnoteError ? error : unavailable(store.where, error);
+      throw storeError(store.where, error);
     }
     return store;
   }
@@ -154,7 +168,7 @@ export class PostgresStore implements IndexStore {
     let corpus: { version: string; manifest: Manifest } | undefined;
     let rows: { articles: pg.QueryResult; sentences: pg.QueryResult; chunks: pg.QueryResult; vectors: pg.QueryResult; chunkVectors: pg.QueryResult };
     const client = await this.pool.connect().catch((error: Error) => {
-      throw unavailable(this.where, error);
+      throw storeError(this.where, error);
     });
     try {
       // One snapshot of the database: a writer committing meanwhile is seen whole or not at all.
@@ -179,7 +193,7 @@ export class PostgresStore implements IndexStore {
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
-      throw unavailable(this.where, error);
+      throw storeError(this.where, error);
     } finally {
       client.release();
     }
@@ -204,20 +218,46 @@ export class PostgresStore implements IndexStore {
     const snapshot = await assembleSnapshot({ ...docstore, store, vectors, manifest: corpus.manifest });
     // The passage vectors are composed from the sentence vectors, as when the index was built.
     await indexReadyChunks(snapshot);
-    this.version = BigInt(corpus.version);
+    // Never backwards: a load that started before this process's own save ends after it.
+    if (BigInt(corpus.version) > this.version) this.version = BigInt(corpus.version);
     return { status: 'loaded', snapshot };
   }
 
-  async save(snapshot: IndexSnapshot): Promise<void> {
+  /**
+   * Writes the snapshot. A `progress` save (vectors embedded since, the same snapshot) is skipped when
+   * another process has saved since this one loaded or wrote: its corpus is newer, and this process
+   * will load it. A reload's save always writes: it read the seeds itself.
+   */
+  async save(snapshot: IndexSnapshot, { progress = false }: { progress?: boolean } = {}): Promise<void> {
+    this.saving = true;
     try {
-      await this.transaction(WRITE_LOCK, (client) => this.write(client, snapshot));
+      const written = await this.transaction(WRITE_LOCK, async (client) => {
+        const current = BigInt((await client.query<{ version: string }>('SELECT version FROM corpus WHERE id = 1')).rows[0]?.version ?? 0);
+        if (progress && current !== this.version) return undefined;
+        return this.write(client, snapshot);
+      });
+      // Only what was committed is remembered.
+      if (!written) return;
+      this.version = written.version;
+      for (const hash of written.vectors) this.savedVectors.add(hash);
+      for (const id of written.chunkVectors) this.savedChunkVectors.add(id);
     } catch (error) {
-      throw unavailable(this.where, error);
+      throw storeError(this.where, error);
+    } finally {
+      this.saving = false;
     }
   }
 
   /** Writes what changed since the database's state, in the caller's transaction, and bumps the corpus version. */
-  private async write(client: pg.PoolClient, snapshot: IndexSnapshot): Promise<void> {
+  private async write(client: pg.PoolClient, snapshot: IndexSnapshot): Promise<{ version: bigint; vectors: string[]; chunkVectors: string[] }> {
+    const previous = (await client.query<{ manifest: Manifest }>('SELECT manifest FROM corpus WHERE id = 1')).rows[0]?.manifest;
+    if (previous && describeMismatch(previous, { embedder: snapshot.manifest.embedder, chunker: snapshot.manifest.chunker })) {
+      // Other chunk settings or another embedder: nothing stored can be reused, so everything is written anew.
+      await client.query('DELETE FROM articles');
+      await client.query('DELETE FROM text_vectors');
+      this.savedVectors.clear();
+      this.savedChunkVectors.clear();
+    }
     const stored = new Map((await client.query<{ id: string; hash: string }>('SELECT id, hash FROM articles')).rows.map((r) => [r.id, r.hash]));
     const wanted = new Map(snapshot.articles.map((a) => [a.id, a]));
     const stale = [...stored].filter(([id, hash]) => wanted.get(id)?.hash !== hash).map(([id]) => id);
@@ -292,7 +332,9 @@ export class PostgresStore implements IndexStore {
         newVectors.map(([, , bytes]) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
       ]);
     }
-    const newChunkVectors = snapshot.chunks.filter((c) => !snapshot.waiting.has(c.id) && !this.savedChunkVectors.has(c.id));
+    // Articles inserted now get their passage vectors whatever this process remembers of their ids.
+    const inserted = new Set(fresh.map((a) => a.id));
+    const newChunkVectors = snapshot.chunks.filter((c) => !snapshot.waiting.has(c.id) && (inserted.has(c.articleId) || !this.savedChunkVectors.has(c.id)));
     const composed = newChunkVectors.map((c) => [c.id, composedVector(snapshot, c)] as const).filter((entry): entry is readonly [string, number[]] => Boolean(entry[1]));
     if (composed.length) {
       await client.query('INSERT INTO chunk_vectors SELECT id, embedding::vector FROM unnest($1::text[], $2::text[]) AS t(id, embedding) ON CONFLICT (chunk_id) DO UPDATE SET embedding = EXCLUDED.embedding', [
@@ -309,20 +351,16 @@ export class PostgresStore implements IndexStore {
       )
     ).rows[0]!.version;
     await client.query(`SELECT pg_notify('${CHANNEL}', $1)`, [version]);
-    // Known before the commit, so this process's own poll never takes its own save for news.
-    this.version = BigInt(version);
-    for (const [hash] of newVectors) this.savedVectors.add(hash);
-    for (const [id] of composed) this.savedChunkVectors.add(id);
+    return { version: BigInt(version), vectors: newVectors.map(([hash]) => hash), chunkVectors: composed.map(([id]) => id) };
   }
 
   /** Hears of newer corpus versions: NOTIFY when it gets through, and a cheap poll of the version in any case. */
   watch(onChange: () => void): void {
+    // The version moves on only when the engine loads the new index: a refresh put off (a reload was
+    // running) or failed is asked for again at the next poll.
     const check = async () => {
       const row = (await this.pool.query<{ version: string }>('SELECT version FROM corpus WHERE id = 1')).rows[0];
-      if (row && BigInt(row.version) > this.version) {
-        this.version = BigInt(row.version);
-        onChange();
-      }
+      if (row && !this.saving && BigInt(row.version) > this.version) onChange();
     };
     let failing = false;
     const poll = () =>
@@ -344,19 +382,24 @@ export class PostgresStore implements IndexStore {
   private async listen(onNotify: () => void): Promise<void> {
     if (this.closed) return;
     const client = new pg.Client({ connectionString: this.url });
-    client.on('notification', onNotify);
-    client.on('error', () => {
-      // The poll keeps working; LISTEN is retried on a new connection.
-      this.listener = undefined;
+    let retried = false;
+    // The poll keeps working meanwhile; LISTEN is tried again, once per failure, on a new connection.
+    const retry = () => {
+      if (retried || this.closed) return;
+      retried = true;
+      if (this.listener === client) this.listener = undefined;
+      void client.end().catch(() => undefined);
       setTimeout(() => void this.listen(onNotify), POLL_MS).unref();
-    });
+    };
+    client.on('notification', onNotify);
+    client.on('error', retry);
     try {
       await client.connect();
       await client.query(`LISTEN ${CHANNEL}`);
-      this.listener = client;
+      if (this.closed) await client.end();
+      else this.listener = client;
     } catch {
-      await client.end().catch(() => undefined);
-      setTimeout(() => void this.listen(onNotify), POLL_MS).unref();
+      retry();
     }
   }
 

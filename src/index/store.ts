@@ -16,7 +16,8 @@ export interface IndexStore {
   /** Whether this process may write the index (a local folder has one writer; Postgres serialises writers itself). */
   acquire(): Promise<Ownership>;
   load(expected: Expectations, embeddings: EmbeddingsInterface): Promise<LoadResult>;
-  save(snapshot: IndexSnapshot): Promise<void>;
+  /** `progress`: the same snapshot again, with more vectors (a shared store may skip it when another process has saved since). */
+  save(snapshot: IndexSnapshot, options?: { progress?: boolean }): Promise<void>;
   /** Shared stores: calls back when another process has saved a newer index. */
   watch?(onChange: () => void): void;
   close(): Promise<void>;

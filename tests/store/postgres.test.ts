@@ -93,7 +93,7 @@ describe('STORE=postgres', () => {
     expect(answer.citations[0]?.quote ?? answer.closest[0]?.quote).toContain('4,000');
   });
 
-  it('GIVEN two engines reloading at once THEN the writes take turns: both finish, and the database holds one whole corpus', async () => {
+  it('GIVEN two engines with different seeds reloading at once THEN both finish, and the database holds one whole corpus: the last writer\'s', async () => {
     const url = await database();
     const [a, b] = [await seedCopy(), await seedCopy()];
     const first = await engineOn(url, a);
@@ -112,6 +112,43 @@ describe('STORE=postgres', () => {
     // Every save is whole: the corpus is the one the last writer read (its seeds: the seed and its own article).
     expect(rows[0]!.articles).toBe(2);
     expect(rows[0]!.listed).toBe(2);
+  });
+
+  it('GIVEN another process saved since THEN a progress save of the older index is skipped, never written over the newer one', async () => {
+    const url = await database();
+    const [a, b] = [await seedCopy(), await seedCopy()];
+    const first = await engineOn(url, a);
+    await first.start();
+    const stale = stores.at(-1)! as PostgresStore;
+    const older = (first as unknown as { snapshot: Parameters<PostgresStore['save']>[0] }).snapshot;
+    const second = await engineOn(url, b);
+    await second.start();
+    await writeFile(join(b, 'beta.txt'), 'Beta harbour news\n\nThe beta harbour closed its old quay on Friday.\n');
+    await second.reload();
+    await stale.save(older, { progress: true });
+    const pg = new (await import('pg')).default.Client({ connectionString: url });
+    await pg.connect();
+    const ids = (await pg.query<{ id: string }>('SELECT id FROM articles ORDER BY id')).rows.map((r) => r.id);
+    await pg.end();
+    expect(ids).toContain('beta');
+  });
+
+  it('GIVEN other chunk settings THEN the index is rebuilt and written anew: no chunk of the old settings is left', async () => {
+    const url = await database();
+    const seedsDir = await seedCopy();
+    await (await engineOn(url, seedsDir)).start();
+    const config = loadConfig({ STORE: 'postgres', DATABASE_URL: url, CHUNK_SIZE: '250', CHUNK_OVERLAP: '50' });
+    const store = (await createStore(config, silentLogger))!;
+    stores.push(store);
+    const engine = new Engine({ options: testOptions({ seedsDir, chunker: { size: 250, overlap: 50 } }), embeddings: useLite(), reader: reader(), store, logger: silentLogger });
+    await engine.start();
+    const pg = new (await import('pg')).default.Client({ connectionString: url });
+    await pg.connect();
+    const { rows } = await pg.query<{ chunks: number; listed: number; size: number }>(
+      "SELECT (SELECT count(*)::int FROM chunks) AS chunks, (SELECT sum((a->>'chunks')::int)::int FROM jsonb_array_elements(manifest->'articles') a) AS listed, (manifest->'chunker'->>'size')::int AS size FROM corpus",
+    );
+    await pg.end();
+    expect(rows[0]).toEqual({ chunks: rows[0]!.listed, listed: engine.indexing().chunks, size: 250 });
   });
 
   it('GIVEN the database going away THEN questions are still answered, a reload says it is temporarily unavailable, and it works again when the database is back', async () => {
