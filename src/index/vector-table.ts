@@ -49,7 +49,7 @@ export class VectorTable {
     for (const [hash, row] of this.rows) yield [hash, row.scale, row.bytes];
   }
 
-  /** Puts a row back exactly as `rows_` gave it. */
+  /** Puts a row back exactly as `entries` gave it. */
   setRow(hash: string, scale: number, bytes: Int8Array): void {
     if (bytes.length !== this.dimension) throw new Error(`a ${bytes.length}-d row in a ${this.dimension}-d table`);
     this.rows.set(hash, { scale, bytes });
