@@ -1,13 +1,14 @@
 /**
  * One process of the store benchmark (tools/bench/store.ts): starts an engine on the local or the
- * Postgres store, times the start, asks the questions, and writes a JSON result. Embeddings come
- * from the tools' disk cache, so a build measures indexing and saving, not the embedder.
+ * Postgres store, times the start, asks the questions, and writes a JSON result. A build takes its
+ * embeddings from the tools' disk cache (it measures indexing and saving, not the embedder); the
+ * other runs use the bot's own embedder, so their memory is the bot's.
  *
  *   node --import tsx tools/bench/store-child.ts <spec.json>
  */
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import { createStore, engineOptions } from '../../src/app.js';
+import { createEmbeddings, createStore, engineOptions } from '../../src/app.js';
 import { shippedModels } from '../../src/answer/models.js';
 import { Reader } from '../../src/answer/reader.js';
 import { loadConfig } from '../../src/config.js';
@@ -22,13 +23,15 @@ export interface StoreChildSpec {
   dataDir: string;
   databaseUrl?: string;
   questions: string[];
+  /** Embeddings from the tools' disk cache (a build); otherwise the bot's embedder. */
+  cached: boolean;
   resultFile: string;
 }
 
 const spec = JSON.parse(await readFile(process.argv[2]!, 'utf8')) as StoreChildSpec;
 const logger = createLogger('warn');
 const config = loadConfig({ STORE: spec.store, ...(spec.databaseUrl ? { DATABASE_URL: spec.databaseUrl } : {}) });
-const embeddings = toolEmbeddings();
+const embeddings = spec.cached ? toolEmbeddings() : await createEmbeddings(config);
 const started = performance.now();
 const store = await createStore(config, logger);
 const engine = new Engine({ options: { ...engineOptions(config), seedsDir: spec.seedsDir, dataDir: spec.dataDir }, embeddings, reader: new Reader(shippedModels), ...(store ? { store } : {}), logger });

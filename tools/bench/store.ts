@@ -6,8 +6,9 @@
  *
  *   node --import tsx tools/bench/store.ts --corpus <bbc.jsonl.gz> [--sizes 100,2225] [--questions 200]
  *
- * Prints a markdown table, then one JSON object. Embeddings come from the tools' disk cache (the
- * first run fills it), so build times are indexing and saving, not embedding.
+ * Prints a markdown table, then one JSON object. Builds take their embeddings from the tools' disk
+ * cache (the first run fills it), so build times are indexing and saving, not embedding; the other
+ * runs use the bot's own embedder, so their RSS is a bot process's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -63,16 +64,16 @@ for (const size of String(values.sizes).split(',').map(Number)) {
   const { selected } = await writeBenchSeeds(seedsDir, { corpus: values.corpus, size, seedFile: new URL('seeds/000_384e7f44ba0120d1.txt', root).pathname });
   const questions = [...seedQuestions, ...titleQuestions(selected, Number(values.questions)).map((q) => q.question)];
   process.stderr.write(`${size} articles: local\n`);
-  const localBuild = await child({ store: 'local', seedsDir, dataDir: join(work, 'data'), questions });
-  const localStart = await child({ store: 'local', seedsDir, dataDir: join(work, 'data'), questions });
+  const localBuild = await child({ store: 'local', seedsDir, dataDir: join(work, 'data'), questions, cached: true });
+  const localStart = await child({ store: 'local', seedsDir, dataDir: join(work, 'data'), questions, cached: false });
   const port = 55_000 + size;
   const server = await pgServer(port, join(work, 'pgdata'));
   const databaseUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   process.stderr.write(`${size} articles: postgres\n`);
-  const pgBuild = await child({ store: 'postgres', seedsDir, dataDir: join(work, 'unused'), databaseUrl, questions });
-  const pgStart = await child({ store: 'postgres', seedsDir, dataDir: join(work, 'unused'), databaseUrl, questions });
+  const pgBuild = await child({ store: 'postgres', seedsDir, dataDir: join(work, 'unused'), databaseUrl, questions, cached: true });
+  const pgStart = await child({ store: 'postgres', seedsDir, dataDir: join(work, 'unused'), databaseUrl, questions, cached: false });
   process.stderr.write(`${size} articles: two processes at once\n`);
-  const pair = await Promise.all([0, 1].map(() => child({ store: 'postgres', seedsDir, dataDir: join(work, 'unused'), databaseUrl, questions })));
+  const pair = await Promise.all([0, 1].map(() => child({ store: 'postgres', seedsDir, dataDir: join(work, 'unused'), databaseUrl, questions, cached: false })));
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   const dbBytes = Number((await client.query<{ size: string }>('SELECT pg_database_size(current_database()) AS size')).rows[0]!.size);
