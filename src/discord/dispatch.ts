@@ -76,10 +76,8 @@ export class Dispatcher {
         outcome = await this.runCommand(interaction);
       } else if (interaction.isAutocomplete()) {
         outcome = await this.runAutocomplete(interaction);
-      } else if (interaction.isButton()) {
-        outcome = await this.runButton(interaction);
-      } else if (interaction.isModalSubmit()) {
-        outcome = await this.runModal(interaction);
+      } else if (interaction.isButton() || interaction.isModalSubmit()) {
+        outcome = await this.runCustomId(interaction);
       } else if (interaction.isRepliable()) {
         outcome = 'unsupported';
         await replyPrivately(interaction, Notices.unsupported);
@@ -123,19 +121,18 @@ export class Dispatcher {
     return 'ok';
   }
 
-  private async runButton(interaction: ButtonInteraction): Promise<string> {
+  /**
+   * A button or a submitted form: its custom id `<command>:<args>` names the command whose `button`
+   * or `modal` handler takes it; one no handler knows gets a polite "does nothing any more".
+   */
+  private async runCustomId(interaction: ButtonInteraction | ModalSubmitInteraction): Promise<string> {
     const [name = '', ...args] = interaction.customId.split(':');
     const command = this.deps.commands.get(name);
-    if (command?.button && (await command.button(interaction, this.deps.ctx, args)) !== false) return 'ok';
-    if (!interaction.replied && !interaction.deferred) await replyPrivately(interaction, Notices.unknownButton);
-    return 'unknown';
-  }
-
-  private async runModal(interaction: ModalSubmitInteraction): Promise<string> {
-    const [name = '', ...args] = interaction.customId.split(':');
-    const command = this.deps.commands.get(name);
-    if (command?.modal && (await command.modal(interaction, this.deps.ctx, args)) !== false) return 'ok';
-    if (!interaction.replied && !interaction.deferred) await replyPrivately(interaction, Notices.unknownForm);
+    const handled = interaction.isButton()
+      ? command?.button && (await command.button(interaction, this.deps.ctx, args))
+      : command?.modal && (await command.modal(interaction as ModalSubmitInteraction, this.deps.ctx, args));
+    if (handled) return 'ok';
+    if (!interaction.replied && !interaction.deferred) await replyPrivately(interaction, interaction.isButton() ? Notices.unknownButton : Notices.unknownForm);
     return 'unknown';
   }
 
