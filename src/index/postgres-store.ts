@@ -46,7 +46,7 @@ const WRITE_LOCK = 0x466f6f74; // "Foot"
 const MIGRATE_LOCK = WRITE_LOCK + 1;
 const CHANNEL = 'footnote_corpus';
 /** The chunk vectors' column is 512-d: the bundled embedder's size. */
-export const POSTGRES_DIMENSION = 512;
+const POSTGRES_DIMENSION = 512;
 /** How often a process checks the corpus version, besides LISTEN (which a proxy or a dropped connection can lose). */
 const POLL_MS = 2000;
 

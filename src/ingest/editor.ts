@@ -27,7 +27,7 @@ export interface Edited {
 }
 
 /** Where removed and replaced files go, inside the seeds folder, so a mistake can be undone by hand. */
-export const REMOVED_DIR = '.removed';
+const REMOVED_DIR = '.removed';
 const NAME_CHARS = 60;
 
 /** A typed article as a file: title line, optional "By ..." line, blank line, body. */
@@ -41,7 +41,7 @@ function compose(input: { title: string; byline?: string; body: string }): Uint8
  * A file name from a title: lowercase ASCII words joined by hyphens (nothing that can climb out of
  * the folder). A title with no Latin letters or digits is named by its text's hash instead.
  */
-export function fileNameFor(title: string, extension: string, hash: string): string {
+function fileNameFor(title: string, extension: string, hash: string): string {
   const slug = title
     .normalize('NFKD')
     .toLowerCase()

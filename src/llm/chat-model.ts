@@ -1,7 +1,7 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 
 export const LlmProviders = ['ollama', 'openai'] as const;
-export type LlmProvider = (typeof LlmProviders)[number];
+type LlmProvider = (typeof LlmProviders)[number];
 
 export interface ChatModelSettings {
   provider: LlmProvider;
@@ -11,7 +11,7 @@ export interface ChatModelSettings {
   apiKey: string | undefined;
 }
 
-export const OLLAMA_URL = 'http://127.0.0.1:11434';
+const OLLAMA_URL = 'http://127.0.0.1:11434';
 
 /** Where the article text goes: named in the start-up log line and in errors. */
 export const endpointOf = (settings: ChatModelSettings) => settings.baseUrl ?? (settings.provider === 'ollama' ? OLLAMA_URL : '');

@@ -62,7 +62,7 @@ const SummaryReply = z.object({
 });
 
 export type ModelAnswer = { found: false } | { found: true; answer: string; quotes: ModelQuote[] };
-export interface ModelSummarySentence {
+interface ModelSummarySentence {
   text: string;
   quotes: { passage: number; quote: string }[];
 }

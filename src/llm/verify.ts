@@ -17,7 +17,7 @@ export interface ModelQuote {
   quote: string;
 }
 
-export type DropReason = DroppedQuote['reason'];
+type DropReason = DroppedQuote['reason'];
 
 const MIN_QUOTE_WORDS = 3;
 
@@ -27,7 +27,7 @@ const QUOTE_MARKS: Record<string, string> = { '‘': "'", '’': "'", '‚': "'"
  * Whitespace runs become one space and typographic quote marks plain ones, so a quote the model
  * retyped with other spacing or quotes still matches. `at[i]` is where character i came from.
  */
-export function normalise(text: string, offset = 0): { text: string; at: number[] } {
+function normalise(text: string, offset = 0): { text: string; at: number[] } {
   let out = '';
   const at: number[] = [];
   for (let i = 0; i < text.length; i += 1) {
@@ -163,7 +163,7 @@ export function checkQuotes(text: string, quotes: readonly ModelQuote[], passage
   return { text: out.trim(), citations: numbering.citations, dropped };
 }
 
-export interface CheckedSummary {
+interface CheckedSummary {
   /** The sentences kept, each with the numbers of the citations behind it. */
   sentences: { text: string; citations: number[] }[];
   citations: Citation[];
