@@ -157,7 +157,10 @@ export class Engine {
     this.refreshing = true;
     try {
       const { embeddings, options, logger } = this.deps;
-      const loaded = await store.load({ embedder: embeddings, chunker: options.chunker }, embeddings).catch((error: Error) => {
+      const expected = { embedder: embeddings, chunker: options.chunker };
+      const current = this.snapshot;
+      const loading = current && store.loadChanges ? store.loadChanges(current, expected, embeddings) : store.load(expected, embeddings);
+      const loaded = await loading.catch((error: Error) => {
         logger.warn(`could not load the newer index ${store.where}: ${error.message}`);
         return undefined;
       });

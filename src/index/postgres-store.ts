@@ -7,7 +7,8 @@ import type { Article } from '../types.js';
 import { HnswChunkStore } from './hnsw-store.js';
 import { PgChunkStore } from './pg-chunk-store.js';
 import { describeMismatch, unpackDocstore, type Expectations, type LoadResult, type SavedDocstore } from './persist.js';
-import { assembleSnapshot, composedVector, indexReadyChunks, type IndexSnapshot, type Manifest } from './snapshot.js';
+import { assembleSnapshot, buildSnapshot, composedVector, indexReadyChunks, type IndexSnapshot, type Manifest } from './snapshot.js';
+import type { EmbedderInfo } from './embeddings.js';
 import type { IndexStore, Ownership } from './store.js';
 import { VectorTable } from './vector-table.js';
 
@@ -228,6 +229,56 @@ export class PostgresStore implements IndexStore {
    * another process has saved since this one loaded or wrote: its corpus is newer, and this process
    * will load it. A reload's save always writes: it read the seeds itself.
    */
+  /**
+   * The newer corpus as a change to `current`: only new and changed articles are read, and only the
+   * vectors `current` lacks; the rest (chunks, BM25 counts, the passage index) is carried over as a
+   * reload carries it. Falls back to a whole load when the settings differ.
+   */
+  async loadChanges(current: IndexSnapshot, expected: Expectations, embeddings: EmbedderInfo & EmbeddingsInterface): Promise<LoadResult> {
+    const client = await this.pool.connect().catch((error: Error) => {
+      throw storeError(this.where, error);
+    });
+    let corpus: { version: string; manifest: Manifest } | undefined;
+    let listed: { id: string; hash: string }[];
+    let changed: { id: string; file: string; source: string; modified_at: number; size: string | null }[];
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      corpus = (await client.query<{ version: string; manifest: Manifest }>('SELECT version, manifest FROM corpus WHERE id = 1')).rows[0];
+      if (!corpus || describeMismatch(corpus.manifest, expected) || describeMismatch(current.manifest, expected)) {
+        await client.query('COMMIT');
+        return this.load(expected, embeddings);
+      }
+      listed = (await client.query<{ id: string; hash: string }>('SELECT id, hash FROM articles ORDER BY position')).rows;
+      const ids = listed.filter((a) => current.articleById.get(a.id)?.hash !== a.hash).map((a) => a.id);
+      changed = (await client.query('SELECT id, file, source, modified_at, size FROM articles WHERE id = ANY($1)', [ids])).rows;
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw storeError(this.where, error);
+    } finally {
+      client.release();
+    }
+    const fresh = new Map(changed.map((r) => [r.id, { ...parseArticle({ id: r.id, file: r.file, source: r.source, modifiedAt: r.modified_at }), ...(r.size === null ? {} : { size: Number(r.size) }) }]));
+    const articles = listed.map((a) => fresh.get(a.id) ?? current.articleById.get(a.id)!);
+    const snapshot = await buildSnapshot({ articles, chunker: expected.chunker, embedder: embeddings, previous: current });
+    const wanted = [...snapshot.pending.keys()];
+    const rows = wanted.length
+      ? (await this.pool.query<{ hash: string; scale: number; components: Buffer }>('SELECT hash, scale, components FROM text_vectors WHERE hash = ANY($1)', [wanted]).catch((error: Error) => {
+          throw storeError(this.where, error);
+        })).rows
+      : [];
+    for (const r of rows) {
+      snapshot.vectors.setRow(r.hash, Math.fround(Number(r.scale)), new Int8Array(r.components.buffer, r.components.byteOffset, r.components.byteLength));
+      snapshot.pending.delete(r.hash);
+      snapshot.neededBy.delete(r.hash);
+      this.savedVectors.add(r.hash);
+    }
+    await indexReadyChunks(snapshot);
+    snapshot.manifest = corpus.manifest;
+    if (BigInt(corpus.version) > this.version) this.version = BigInt(corpus.version);
+    return { status: 'loaded', snapshot };
+  }
+
   async save(snapshot: IndexSnapshot, { progress = false }: { progress?: boolean } = {}): Promise<void> {
     this.saving = true;
     try {

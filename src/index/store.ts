@@ -2,6 +2,7 @@ import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { DataLock } from './lock.js';
 import { loadSnapshot, saveSnapshot, type Expectations, type LoadResult } from './persist.js';
 import type { IndexSnapshot } from './snapshot.js';
+import type { EmbedderInfo } from './embeddings.js';
 
 export type Ownership = { acquired: true; tookOverFrom?: number } | { acquired: false; owner: number };
 
@@ -18,6 +19,8 @@ export interface IndexStore {
   load(expected: Expectations, embeddings: EmbeddingsInterface): Promise<LoadResult>;
   /** `progress`: the same snapshot again, with more vectors (a shared store may skip it when another process has saved since). */
   save(snapshot: IndexSnapshot, options?: { progress?: boolean }): Promise<void>;
+  /** Shared stores: the newer index as a change to `current` (what differs is read, the rest carried over). */
+  loadChanges?(current: IndexSnapshot, expected: Expectations, embeddings: EmbedderInfo & EmbeddingsInterface): Promise<LoadResult>;
   /** Shared stores: calls back when another process has saved a newer index. */
   watch?(onChange: () => void): void;
   close(): Promise<void>;

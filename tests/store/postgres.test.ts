@@ -79,7 +79,7 @@ describe('STORE=postgres', () => {
     }
   });
 
-  it('GIVEN an article added and reloaded by one engine THEN another engine on the same database serves it, without reading the seeds', async () => {
+  it('GIVEN an article added and reloaded by one engine THEN another engine on the same database loads the change and serves it, without reading the seeds', async () => {
     const url = await database();
     const writerSeeds = await seedCopy();
     const writer = await engineOn(url, writerSeeds);
@@ -91,6 +91,11 @@ describe('STORE=postgres', () => {
     await vi.waitFor(() => expect(reader2.sources().map((s) => s.id)).toContain('penguins'), { timeout: 15_000, interval: 200 });
     const answer = await reader2.ask('How many emperor penguins walked to the sea?');
     expect(answer.citations[0]?.quote ?? answer.closest[0]?.quote).toContain('4,000');
+    // It read only the change, and serves what a whole load of the database serves (an engine on the
+    // writer's seeds, so its own start changes nothing).
+    const whole = await engineOn(url, writerSeeds);
+    await whole.start();
+    for (const question of [...QUESTIONS, 'How many emperor penguins walked to the sea?']) expect(comparable(await reader2.ask(question))).toEqual(comparable(await whole.ask(question)));
   });
 
   it('GIVEN two engines with different seeds reloading at once THEN both finish, and the database holds one whole corpus: the last writer\'s', async () => {

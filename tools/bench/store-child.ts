@@ -25,6 +25,8 @@ export interface StoreChildSpec {
   questions: string[];
   /** Embeddings from the tools' disk cache (a build); otherwise the bot's embedder. */
   cached: boolean;
+  /** Postgres: also time loading the whole index again against loading only what changed (nothing). */
+  probeRefresh?: boolean;
   resultFile: string;
 }
 
@@ -47,10 +49,22 @@ for (const question of spec.questions) {
   digest.update(JSON.stringify([answer.outcome, answer.answer, [...answer.citations, ...answer.closest].map((c) => [c.articleId, c.start, c.end])]));
 }
 times.sort((a, b) => a - b);
+let refresh: { wholeMs: number; changesMs: number } | undefined;
+if (spec.probeRefresh && store?.loadChanges) {
+  const expected = { embedder: embeddings, chunker: engineOptions(config).chunker };
+  // The engine's own index, as its refresh would pass it (a tool may look inside).
+  const current = (engine as unknown as { snapshot: Parameters<NonNullable<typeof store.loadChanges>>[0] }).snapshot;
+  let at = performance.now();
+  await store.load(expected, embeddings);
+  const wholeMs = performance.now() - at;
+  at = performance.now();
+  await store.loadChanges(current, expected, embeddings);
+  refresh = { wholeMs, changesMs: performance.now() - at };
+}
 const at = (p: number) => times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)] ?? NaN;
 await engine.close();
 await writeFile(
   spec.resultFile,
-  JSON.stringify({ startMs, added: report.added.length, rssAfterStart, rssEnd: rssMiB(), peakRss: peakRssMiB(), askP50: at(50), askP95: at(95), answers: digest.digest('hex').slice(0, 16) }),
+  JSON.stringify({ ...(refresh ? { refresh } : {}), startMs, added: report.added.length, rssAfterStart, rssEnd: rssMiB(), peakRss: peakRssMiB(), askP50: at(50), askP95: at(95), answers: digest.digest('hex').slice(0, 16) }),
 );
 process.exit(0);

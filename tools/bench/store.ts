@@ -34,6 +34,7 @@ interface Result {
   askP50: number;
   askP95: number;
   answers: string;
+  refresh?: { wholeMs: number; changesMs: number };
 }
 
 async function child(spec: Omit<StoreChildSpec, 'resultFile'>): Promise<Result> {
@@ -71,7 +72,7 @@ for (const size of String(values.sizes).split(',').map(Number)) {
   const databaseUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   process.stderr.write(`${size} articles: postgres\n`);
   const pgBuild = await child({ store: 'postgres', seedsDir, dataDir: join(work, 'unused'), databaseUrl, questions, cached: true });
-  const pgStart = await child({ store: 'postgres', seedsDir, dataDir: join(work, 'unused'), databaseUrl, questions, cached: false });
+  const pgStart = await child({ store: 'postgres', seedsDir, dataDir: join(work, 'unused'), databaseUrl, questions, cached: false, probeRefresh: true });
   process.stderr.write(`${size} articles: two processes at once\n`);
   const pair = await Promise.all([0, 1].map(() => child({ store: 'postgres', seedsDir, dataDir: join(work, 'unused'), databaseUrl, questions, cached: false })));
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -101,4 +102,6 @@ for (const row of rows as { size: number; localBuild: Result; localStart: Result
     `| ${row.size} | postgres, 2 processes at once | – | ${row.pair.map((p) => ms(p.startMs)).join(' / ')} | ${row.pair.map((p) => `${r1(p.askP50)} / ${r1(p.askP95)}`).join('; ')} | ${row.pair.map((p) => `${p.rssAfterStart} / ${p.peakRss}`).join('; ')} | database ${row.dbMiB} MiB |`,
   );
 }
+lines.push('', '| articles | another process saved: load the whole index again, ms | load only what changed (nothing here), ms |', '| --- | ---: | ---: |');
+for (const row of rows as { size: number; pgStart: Result }[]) lines.push(`| ${row.size} | ${ms(row.pgStart.refresh?.wholeMs ?? NaN)} | ${ms(row.pgStart.refresh?.changesMs ?? NaN)} |`);
 process.stdout.write(`${lines.join('\n')}\n${JSON.stringify({ rows })}\n`);
