@@ -77,6 +77,26 @@ function shown(url: string): string {
   }
 }
 
+interface ArticleRow {
+  id: string;
+  file: string;
+  source: string;
+  modified_at: number;
+  size: string | null;
+}
+
+interface VectorRow {
+  hash: string;
+  scale: number;
+  components: Buffer;
+}
+
+/** An article row as the engine holds it: its text parsed as a seed file is. */
+const articleOf = (r: ArticleRow): Article => ({
+  ...parseArticle({ id: r.id, file: r.file, source: r.source, modifiedAt: r.modified_at }),
+  ...(r.size === null ? {} : { size: Number(r.size) }),
+});
+
 const vectorLiteral = (vector: ArrayLike<number>) => `[${Array.from(vector, (x) => +x.toPrecision(7)).join(',')}]`;
 
 /**
@@ -162,66 +182,113 @@ export class PostgresStore implements IndexStore {
     return { acquired: true };
   }
 
-  async load(expected: Expectations, embeddings: EmbeddingsInterface): Promise<LoadResult> {
-    if (expected.embedder.dimension !== POSTGRES_DIMENSION) {
-      return { status: 'mismatch', reason: `the Postgres store holds ${POSTGRES_DIMENSION}-d vectors, the configured embedder gives ${expected.embedder.dimension}` };
-    }
-    let corpus: { version: string; manifest: Manifest } | undefined;
-    let rows: { articles: pg.QueryResult; sentences: pg.QueryResult; chunks: pg.QueryResult; vectors: pg.QueryResult; chunkVectors: pg.QueryResult };
+  /** `work` in one read-only snapshot of the database: a writer committing meanwhile is seen whole or not at all. */
+  private async readOnly<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect().catch((error: Error) => {
       throw storeError(this.where, error);
     });
     try {
-      // One snapshot of the database: a writer committing meanwhile is seen whole or not at all.
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      corpus = (await client.query<{ version: string; manifest: Manifest }>('SELECT version, manifest FROM corpus WHERE id = 1')).rows[0];
-      if (!corpus) {
-        await client.query('COMMIT');
-        return { status: 'missing', reason: `no index ${this.where} yet` };
-      }
-      const mismatch = describeMismatch(corpus.manifest, expected);
-      if (mismatch) {
-        await client.query('COMMIT');
-        return { status: 'mismatch', reason: mismatch };
-      }
-      rows = {
-        articles: await client.query('SELECT id, file, source, modified_at, size FROM articles ORDER BY position'),
-        sentences: await client.query('SELECT article_id, start_offset, end_offset, paragraph, hash FROM sentences ORDER BY article_id, ordinal'),
-        chunks: await client.query('SELECT c.article_id, c.first_sentence, c.last_sentence, c.hash FROM chunks c JOIN articles a ON a.id = c.article_id ORDER BY a.position, c.ordinal'),
-        vectors: await client.query('SELECT hash, scale, components FROM text_vectors'),
-        chunkVectors: await client.query('SELECT chunk_id FROM chunk_vectors'),
-      };
+      const result = await work(client);
       await client.query('COMMIT');
+      return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw storeError(this.where, error);
     } finally {
       client.release();
     }
-    const articles: Article[] = rows.articles.rows.map((r) => ({
-      ...parseArticle({ id: r.id, file: r.file, source: r.source, modifiedAt: r.modified_at }),
-      ...(r.size === null ? {} : { size: Number(r.size) }),
-    }));
-    const sentences: SavedDocstore['sentences'] = {};
-    for (const r of rows.sentences.rows) (sentences[r.article_id] ??= []).push([r.start_offset, r.end_offset, r.paragraph, r.hash]);
-    const docstore = unpackDocstore({ articles, sentences, chunks: rows.chunks.rows.map((r) => [r.article_id, r.first_sentence, r.last_sentence, r.hash]) });
-    const vectors = new VectorTable(POSTGRES_DIMENSION);
-    this.savedVectors.clear();
-    for (const r of rows.vectors.rows) {
-      const bytes = r.components as Buffer;
-      // A real comes back as shortest decimal text: rounded to 32 bits again, it is the saved scale exactly.
-      vectors.setRow(r.hash, Math.fround(Number(r.scale)), new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  }
+
+  /** The corpus row, and why it cannot serve these settings (undefined when it can). */
+  private async corpus(client: pg.PoolClient, expected: Expectations): Promise<{ version: bigint; manifest: Manifest; mismatch?: string } | undefined> {
+    const row = (await client.query<{ version: string; manifest: Manifest }>('SELECT version, manifest FROM corpus WHERE id = 1')).rows[0];
+    if (!row) return undefined;
+    const mismatch = describeMismatch(row.manifest, expected);
+    return { version: BigInt(row.version), manifest: row.manifest, ...(mismatch ? { mismatch } : {}) };
+  }
+
+  /** Sentence and title vectors as saved, into `table`; a real comes back as shortest decimal text, so it is rounded to 32 bits again. */
+  private putVectors(table: VectorTable, rows: VectorRow[]): void {
+    for (const r of rows) {
+      table.setRow(r.hash, Math.fround(Number(r.scale)), new Int8Array(r.components.buffer, r.components.byteOffset, r.components.byteLength));
       this.savedVectors.add(r.hash);
     }
+  }
+
+  /** What a load read, as the process now holds it (never backwards: a load that started before this process's own save may end after it). */
+  private loaded(snapshot: IndexSnapshot, version: bigint): LoadResult {
+    if (version > this.version) this.version = version;
+    return { status: 'loaded', snapshot };
+  }
+
+  async load(expected: Expectations, embeddings: EmbeddingsInterface): Promise<LoadResult> {
+    if (expected.embedder.dimension !== POSTGRES_DIMENSION) {
+      return { status: 'mismatch', reason: `the Postgres store holds ${POSTGRES_DIMENSION}-d vectors, the configured embedder gives ${expected.embedder.dimension}` };
+    }
+    const { corpus, rows } = await this.readOnly(async (client) => {
+      const corpus = await this.corpus(client, expected);
+      if (!corpus || corpus.mismatch) return { corpus };
+      const rows = {
+        articles: (await client.query<ArticleRow>('SELECT id, file, source, modified_at, size FROM articles ORDER BY position')).rows,
+        sentences: (await client.query('SELECT article_id, start_offset, end_offset, paragraph, hash FROM sentences ORDER BY article_id, ordinal')).rows,
+        chunks: (await client.query('SELECT c.article_id, c.first_sentence, c.last_sentence, c.hash FROM chunks c JOIN articles a ON a.id = c.article_id ORDER BY a.position, c.ordinal')).rows,
+        vectors: (await client.query<VectorRow>('SELECT hash, scale, components FROM text_vectors')).rows,
+        chunkVectors: (await client.query<{ chunk_id: string }>('SELECT chunk_id FROM chunk_vectors')).rows,
+      };
+      return { corpus, rows };
+    });
+    if (!corpus) return { status: 'missing', reason: `no index ${this.where} yet` };
+    if (corpus.mismatch || !rows) return { status: 'mismatch', reason: corpus.mismatch ?? '' };
+    const sentences: SavedDocstore['sentences'] = {};
+    for (const r of rows.sentences) (sentences[r.article_id] ??= []).push([r.start_offset, r.end_offset, r.paragraph, r.hash]);
+    const docstore = unpackDocstore({ articles: rows.articles.map(articleOf), sentences, chunks: rows.chunks.map((r) => [r.article_id, r.first_sentence, r.last_sentence, r.hash]) });
+    const vectors = new VectorTable(POSTGRES_DIMENSION);
+    this.savedVectors.clear();
+    this.putVectors(vectors, rows.vectors);
     this.savedChunkVectors.clear();
-    for (const r of rows.chunkVectors.rows) this.savedChunkVectors.add(r.chunk_id);
+    for (const r of rows.chunkVectors) this.savedChunkVectors.add(r.chunk_id);
     const store = HnswChunkStore.create(embeddings, POSTGRES_DIMENSION, docstore.chunks.length);
     const snapshot = await assembleSnapshot({ ...docstore, store, vectors, manifest: corpus.manifest });
     // The passage vectors are composed from the sentence vectors, as when the index was built.
     await indexReadyChunks(snapshot);
-    // Never backwards: a load that started before this process's own save ends after it.
-    if (BigInt(corpus.version) > this.version) this.version = BigInt(corpus.version);
-    return { status: 'loaded', snapshot };
+    return this.loaded(snapshot, corpus.version);
+  }
+
+  /**
+   * The newer corpus as a change to `current`: only new and changed articles are read, and only the
+   * vectors `current` lacks; the rest (chunks, BM25 counts, the passage index) is carried over as a
+   * reload carries it. Falls back to a whole load when the settings differ.
+   */
+  async loadChanges(current: IndexSnapshot, expected: Expectations, embeddings: EmbedderInfo & EmbeddingsInterface): Promise<LoadResult> {
+    const read = await this.readOnly(async (client) => {
+      const corpus = await this.corpus(client, expected);
+      if (!corpus || corpus.mismatch || describeMismatch(current.manifest, expected)) return undefined;
+      const listed = (await client.query<{ id: string; hash: string }>('SELECT id, hash FROM articles ORDER BY position')).rows;
+      const ids = listed.filter((a) => current.articleById.get(a.id)?.hash !== a.hash).map((a) => a.id);
+      const changed = (await client.query<ArticleRow>('SELECT id, file, source, modified_at, size FROM articles WHERE id = ANY($1)', [ids])).rows;
+      return { corpus, listed, changed };
+    });
+    if (!read) return this.load(expected, embeddings);
+    const fresh = new Map(read.changed.map((r) => [r.id, articleOf(r)]));
+    const articles = read.listed.map((a) => fresh.get(a.id) ?? current.articleById.get(a.id)!);
+    const snapshot = await buildSnapshot({ articles, chunker: expected.chunker, embedder: embeddings, previous: current });
+    const wanted = [...snapshot.pending.keys()];
+    const rows = wanted.length
+      ? (
+          await this.pool.query<VectorRow>('SELECT hash, scale, components FROM text_vectors WHERE hash = ANY($1)', [wanted]).catch((error: Error) => {
+            throw storeError(this.where, error);
+          })
+        ).rows
+      : [];
+    this.putVectors(snapshot.vectors, rows);
+    for (const r of rows) {
+      snapshot.pending.delete(r.hash);
+      snapshot.neededBy.delete(r.hash);
+    }
+    await indexReadyChunks(snapshot);
+    snapshot.manifest = read.corpus.manifest;
+    return this.loaded(snapshot, read.corpus.version);
   }
 
   /**
@@ -229,56 +296,6 @@ export class PostgresStore implements IndexStore {
    * another process has saved since this one loaded or wrote: its corpus is newer, and this process
    * will load it. A reload's save always writes: it read the seeds itself.
    */
-  /**
-   * The newer corpus as a change to `current`: only new and changed articles are read, and only the
-   * vectors `current` lacks; the rest (chunks, BM25 counts, the passage index) is carried over as a
-   * reload carries it. Falls back to a whole load when the settings differ.
-   */
-  async loadChanges(current: IndexSnapshot, expected: Expectations, embeddings: EmbedderInfo & EmbeddingsInterface): Promise<LoadResult> {
-    const client = await this.pool.connect().catch((error: Error) => {
-      throw storeError(this.where, error);
-    });
-    let corpus: { version: string; manifest: Manifest } | undefined;
-    let listed: { id: string; hash: string }[];
-    let changed: { id: string; file: string; source: string; modified_at: number; size: string | null }[];
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      corpus = (await client.query<{ version: string; manifest: Manifest }>('SELECT version, manifest FROM corpus WHERE id = 1')).rows[0];
-      if (!corpus || describeMismatch(corpus.manifest, expected) || describeMismatch(current.manifest, expected)) {
-        await client.query('COMMIT');
-        return this.load(expected, embeddings);
-      }
-      listed = (await client.query<{ id: string; hash: string }>('SELECT id, hash FROM articles ORDER BY position')).rows;
-      const ids = listed.filter((a) => current.articleById.get(a.id)?.hash !== a.hash).map((a) => a.id);
-      changed = (await client.query('SELECT id, file, source, modified_at, size FROM articles WHERE id = ANY($1)', [ids])).rows;
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw storeError(this.where, error);
-    } finally {
-      client.release();
-    }
-    const fresh = new Map(changed.map((r) => [r.id, { ...parseArticle({ id: r.id, file: r.file, source: r.source, modifiedAt: r.modified_at }), ...(r.size === null ? {} : { size: Number(r.size) }) }]));
-    const articles = listed.map((a) => fresh.get(a.id) ?? current.articleById.get(a.id)!);
-    const snapshot = await buildSnapshot({ articles, chunker: expected.chunker, embedder: embeddings, previous: current });
-    const wanted = [...snapshot.pending.keys()];
-    const rows = wanted.length
-      ? (await this.pool.query<{ hash: string; scale: number; components: Buffer }>('SELECT hash, scale, components FROM text_vectors WHERE hash = ANY($1)', [wanted]).catch((error: Error) => {
-          throw storeError(this.where, error);
-        })).rows
-      : [];
-    for (const r of rows) {
-      snapshot.vectors.setRow(r.hash, Math.fround(Number(r.scale)), new Int8Array(r.components.buffer, r.components.byteOffset, r.components.byteLength));
-      snapshot.pending.delete(r.hash);
-      snapshot.neededBy.delete(r.hash);
-      this.savedVectors.add(r.hash);
-    }
-    await indexReadyChunks(snapshot);
-    snapshot.manifest = corpus.manifest;
-    if (BigInt(corpus.version) > this.version) this.version = BigInt(corpus.version);
-    return { status: 'loaded', snapshot };
-  }
-
   async save(snapshot: IndexSnapshot, { progress = false }: { progress?: boolean } = {}): Promise<void> {
     this.saving = true;
     try {
