@@ -207,6 +207,11 @@ export class FakeDiscord extends EventEmitter {
     return this;
   }
 
+  /** The Discord settings of a bot that connects to this fake (its token, ids, API and moderator role). */
+  get settings(): Record<string, string> {
+    return { DISCORD_TOKEN: this.token, DISCORD_APPLICATION_ID: this.applicationId, DISCORD_GUILD_ID: this.guildId, DISCORD_API_URL: this.url, MOD_ROLE_IDS: this.modRoleId };
+  }
+
   /** What DISCORD_API_URL should be. */
   get url(): string {
     return `http://127.0.0.1:${this.port}/api`;

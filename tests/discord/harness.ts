@@ -95,11 +95,7 @@ export async function attachBot({
   const config = loadConfig({
     SEEDS_DIR: join(root, 'seeds'),
     DATA_DIR: join(root, 'data'),
-    DISCORD_TOKEN: fake.token,
-    DISCORD_APPLICATION_ID: fake.applicationId,
-    DISCORD_GUILD_ID: fake.guildId,
-    DISCORD_API_URL: fake.url,
-    MOD_ROLE_IDS: fake.modRoleId,
+    ...fake.settings,
     COOLDOWN_SECONDS: '0',
     FEEDBACK_LOG: join(root, 'logs', `feedback-${fake.applicationId}.jsonl`),
     AUDIT_LOG: join(root, 'logs', `audit-${fake.applicationId}.jsonl`),

@@ -55,10 +55,7 @@ const logger = pino({ level: 'silent' });
 const config = loadConfig({
   SEEDS_DIR: seedsDir,
   DATA_DIR: dataDir,
-  DISCORD_TOKEN: fake.token,
-  DISCORD_APPLICATION_ID: fake.applicationId,
-  DISCORD_GUILD_ID: fake.guildId,
-  DISCORD_API_URL: fake.url,
+  ...fake.settings,
   COOLDOWN_SECONDS: '0',
   MAX_CONCURRENT_REQUESTS: String(Math.max(users, 1) * 2),
   FEEDBACK_LOG: join(dataDir, 'feedback.jsonl'),

@@ -97,10 +97,7 @@ const dataDir = await mkdtemp(join(tmpdir(), 'footnote-bench-llm-discord-'));
 const config = loadConfig({
   SEEDS_DIR: new URL('seeds', root).pathname,
   DATA_DIR: dataDir,
-  DISCORD_TOKEN: fake.token,
-  DISCORD_APPLICATION_ID: fake.applicationId,
-  DISCORD_GUILD_ID: fake.guildId,
-  DISCORD_API_URL: fake.url,
+  ...fake.settings,
   COOLDOWN_SECONDS: '0',
   FEEDBACK_LOG: join(dataDir, 'feedback.jsonl'),
   AUDIT_LOG: join(dataDir, 'audit.jsonl'),
