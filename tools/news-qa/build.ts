@@ -1,9 +1,11 @@
 /**
  * Turns the writers' drafts into the committed news QA set (questions, answers, ids, offsets: never
  * article text), checking each question on the way:
- *   node --import tsx tools/news-qa/build.ts --bbc <bbc-news-summary.jsonl.gz> --drafts <file or dir> [--check]
+ *   node --import tsx tools/news-qa/build.ts --bbc <bbc-news-summary.jsonl.gz> --drafts <file or dir> [--append] [--check]
  * A draft is a JSON array of { article, question, kind, answers, evidence: [verbatim quotes],
- * unanswerable?, offTopic? }. `--check` only reports problems.
+ * unanswerable?, offTopic?, informal? }. `--check` only reports problems. `--append` keeps the
+ * questions already in the set and adds the drafts' (for articles that have none yet), so a new
+ * round of writing never rewrites an earlier one.
  */
 import { Command } from 'commander';
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -24,6 +26,7 @@ interface Draft {
   evidence?: string[];
   unanswerable?: NewsQaQuestion['unanswerable'];
   offTopic?: boolean;
+  informal?: boolean;
 }
 
 /** A question that repeats this many words of an article sentence in a row copies it. */
@@ -60,9 +63,10 @@ async function draftFiles(path: string): Promise<string[]> {
 const program = new Command('build')
   .requiredOption('--bbc <file>', 'bbc-news-summary.jsonl.gz')
   .requiredOption('--drafts <path>', 'a draft file or a folder of them')
+  .option('--append', 'keep the questions already in the set; drafts add questions for articles that have none')
   .option('--check', 'report problems only');
 
-program.action(async (opts: { bbc: string; drafts: string; check?: boolean }) => {
+program.action(async (opts: { bbc: string; drafts: string; append?: boolean; check?: boolean }) => {
   const dataset = await loadNewsQa();
   const chosen = new Map(dataset.articles.map((a) => [a.id, a]));
   const records = new Map((await loadBbcRecords(opts.bbc)).map((r) => [r.id, r]));
@@ -73,6 +77,8 @@ program.action(async (opts: { bbc: string; drafts: string; check?: boolean }) =>
     }),
   );
   const problems: string[] = [];
+  const kept = opts.append ? dataset.questions : [];
+  const written = new Set(kept.map((q) => q.article));
   const questions: NewsQaQuestion[] = [];
   const counters = new Map<string, number>();
   for (const file of await draftFiles(opts.drafts)) {
@@ -81,6 +87,7 @@ program.action(async (opts: { bbc: string; drafts: string; check?: boolean }) =>
       const where = `${file}[${i}] "${draft.question}"`;
       const article = articles.get(draft.article);
       if (!article || !chosen.has(draft.article)) return problems.push(`${where}: unknown article ${draft.article}`);
+      if (written.has(draft.article)) return problems.push(`${where}: article ${draft.article} already has questions in the set`);
       if (!QuestionKinds.includes(draft.kind)) problems.push(`${where}: kind must be one of ${QuestionKinds.join(', ')}`);
       const answers = draft.answers ?? [];
       const quotes = draft.evidence ?? [];
@@ -112,6 +119,7 @@ program.action(async (opts: { bbc: string; drafts: string; check?: boolean }) =>
         evidence,
         ...(draft.unanswerable ? { unanswerable: draft.unanswerable } : {}),
         ...(draft.offTopic ? { offTopic: true } : {}),
+        ...(draft.informal ? { informal: true } : {}),
       });
     });
   }
@@ -120,7 +128,7 @@ program.action(async (opts: { bbc: string; drafts: string; check?: boolean }) =>
   process.stdout.write(`${questions.length} questions over ${counters.size} articles, ${unanswerable} unanswerable (${((100 * unanswerable) / Math.max(1, questions.length)).toFixed(0)}%), ${problems.length} problems\n`);
   if (opts.check) return;
   if (problems.length) process.exit(1);
-  await writeDataset({ ...dataset, questions });
+  await writeDataset({ ...dataset, questions: [...kept, ...questions] });
 });
 
 await program.parseAsync();

@@ -4,7 +4,8 @@ import type { Span } from '../../src/types.js';
 /** The news QA set: questions, gold answers and evidence offsets over BBC articles (no article text). */
 export const DATASET_PATH = new URL('../datasets/news-qa.json', import.meta.url).pathname;
 
-export type Split = 'train' | 'dev' | 'test';
+/** `test2`: a second test split, written in round three before any model was fitted on that round's data. */
+export type Split = 'train' | 'dev' | 'test' | 'test2';
 
 export interface NewsQaArticle {
   /** The BBC record id, "business/001". */
@@ -30,6 +31,8 @@ export interface NewsQaQuestion {
   evidence: Span[];
   /** Why an on-topic question is unanswerable: a detail never given, an outcome after publication, a wrong name. */
   unanswerable?: 'detail' | 'after' | 'wrong-name';
+  /** Written as people type in a Discord channel: lower case, abbreviations, a typo. */
+  informal?: boolean;
   /** About nothing in the corpus. */
   offTopic?: boolean;
 }

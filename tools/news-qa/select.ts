@@ -1,10 +1,12 @@
 /**
  * Chooses the articles of the news QA set and their split, once, with a fixed seed:
  *   node --import tsx tools/news-qa/select.ts --bbc ../shared/datasets/bbc-news-summary.jsonl.gz [--texts <dir>]
- * Thirty-four articles per topic, of ordinary length (1,000 to 4,000 characters of body), split by
- * article 28 / 3 / 3 into train / dev / test (the first fourteen of each topic were the 8 / 3 / 3 of
- * the first round of questions; twenty more train articles per topic came with the second). Questions
- * already written are kept. `--texts` writes the article files for the people writing questions,
+ * A hundred and twenty-two articles per topic, of ordinary length (1,000 to 4,000 characters of body),
+ * split by article 103 / 3 / 3 / 13 into train / dev / test / test2 (the first fourteen of each topic
+ * were the 8 / 3 / 3 of the first round of questions; twenty more train articles per topic came with
+ * the second; the third added a second test split of 13 and 75 more train articles per topic). Each
+ * round only appends to the seeded order, so earlier choices never move. Questions already written
+ * are kept. `--texts` writes the article files for the people writing questions,
  * outside the repository (the BBC text is for research use only).
  */
 import { Command } from 'commander';
@@ -20,6 +22,8 @@ const SPLIT: [Split, number][] = [
   ['dev', 3],
   ['test', 3],
   ['train', 20],
+  ['test2', 13],
+  ['train', 75],
 ];
 
 const program = new Command('select')
@@ -42,7 +46,7 @@ program.action(async (opts: { bbc: string; texts?: string }) => {
   }
   const dataset: NewsQaSet = {
     about:
-      'Questions about BBC News articles (bbc-news-summary.jsonl.gz), written for Footnote. Offsets are into the seed file text "title\\n\\nbody\\n" (tools/bench/corpus.ts articleFileText). Split by article with a fixed seed; test is never used to fit or choose anything.',
+      'Questions about BBC News articles (bbc-news-summary.jsonl.gz), written for Footnote. Offsets are into the seed file text "title\\n\\nbody\\n" (tools/bench/corpus.ts articleFileText). Split by article with a fixed seed; test and test2 are never used to fit or choose anything.',
     seed: SEED,
     articles,
     questions: (await loadNewsQa()).questions,
@@ -53,7 +57,7 @@ program.action(async (opts: { bbc: string; texts?: string }) => {
     const byId = new Map(records.map((r) => [r.id, r]));
     for (const article of articles) await writeFile(join(opts.texts, `${article.file}.txt`), articleFileText(bbcArticle(byId.get(article.id)!)));
   }
-  for (const split of ['train', 'dev', 'test'] as const) process.stdout.write(`${split}: ${articles.filter((a) => a.split === split).length} articles\n`);
+  for (const split of ['train', 'dev', 'test', 'test2'] as const) process.stdout.write(`${split}: ${articles.filter((a) => a.split === split).length} articles\n`);
 });
 
 await program.parseAsync();
