@@ -1,6 +1,7 @@
 import { terms } from '../index/text.js';
 import type { Nlp } from './nlp.js';
 import type { AnswerType } from './question.js';
+import type { WordVectors } from './word-vectors.js';
 
 /**
  * What the reader knows about a sentence, computed once and kept by the hash of its text: the
@@ -22,6 +23,11 @@ export interface SentenceFacts {
   names: Set<string>;
   /** Whether the sentence holds something of each answer type (a date for "when", a number for "how many"...). */
   holds: Record<AnswerType, boolean>;
+  /** Each token's word-vector row (-1: a stop word, a number, or a word the table lacks). */
+  rows: Int32Array;
+  /** Mean unit vector of the content words, and its length (0 when none has a vector). */
+  centroid: Float32Array;
+  centroidNorm: number;
 }
 
 export const SpanKinds = ['person', 'place', 'organization', 'number', 'time', 'proper', 'noun', 'quote', 'clause'] as const;
@@ -47,11 +53,14 @@ const CUES: Record<AnswerType, RegExp> = {
   thing: /./,
 };
 
-export function sentenceFacts(text: string): SentenceFacts {
+export function sentenceFacts(text: string, vectors?: WordVectors): SentenceFacts {
   const tokens = [...text.matchAll(TOKEN)].map((m) => ({ start: m.index, end: m.index + m[0].length, term: terms(m[0])[0] ?? '' }));
   const holds = Object.fromEntries(Object.entries(CUES).map(([type, cue]) => [type, cue.test(text)])) as Record<AnswerType, boolean>;
   const names = new Set(tokens.slice(1).filter((t) => t.term && /^\p{Lu}/u.test(text.slice(t.start, t.end))).map((t) => t.term));
-  return { tokens, terms: new Set(tokens.map((t) => t.term).filter(Boolean)), names, holds };
+  const rows = Int32Array.from(tokens, (t) => (t.term && vectors ? vectors.row(text.slice(t.start, t.end)) : -1));
+  const centroid = new Float32Array(vectors?.dimensions ?? 0);
+  for (const row of rows) vectors?.addTo(centroid, row);
+  return { tokens, terms: new Set(tokens.map((t) => t.term).filter(Boolean)), names, holds, rows, centroid, centroidNorm: Math.hypot(...centroid) };
 }
 
 type View = { json(options: object): unknown };

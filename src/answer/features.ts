@@ -3,6 +3,7 @@ import type { SentenceFacts } from './analysis.js';
 import { SpanKinds, type SpanCandidate } from './analysis.js';
 import type { Features } from './model.js';
 import { AnswerTypes, type Question, type QuestionTerm } from './question.js';
+import type { WordVectors } from './word-vectors.js';
 
 /**
  * The reader's features, named and computed once per candidate. Training (tools/train) and
@@ -88,6 +89,12 @@ export interface SentenceContext {
   denseCentredWindow: number;
   /** The best retrieved passage holding the sentence, if retrieval proposed one. */
   passage?: { score: number; lexical: number; rank: number };
+  /** `alignment` of the question with this sentence and with the ones just before and after. */
+  aligned: Float64Array;
+  alignedPrevious: Float64Array;
+  alignedNext: Float64Array;
+  /** Cosine of the question's and the sentence's mean word vectors. */
+  wordMean: number;
 }
 
 // "He said", "The firm added": a sentence that goes on from the one before.
@@ -115,10 +122,37 @@ export function density(question: Question, facts: SentenceFacts): number {
   return positions.length / (positions.at(-1)! - positions[0]! + 1);
 }
 
+/** Below this cosine a question word counts as unsaid in a sentence (film/movie 0.90, manager/coach 0.69, boss/chief 0.54). */
+const SAID = 0.5;
+
+/**
+ * For each question term, how well a sentence says it: 1 when it holds the term or another form of
+ * it, otherwise the best cosine between the term's word vector and a content word of the sentence
+ * ("bought" for "purchased"). The aligned-question features of DrQA, at the level of words.
+ */
+export function alignment(question: Question, facts: SentenceFacts, vectors: WordVectors | undefined): Float64Array {
+  return Float64Array.from(question.terms, (term) => {
+    const match = matchTerm(term, (t) => facts.terms.has(t));
+    if (match === 'exact' || match === 'form') return 1;
+    if (!vectors || term.row < 0) return 0;
+    let best = 0;
+    for (const row of facts.rows) if (row >= 0) best = Math.max(best, vectors.cosine(term.row, row));
+    return best;
+  });
+}
+
+/** The question as one vector: its terms' unit word vectors weighted by IDF. */
+export function questionCentroid(wq: WeightedQuestion, vectors: WordVectors | undefined): { vector: Float32Array; norm: number } {
+  const vector = new Float32Array(vectors?.dimensions ?? 0);
+  wq.question.terms.forEach((t, i) => vectors?.addTo(vector, t.row, wq.weights[i]));
+  return { vector, norm: Math.hypot(...vector) };
+}
+
 export const SENTENCE_FEATURES = [
   'exact', 'form', 'synonym', 'localExact', 'localForm', 'localSynonym', 'localNames', 'localOther', 'previous', 'next', 'continues', 'continuesPrevious', 'pairs', 'density', 'article', 'title', 'names', 'namesArticle',
   'passageScore', 'passageLexical', 'passageRank', 'retrieved', 'dense', 'denseWindow', 'denseCentred', 'denseCentredPrevious', 'denseCentredWindow', 'denseRelative', 'coverageRelative',
   'lead', 'position', 'length', 'holdsType', ...AnswerTypes.map((type) => `holds:${type}`),
+  'align', 'alignLocal', 'alignSoft', 'alignWindow', 'alignMissing', 'alignRelative', 'namesWindow', 'wordMean',
 ] as const;
 
 export function sentenceFeatures(wq: WeightedQuestion, c: SentenceContext): Features {
@@ -130,7 +164,17 @@ export function sentenceFeatures(wq: WeightedQuestion, c: SentenceContext): Feat
   const continues = CONTINUES.test(c.text) ? 1 : 0;
   const localNames = any(coverage(wq, has, c.localWeights.map((w, i) => (wq.question.terms[i]!.name ? w : 0))));
   const localOther = any(coverage(wq, has, c.localWeights.map((w, i) => (wq.question.terms[i]!.name ? 0 : w))));
+  const localTotal = c.localWeights.reduce((a, b) => a + b, 0) || 1;
+  const weighted = (weights: readonly number[], total: number, value: (i: number) => number) => weights.reduce((sum, w, i) => sum + w * value(i), 0) / total;
+  const window = (i: number) => Math.max(c.aligned[i]!, c.alignedPrevious[i] ?? 0, c.alignedNext[i] ?? 0);
   return {
+    align: weighted(wq.weights, wq.total, (i) => c.aligned[i]!),
+    alignLocal: weighted(c.localWeights, localTotal, (i) => c.aligned[i]!),
+    alignSoft: weighted(wq.weights, wq.total, (i) => (c.aligned[i]! < 1 ? c.aligned[i]! : 0)),
+    alignWindow: weighted(wq.weights, wq.total, window),
+    alignMissing: weighted(c.localWeights, localTotal, (i) => (window(i) < SAID ? 1 : 0)),
+    namesWindow: namesPresent(wq.question, (t) => has(t) || c.previous.has(t) || c.next.has(t)),
+    wordMean: c.wordMean,
     exact: own.exact,
     form: own.form,
     synonym: own.synonym,
@@ -170,9 +214,11 @@ export function sentenceFeatures(wq: WeightedQuestion, c: SentenceContext): Feat
 export function addRelativeFeatures(all: Features[]): void {
   const topDense = Math.max(...all.map((f) => f.dense!));
   const topCoverage = Math.max(...all.map((f) => f.localExact! + f.localForm!));
+  const topAlign = Math.max(...all.map((f) => f.alignLocal!));
   for (const f of all) {
     f.denseRelative = f.dense! - topDense;
     f.coverageRelative = f.localExact! + f.localForm! - topCoverage;
+    f.alignRelative = f.alignLocal! - topAlign;
   }
 }
 
@@ -180,6 +226,7 @@ export const SPAN_FEATURES = [
   ...AnswerTypes.flatMap((type) => SpanKinds.map((kind) => `${type}×${kind}`)),
   'overlap', 'focus', 'distance', 'near', 'left', 'right', 'length1', 'length2', 'length4', 'length7',
   'capital', 'digit', 'position', 'afterComma', 'beforeComma', 'inParentheses', 'sentenceProbability', 'sentenceTop',
+  'focusSim', 'focusHead', 'echo', 'nearAligned',
 ] as const;
 
 export interface SpanContext {
@@ -188,6 +235,7 @@ export interface SpanContext {
   span: SpanCandidate;
   sentenceProbability: number;
   sentenceRank: number;
+  vectors?: WordVectors;
 }
 
 /** Features of a candidate short answer, in the spirit of the 2016 SQuAD logistic-regression baseline. */
@@ -226,12 +274,29 @@ export function spanFeatures(question: Question, c: SpanContext): Features {
     sentenceTop: c.sentenceRank === 0 ? 1 : 0,
   };
   for (const kind of span.kinds) features[`${question.answerType}×${kind}`] = 1;
+  const vectors = c.vectors;
+  if (vectors) {
+    const rows = facts.rows;
+    const insideRows = facts.tokens.flatMap((t, i) => (t.start >= span.start && t.end <= span.end && rows[i]! >= 0 ? [rows[i]!] : []));
+    const questionRows = question.terms.map((t) => t.row).filter((r) => r >= 0);
+    const bestToQuestion = (row: number) => questionRows.reduce((best, q) => Math.max(best, vectors.cosine(q, row)), 0);
+    // "which newspaper": the Telegraph is near the word "newspaper"; the person quoted is not.
+    features.focusSim = insideRows.reduce((best, row) => Math.max(best, vectors.cosine(question.focusRow, row)), 0);
+    features.focusHead = insideRows.length ? vectors.cosine(question.focusRow, insideRows.at(-1)!) : 0;
+    // A span that says again what the question says, in other words, is not its answer.
+    features.echo = insideRows.length ? insideRows.reduce((sum, row) => sum + bestToQuestion(row), 0) / insideRows.length : 0;
+    // The question's words, or words near them, just around the span (DrQA's aligned embedding, as a count).
+    let near = 0;
+    for (let i = Math.max(0, first - 4); i <= Math.min(rows.length - 1, last + 4); i++) if ((i < first || i > last) && rows[i]! >= 0 && bestToQuestion(rows[i]!) >= SAID) near++;
+    features.nearAligned = Math.min(3, near) / 3;
+  }
   return features;
 }
 
 export const ANSWERABILITY_FEATURES = [
   'top', 'topScore', 'margin', 'exact', 'form', 'synonym', 'article', 'title', 'namesMissing', 'namesUnknown', 'articles',
   'unknown', 'dense', 'denseTop', 'span', 'holdsType', 'terms', ...AnswerTypes.map((type) => `type:${type}`),
+  'align', 'alignWindow', 'alignMissing', 'alignTop', 'namesMissingWindow', 'wordMean', 'personal',
 ] as const;
 
 export interface AnswerabilityContext {
@@ -250,6 +315,8 @@ export interface AnswerabilityContext {
   namesUnknown: number;
   /** How many articles are indexed: with one story, most question words are new to the corpus. */
   articles: number;
+  /** Best word alignment of the question among the candidates. */
+  alignTop: number;
 }
 
 /** Whether the articles answer at all: signals of the best sentence and of the question. */
@@ -273,5 +340,13 @@ export function answerabilityFeatures(question: Question, c: AnswerabilityContex
     holdsType: c.best.holdsType!,
     terms: Math.log1p(question.terms.length),
     [`type:${question.answerType}`]: 1,
+    align: c.best.align!,
+    alignWindow: c.best.alignWindow!,
+    alignMissing: c.best.alignMissing!,
+    alignTop: c.alignTop,
+    // A name or number of the question that the cited sentence and its neighbours never state: a wrong premise.
+    namesMissingWindow: 1 - c.best.namesWindow!,
+    wordMean: c.best.wordMean!,
+    personal: question.personal ? 1 : 0,
   };
 }

@@ -1,6 +1,7 @@
 import { terms, words } from '../index/text.js';
 import type { Acronym, Bridge, Lexicon } from './lexicon.js';
 import type { Nlp } from './nlp.js';
+import type { WordVectors } from './word-vectors.js';
 
 /** The question word, read once: it decides what kind of answer is wanted. */
 export const WhWords = ['who', 'what', 'when', 'where', 'which', 'why', 'how', 'how-many', 'how-much', 'yes-no', 'other'] as const;
@@ -19,6 +20,8 @@ export interface QuestionTerm {
   /** Capitalised (not first) or a number: names are rarely paraphrased. */
   name: boolean;
   bridges: Bridge[];
+  /** The word's row in the word-vector table, -1 when it has none. */
+  row: number;
 }
 
 /** Everything the reader needs to know about a question, computed once per ask. */
@@ -30,6 +33,10 @@ export interface Question {
   answerType: AnswerType;
   /** The head noun after which/what ("agency" in "which news agency"), as an index term. */
   focus?: string;
+  /** The focus noun's word-vector row, -1 when none. */
+  focusRow: number;
+  /** Asked in the first person ("how do I…", "my phone"): news rarely answers a personal request. */
+  personal: boolean;
   /** Names and numbers in the question ("Time Warner", "2004"), each as index terms. */
   names: string[][];
   /** Asks about "this article" / "the story" rather than naming its subject. */
@@ -58,6 +65,7 @@ const METADATA: [RegExp, MetadataField][] = [
   [/\b(which|what) (publication|outlet|newspaper|paper|site|website|magazine) (published|ran|carried|printed)\b|\bwho published (this|the) (article|story|piece)\b/i, 'publication'],
   [/\b(headline|title) of (this|the) (article|story|piece)\b|\bwhat'?s the (headline|title)\b/i, 'title'],
 ];
+const FIRST_PERSON = /\b(?:i|i'm|im|i've|ive|my|me|mine|myself)\b/i;
 const THIS_ARTICLE = /\b(this|that|the) (article|story|piece|report|news item)\b/i;
 
 function whWord(text: string): WhWord {
@@ -110,7 +118,7 @@ const NAME = /(?<![.?!]\s)(?<!^)\b(?:\p{Lu}[\p{L}’'&.-]*|\d[\d,.%]*)(?:\s+(?:o
  * Reads a question once: its words and terms with their bridges, the question word, the kind of
  * answer wanted, its focus noun and names, and whether it asks about "this article".
  */
-export function analyzeQuestion(nlp: Nlp, raw: string, lexicon: Lexicon, acronyms: readonly Acronym[] = []): Question {
+export function analyzeQuestion(nlp: Nlp, raw: string, lexicon: Lexicon, acronyms: readonly Acronym[] = [], vectors?: WordVectors): Question {
   const text = raw.replace(/\s+/g, ' ').trim();
   const wh = whWord(text);
   const focus = wh === 'which' || wh === 'what' ? focusOf(nlp, text) : undefined;
@@ -122,7 +130,7 @@ export function analyzeQuestion(nlp: Nlp, raw: string, lexicon: Lexicon, acronym
     const [term] = terms(word);
     if (!term || seen.has(term) || QUESTION_WORDS.has(word) || NEGATED.test(word)) continue;
     seen.add(term);
-    questionTerms.push({ term, word, name: nameTerms.has(term), bridges: lexicon.bridges(word) });
+    questionTerms.push({ term, word, name: nameTerms.has(term), bridges: lexicon.bridges(word), row: vectors?.row(word) ?? -1 });
   }
   // Multi-word names bridge as a whole ("United States" ↔ "US"), and acronyms the articles define both ways.
   for (const name of [...text.matchAll(NAME)].map((m) => m[0])) {
@@ -144,6 +152,8 @@ export function analyzeQuestion(nlp: Nlp, raw: string, lexicon: Lexicon, acronym
     wh,
     answerType: answerTypeOf(wh, text, focus),
     ...(focus ? { focus: terms(focus)[0] ?? focus } : {}),
+    focusRow: focus && vectors ? vectors.row(focus) : -1,
+    personal: FIRST_PERSON.test(text),
     names,
     thisArticle: THIS_ARTICLE.test(text),
     ...(metadata ? { metadata } : {}),

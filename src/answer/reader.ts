@@ -7,9 +7,11 @@ import type { Article, Sentence } from '../types.js';
 import { Memo, sentenceFacts, spanCandidates, type SentenceFacts, type SpanCandidate } from './analysis.js';
 import {
   addRelativeFeatures,
+  alignment,
   answerabilityFeatures,
   coverage,
   namesPresent,
+  questionCentroid,
   sentenceFeatures,
   spanFeatures,
   type SentenceContext,
@@ -19,6 +21,7 @@ import { definedAcronyms, Lexicon, type Acronym } from './lexicon.js';
 import { linearScore, sigmoid, softmax, type Features, type LinearModel } from './model.js';
 import { loadNlp, type Nlp } from './nlp.js';
 import { analyzeQuestion, type Question } from './question.js';
+import { loadWordVectors, type WordVectors } from './word-vectors.js';
 
 interface ArticleTerms {
   terms: Set<string>;
@@ -103,8 +106,9 @@ export class Reader {
   private readonly spans = new Memo<SpanCandidate[]>(20_000);
   private readonly articleTerms = new Memo<ArticleTerms>(1_000);
   private readonly centres = new Memo<Float32Array>(1_000);
-  /** compromise, loaded by the first `analyze` (every reading starts with one). */
+  /** compromise and the word vectors, loaded by the first `analyze` (every reading starts with one). */
   private nlp: Nlp | undefined;
+  private vectors: WordVectors | undefined;
   private readonly perSnapshot = new WeakMap<IndexSnapshot, { acronyms: Acronym[]; titles: Bm25Index }>();
   /** By article hash: after a reload only new and changed articles are scanned again. */
   private readonly acronymsByArticle = new Memo<Acronym[]>(20_000);
@@ -112,6 +116,7 @@ export class Reader {
   constructor(
     readonly models: ReaderModels,
     readonly lexicon = new Lexicon(),
+    private readonly wordVectors: () => WordVectors = loadWordVectors,
   ) {}
 
   private corpus(snapshot: IndexSnapshot) {
@@ -128,11 +133,12 @@ export class Reader {
 
   async analyze(snapshot: IndexSnapshot, text: string): Promise<Question> {
     this.nlp ??= await loadNlp();
-    return analyzeQuestion(this.nlp, text, this.lexicon, this.corpus(snapshot).acronyms);
+    this.vectors ??= this.wordVectors();
+    return analyzeQuestion(this.nlp, text, this.lexicon, this.corpus(snapshot).acronyms, this.vectors);
   }
 
   private factsOf(article: Article, sentence: Sentence): SentenceFacts {
-    return this.facts.get(sentence.hash, () => sentenceFacts(article.source.slice(sentence.start, sentence.end)));
+    return this.facts.get(sentence.hash, () => sentenceFacts(article.source.slice(sentence.start, sentence.end), this.vectors));
   }
 
   private termsOf(snapshot: IndexSnapshot, article: Article): ArticleTerms {
@@ -186,6 +192,7 @@ export class Reader {
 
     const sentences: Candidate[] = [];
     const unitQuestion = unit(Float32Array.from(vector));
+    const words = questionCentroid(wq, this.vectors);
     for (const article of articles) {
       const list = snapshot.sentencesByArticle.get(article.id) ?? [];
       // A routed article's every sentence is a candidate, unless it is huge (a log, a list): then its best passages only.
@@ -199,11 +206,18 @@ export class Reader {
         return vectorsRead.get(i);
       };
       // Without what all of the article's sentences share (its topic), similarity says which sentence is about the question.
-      const centreNow = () => mean(list.flatMap((_, i) => vectorAt(i) ?? []).map(unit));
+      const centreNow = () => mean(list.flatMap((_, i) => vectorAt(i) ?? []).map(unit), vector.length);
       // Remembered only once every sentence has its vector: one taken while they land would stay wrong.
       const centre = list.every((s) => snapshot.vectors.has(s.hash)) ? this.centres.get(article.hash, centreNow) : centreNow();
       const centredQuestion = minus(unitQuestion, centre);
       const centred = (v: Float32Array | undefined) => (v ? cosine(centredQuestion, minus(unit(v), centre)) : 0);
+      const alignedAt = new Map<number, Float64Array>();
+      const aligned = (i: number) => {
+        const s = list[i];
+        if (!s) return new Float64Array(0);
+        if (!alignedAt.has(i)) alignedAt.set(i, alignment(question, this.factsOf(article, s), this.vectors));
+        return alignedAt.get(i)!;
+      };
       list.forEach((sentence, index) => {
         const passage = passageOf.get(`${article.id}:${sentence.start}`);
         if (!whole && !passage) return;
@@ -229,6 +243,10 @@ export class Reader {
           denseCentredPrevious: centred(vectorAt(index - 1)),
           denseCentredWindow: window ? cosine(centredQuestion, minus(unit(window), centre)) : 0,
           ...(passage ? { passage } : {}),
+          aligned: aligned(index),
+          alignedPrevious: aligned(index - 1),
+          alignedNext: aligned(index + 1),
+          wordMean: words.norm && facts.centroidNorm ? cosine(words.vector, facts.centroid) : 0,
         };
         sentences.push({ article, sentence, index, text, features: sentenceFeatures(wq, context) });
       });
@@ -261,7 +279,7 @@ export class Reader {
         .map((span) => ({
           sentence,
           span,
-          features: spanFeatures(question, { sentence: sentence.text, facts, span, sentenceProbability: sentence.probability, sentenceRank: rank }),
+          features: spanFeatures(question, { sentence: sentence.text, facts, span, sentenceProbability: sentence.probability, sentenceRank: rank, ...(this.vectors ? { vectors: this.vectors } : {}) }),
         }));
     });
     if (!candidates.length) return [];
@@ -285,6 +303,7 @@ export class Reader {
       unknown: candidates.unknown,
       namesUnknown: candidates.namesUnknown,
       articles: candidates.articles,
+      alignTop: Math.max(...ranked.map((s) => s.features.align ?? 0)),
     });
     return { features, probability: sigmoid(linearScore(model, features)) };
   }
@@ -336,8 +355,9 @@ function unit(vector: Float32Array): Float32Array {
   return vector.map((v) => v / norm);
 }
 
-function mean(vectors: Float32Array[]): Float32Array {
-  const out = sum(vectors.length ? vectors : [new Float32Array(512)]);
+/** The mean of `size`-long vectors (the sentence embedder's size, which the index records). */
+function mean(vectors: Float32Array[], size: number): Float32Array {
+  const out = sum(vectors.length ? vectors : [new Float32Array(size)]);
   return out.map((v) => v / Math.max(1, vectors.length));
 }
 

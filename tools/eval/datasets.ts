@@ -30,6 +30,8 @@ export interface EvalQuestion {
   /** Unanswerable on topic (and why), or about nothing indexed. */
   unanswerable?: string;
   offTopic?: boolean;
+  /** Written as people type in a channel (lower case, abbreviations, a typo). */
+  informal?: boolean;
 }
 
 export interface EvalCorpus {
@@ -81,8 +83,9 @@ export async function newsCorpus(bbcPath: string, split: Split, size = 100): Pro
       article: fileOf.get(q.article)!,
       ...(q.unanswerable ? { unanswerable: q.unanswerable } : {}),
       ...(q.offTopic ? { offTopic: true } : {}),
+      ...(q.informal ? { informal: true } : {}),
     }));
-  return { name: `news QA ${split} (${Object.keys(files).length} articles)`, files, questions };
+  return { name: `News QA ${split} split (${own.length} articles among ${Object.keys(files).length})`, files, questions };
 }
 
 /** Each article of a corpus on its own, with the questions written about it: the one-story case (like the seed story). */

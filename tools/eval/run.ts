@@ -7,8 +7,8 @@
  * (ANSWERER's LLM_* settings, see .env.example), and the report adds how often the model's answer
  * was shown, why it was not, and the share of its quotes that verification dropped.
  *
- *   npm run eval -- [--sets news,seed,squad] [--split test|dev] [--baseline <commit>|none] [--answerer extractive|llm]
- *                   [--bbc <file>] [--squad <file>] [--squad-articles 12:35] [--off-topic 40]
+ *   npm run eval -- [--sets news,seed,squad] [--split test,test2|dev] [--corpus-size 200] [--baseline <commit>|none]
+ *                   [--answerer extractive|llm] [--bbc <file>] [--squad <file>] [--squad-articles 12:35] [--off-topic 40]
  *                   [--show-misses N] [--out results.json]
  */
 import 'dotenv/config';
@@ -24,12 +24,15 @@ import type { Answer, Answerer, LlmReport } from '../../src/types.js';
 import { toolEmbeddings, withSeedsFolder } from '../lib/corpus-snapshot.js';
 import { baselineEngine, BASELINE_COMMIT } from './baseline.js';
 import { defaultPaths, isEvidence, newsCorpus, seedCorpus, squadCorpora, withOffTopicQuestions, type EvalCorpus, type EvalQuestion } from './datasets.js';
+import type { Split } from '../news-qa/dataset.js';
 import { containsAnswer, exactMatch, f1, mean, normalizeAnswer, percentile } from './metrics.js';
 
 /** What the evaluation reads of an answer: the same for both engines. */
 export interface Scored {
   question: EvalQuestion;
   outcome: Answer['outcome'];
+  /** How the answer was given: a short answer in bold, a sentence, a passage... */
+  kind?: Answer['kind'];
   answer: string;
   citations: Answer['citations'];
   closest: Answer['closest'];
@@ -53,6 +56,9 @@ const isShortRight = (s: Scored) =>
   s.outcome === 'answer' &&
   containsAnswer(s.answer, s.question.answers) &&
   normalizeAnswer(s.answer).split(' ').length <= 3 + Math.min(...s.question.answers.map((a) => normalizeAnswer(a).split(' ').length));
+const isShortShown = (s: Scored) => s.outcome === 'answer' && s.kind === 'short';
+/** Why unanswerable questions are unanswerable, in the order of the report. */
+const REASONS = ['detail', 'after', 'wrong-name'] as const;
 
 export function summarize(all: Scored[]) {
   const answerable = all.filter((s) => s.question.answers.length);
@@ -76,6 +82,14 @@ export function summarize(all: Scored[]) {
     unanswerableNotFound: share(unanswerable, (s) => s.outcome === 'not-found'),
     unanswerableNotAnswered: share(unanswerable, (s) => s.outcome !== 'answer'),
     offTopicNotFound: share(offTopic, (s) => s.outcome === 'not-found'),
+    /** Short answers shown in bold for answerable questions, and the share of all bold answers (any question) that are right. */
+    shortShown: share(answerable, isShortShown),
+    shortPrecision: share(all.filter(isShortShown), (s) => isCorrect(s) && isShortRight(s)),
+    shortShownCount: all.filter(isShortShown).length,
+    heldBack: Object.fromEntries(REASONS.map((reason) => {
+      const of = unanswerable.filter((s) => s.question.unanswerable === reason);
+      return [reason, { questions: of.length, notAnswered: share(of, (s) => s.outcome !== 'answer') }];
+    })),
     p50: percentile(all.map((s) => s.ms), 50),
     p95: percentile(all.map((s) => s.ms), 95),
   };
@@ -84,11 +98,11 @@ export function summarize(all: Scored[]) {
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 function table(rows: { name: string; r: ReturnType<typeof summarize> }[]): string {
-  const head = '| engine | questions (answerable + unanswerable + off-topic) | correct | hit@1 | hit@3 | short answer right | EM | F1 | answerable told "couldn\'t find" | answerable given "best match" | unanswerable told "couldn\'t find" | unanswerable not answered | off-topic told "couldn\'t find" | p50 ms | p95 ms |';
+  const head = '| engine | questions (answerable + unanswerable + off-topic) | correct | hit@1 | hit@3 | short answer right | short answers shown / right when shown | EM | F1 | answerable told "couldn\'t find" | answerable given "best match" | unanswerable told "couldn\'t find" | unanswerable not answered | off-topic told "couldn\'t find" | p50 ms | p95 ms |';
   const lines = [head, `|${'---|'.repeat(head.split('|').length - 2)}`];
   for (const { name, r } of rows) {
     lines.push(
-      `| ${name} | ${r.answerable} + ${r.unanswerable} + ${r.offTopic} | ${pct(r.correct)} | ${r.hitAt1.toFixed(3)} | ${r.hitAt3.toFixed(3)} | ${pct(r.shortRight)} | ${r.exactMatch.toFixed(1)} | ${r.f1.toFixed(1)} | ${pct(r.answerableNotFound)} | ${pct(r.answerableBestMatch)} | ${r.unanswerable ? pct(r.unanswerableNotFound) : '–'} | ${r.unanswerable ? pct(r.unanswerableNotAnswered) : '–'} | ${r.offTopic ? pct(r.offTopicNotFound) : '–'} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} |`,
+      `| ${name} | ${r.answerable} + ${r.unanswerable} + ${r.offTopic} | ${pct(r.correct)} | ${r.hitAt1.toFixed(3)} | ${r.hitAt3.toFixed(3)} | ${pct(r.shortRight)} | ${pct(r.shortShown)} / ${r.shortShownCount ? pct(r.shortPrecision) : '–'} | ${r.exactMatch.toFixed(1)} | ${r.f1.toFixed(1)} | ${pct(r.answerableNotFound)} | ${pct(r.answerableBestMatch)} | ${r.unanswerable ? pct(r.unanswerableNotFound) : '–'} | ${r.unanswerable ? pct(r.unanswerableNotAnswered) : '–'} | ${r.offTopic ? pct(r.offTopicNotFound) : '–'} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} |`,
     );
   }
   return lines.join('\n');
@@ -115,6 +129,18 @@ function byKind(results: Map<string, Scored[]>): string {
       return pct(mean(list.map((s) => (isCorrect(s) ? 1 : 0))));
     });
     lines.push(`| ${kind} | ${answerable.length} | ${corrects.join(' | ')} | ${wrongSentence} | ${withheld} | ${shortWrong} | ${unanswerable.length} | ${unanswerable.filter((s) => s.outcome === 'answer').length} |`);
+  }
+  return lines.join('\n');
+}
+
+/** Unanswerable questions not answered, by why they are unanswerable, and questions written informally. */
+function heldBack(results: Map<string, Scored[]>): string {
+  const lines = [`| engine | ${REASONS.map((r) => `${r}: not answered`).join(' | ')} | informal: correct | formal: correct |`, `|${'---|'.repeat(REASONS.length + 3)}`];
+  for (const [name, list] of results) {
+    const r = summarize(list);
+    const answerable = list.filter((s) => s.question.answers.length);
+    const correctOf = (of: Scored[]) => (of.length ? `${pct(mean(of.map((s) => (isCorrect(s) ? 1 : 0))))} (${of.length})` : '–');
+    lines.push(`| ${name} | ${REASONS.map((reason) => (r.heldBack[reason]!.questions ? `${pct(r.heldBack[reason]!.notAnswered)} (${r.heldBack[reason]!.questions})` : '–')).join(' | ')} | ${correctOf(answerable.filter((s) => s.question.informal))} | ${correctOf(answerable.filter((s) => !s.question.informal))} |`);
   }
   return lines.join('\n');
 }
@@ -151,7 +177,7 @@ async function currentEngine(answerer: Answerer): Promise<EvaluatedEngine> {
       const out: Scored[] = [];
       for (const question of questions) {
         const a = await engine.ask(question.question);
-        out.push({ question, outcome: a.outcome, answer: a.answer, citations: a.citations, closest: a.closest, ms: a.timings.totalMs, answerer: a.answerer, ...(a.llm ? { llm: a.llm } : {}) });
+        out.push({ question, outcome: a.outcome, kind: a.kind, answer: a.answer, citations: a.citations, closest: a.closest, ms: a.timings.totalMs, answerer: a.answerer, ...(a.llm ? { llm: a.llm } : {}) });
       }
       return out;
     },
@@ -160,7 +186,8 @@ async function currentEngine(answerer: Answerer): Promise<EvaluatedEngine> {
 
 const program = new Command('eval')
   .option('--sets <names>', 'comma-separated: news, seed, squad', 'news,seed,squad')
-  .option('--split <split>', 'news QA split: test (the report) or dev (for error analysis)', 'test')
+  .option('--split <splits>', 'news QA splits, comma-separated: test and test2 (the report) or dev (for error analysis)', 'test,test2')
+  .option('--corpus-size <n>', 'articles in each news corpus: the split\'s own among BBC articles no question is about', Number, 200)
   .option('--baseline <commit>', `the previous engine, run beside ("none" to skip)`, BASELINE_COMMIT)
   .option('--bbc <file>', 'bbc-news-summary.jsonl.gz', defaultPaths.bbc)
   .option('--squad <file>', 'squad-v2.0-dev.json.gz', defaultPaths.squad)
@@ -179,9 +206,17 @@ program.action(async (opts) => {
   const report: Record<string, unknown> = {};
   for (const set of sets) {
     const corpora: EvalCorpus[] =
-      set === 'news' ? [await newsCorpus(opts.bbc, opts.split)]
+      set === 'news' ? await Promise.all(String(opts.split).split(',').map((split) => newsCorpus(opts.bbc, split as Split, opts.corpusSize)))
       : set === 'seed' ? [await seedCorpus(defaultPaths.seedQa, defaultPaths.seedFile)]
       : withOffTopicQuestions(await squadCorpora(opts.squad, from ?? 0, to), opts.offTopic);
+    // Each news split is its own table; SQuAD's articles are one.
+    const groups = set === 'news' ? corpora.map((c) => [c]) : [corpora];
+    for (const group of groups) await evaluateSet(set, group);
+  }
+  if (opts.out) await writeFile(opts.out, JSON.stringify({ date, report }, null, 1));
+  process.exit(0);
+
+  async function evaluateSet(set: string, corpora: EvalCorpus[]) {
     const results = new Map<string, Scored[]>(engines.map((e) => [e.name, []]));
     for (const corpus of corpora) {
       for (const engine of engines) {
@@ -189,18 +224,17 @@ program.action(async (opts) => {
       }
       process.stderr.write(`${set}: ${corpus.name} done\n`);
     }
-    const title = set === 'news' ? `News QA ${opts.split} split (${corpora[0]!.name})` : set === 'seed' ? 'Seed QA set (the seed story alone)' : `SQuAD 2.0 dev, articles ${opts.squadArticles} (${opts.offTopic} off-topic questions each)`;
+    const title = set === 'news' ? `${corpora[0]!.name}` : set === 'seed' ? 'Seed QA set (the seed story alone)' : `SQuAD 2.0 dev, articles ${opts.squadArticles} (${opts.offTopic} off-topic questions each)`;
     process.stdout.write(`\n### ${title}, ${date}\n\n${table([...results].map(([name, list]) => ({ name, r: summarize(list) })))}\n`);
     if (set !== 'squad') process.stdout.write(`\nBy question kind:\n\n${byKind(results)}\n`);
+    if (set === 'news') process.stdout.write(`\n${heldBack(results)}\n`);
     const mine = results.get(engines.at(-1)!.name)!;
     if (opts.answerer === 'llm') process.stdout.write(`\n${llmReport(mine)}\n`);
     for (const s of mine.filter((x) => (x.question.answers.length ? !isCorrect(x) : x.outcome === 'answer')).slice(0, opts.showMisses)) {
       process.stdout.write(`\n- [${s.question.kind ?? ''}] ${s.question.question}\n  gold: ${JSON.stringify(s.question.answers)}\n  got (${s.outcome}): ${s.answer}\n  [1] ${shown(s)[0]?.quote ?? '-'}\n`);
     }
-    report[set] = Object.fromEntries([...results].map(([name, list]) => [name, { summary: summarize(list), answers: list }]));
+    report[title] = Object.fromEntries([...results].map(([name, list]) => [name, { summary: summarize(list), answers: list }]));
   }
-  if (opts.out) await writeFile(opts.out, JSON.stringify({ date, report }, null, 1));
-  process.exit(0);
 });
 
 await program.parseAsync();

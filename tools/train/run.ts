@@ -32,6 +32,10 @@ const OFF_TOPIC = 120;
 /** Off-topic questions asked of each SQuAD train article: questions written for the next one. */
 const OFF_TOPIC_PER_SQUAD_ARTICLE = 20;
 const MODELS = new URL('../../src/answer/models/', import.meta.url).pathname;
+/** A short answer is shown in bold only where dev says it is right at least this often. */
+const SHORT_PRECISION = 0.9;
+/** ...measured over at least this many dev questions, so one lucky answer does not set the threshold. */
+const MIN_SHOWN = 20;
 
 /** One question with its candidates, as the reader saw them, and where it came from. */
 interface Item {
@@ -214,18 +218,24 @@ program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean
     const first = useShort ? top.sentence : o.ranked[0];
     return Boolean(first && isEvidence(o.item, first) && containsAnswer(useShort ? top.text : first.text, o.item.question.answers));
   };
-  const shortRight = (o: (typeof outcomes)[number], short: number) => Boolean(o.spans[0] && o.item.candidates.question.answerType !== 'yes-no' && o.spans[0].probability >= short && isGold(o.item, o.spans[0]));
+  const shownShort = (o: (typeof outcomes)[number], short: number) => Boolean(o.spans[0] && o.item.candidates.question.answerType !== 'yes-no' && o.spans[0].probability >= short);
+  const shortRight = (o: (typeof outcomes)[number], short: number) => Boolean(shownShort(o, short) && isEvidence(o.item, o.spans[0]!.sentence) && isGold(o.item, o.spans[0]!));
   const grid = Array.from({ length: 39 }, (_, k) => 0.025 * (k + 1));
   const answerableDev = outcomes.filter((o) => answerable(o.item));
   const unanswerableDev = outcomes.filter((o) => !answerable(o.item));
-  // Correct answers and right short answers count the same.
-  const minShortAnswer = grid.reduce((best, t) => {
-    const score = (x: number) => answerableDev.filter((o) => right(o, x)).length + answerableDev.filter((o) => shortRight(o, x)).length;
-    return score(t) > score(best) ? t : best;
-  }, grid[0]!);
-  // Answer when right answers gained outweigh unanswerable questions answered.
+  // Precision first: a short answer in bold is shown only from the lowest probability at which dev
+  // says it is right at least SHORT_PRECISION of the time (counting every question it would be
+  // shown for); when none reaches it, never.
+  const shortPrecision = (x: number) => {
+    const shown = outcomes.filter((o) => shownShort(o, x));
+    return { shown: shown.length, precision: shown.length ? shown.filter((o) => shortRight(o, x)).length / shown.length : 1 };
+  };
+  const minShortAnswer = [...grid, 1].find((t) => shortPrecision(t).shown >= MIN_SHOWN && shortPrecision(t).precision >= SHORT_PRECISION) ?? 1;
+  // Answer when it gains: +1 for a right answer; -1 for a wrong one or an unanswerable question
+  // answered; an answerable question held back (best match or "couldn't find") costs half.
   const minConfidence = grid.reduce((best, t) => {
-    const score = (x: number) => answerableDev.filter((o) => o.p >= x && right(o, minShortAnswer)).length - unanswerableDev.filter((o) => o.p >= x).length;
+    const score = (x: number) =>
+      answerableDev.reduce((sum, o) => sum + (o.p >= x ? (right(o, minShortAnswer) ? 1 : -1) : -0.5), 0) - unanswerableDev.filter((o) => o.p >= x).length;
     return score(t) > score(best) ? t : best;
   }, grid[0]!);
   // "Couldn't find" for an answerable question costs three times a "best match" for an unanswerable one.
@@ -233,6 +243,7 @@ program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean
     const score = (x: number) => unanswerableDev.filter((o) => o.p < x).length - 3 * answerableDev.filter((o) => o.p < x).length;
     return score(t) > score(best) ? t : best;
   }, 0.025);
+  log(`short answers from ${minShortAnswer} (dev precision ${shortPrecision(minShortAnswer).precision.toFixed(3)} over ${shortPrecision(minShortAnswer).shown}); answer from ${minConfidence.toFixed(3)}; best match from ${minRelevance.toFixed(3)}`);
 
   const measure = (of: typeof outcomes) => {
     const yes = of.filter((o) => answerable(o.item));
@@ -253,7 +264,8 @@ program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean
   const round = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Number(v.toFixed(4))]));
 
   const write = async (name: string, model: LinearModel, thresholds: Record<string, number>, task: string, modelMetrics: Record<string, number>, limits: string) => {
-    const shipped: LinearModel = { ...model, weights: model.weights.map((w) => Number(w.toPrecision(6))), bias: Number(model.bias.toPrecision(6)), thresholds, card: card(task, round(modelMetrics), limits) };
+    const trainingSeconds = Math.round((performance.now() - started) / 1000);
+    const shipped: LinearModel = { ...model, weights: model.weights.map((w) => Number(w.toPrecision(6))), bias: Number(model.bias.toPrecision(6)), thresholds, card: card(task, { ...round(modelMetrics), trainingSeconds }, limits) };
     await writeFile(`${MODELS}${name}.json`, `${JSON.stringify(shipped, null, 1)}\n`);
   };
   await write('sentence-ranker', ranker!, {}, `Softmax over a question's candidate sentences: which one holds the answer (L2 ${rankerChoice.l2}, SQuAD questions weighted ${rankerChoice.squadWeight}).`, { devHitAt1: metrics.devHitAt1 }, 'English; linear in its features; learnt news written in 2004-2005 and Wikipedia.');
