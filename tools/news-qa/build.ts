@@ -103,7 +103,9 @@ program.action(async (opts: { bbc: string; drafts: string; append?: boolean; che
       const evidenceText = ` ${normalizeAnswer(evidence.map((s) => article.source.slice(s.start, s.end)).join(' '))} `;
       for (const answer of answers) {
         const yesNo = draft.kind === 'yes-no' && /^(yes|no)$/i.test(answer.trim());
-        if (!yesNo && !evidenceText.includes(` ${normalizeAnswer(answer)} `)) problems.push(`${where}: answer "${answer}" is not in the evidence`);
+        // "Whose plans…?" is answered "Michael Howard" by "Michael Howard's plans".
+        const inEvidence = [` ${normalizeAnswer(answer)} `, ` ${normalizeAnswer(answer)}s `].some((a) => evidenceText.includes(a));
+        if (!yesNo && !inEvidence) problems.push(`${where}: answer "${answer}" is not in the evidence`);
       }
       const asked = words(draft.question);
       const copied = articleSentences(article).find((s) => longestSharedRun(asked, words(article.source.slice(s.start, s.end))) >= COPIED_RUN);
