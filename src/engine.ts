@@ -351,6 +351,11 @@ export class Engine {
     return this.deps.writer ? 'llm' : 'extractive';
   }
 
+  /**
+   * Answers one question from the current snapshot: the reader's answer with verbatim citations, a
+   * best match, or "couldn't find" (with an LLM writer configured, its checked answer). Throws a
+   * FootnoteError for an empty or too long question, or when nothing is indexed.
+   */
   async ask(rawQuestion: string, { onText, schedule = now }: AskOptions = {}): Promise<Answer> {
     const started = performance.now();
     const question = rawQuestion.replace(/\s+/g, ' ').trim();
@@ -406,6 +411,7 @@ export class Engine {
     });
   }
 
+  /** Every indexed article as /sources lists it (title, byline, chunks), in index order. */
   sources(): ArticleInfo[] {
     const snapshot = this.current();
     const chunks = new Map(snapshot.manifest.articles.map((entry) => [entry.id, entry.chunks]));
@@ -424,6 +430,7 @@ export class Engine {
     return this.sources().filter((info) => info.id.toLowerCase().includes(needle) || info.title.toLowerCase().includes(needle));
   }
 
+  /** A cited extractive summary of one article (by id or title words) or of the whole corpus. */
   async summarize(request: SummaryRequest = {}, { schedule = now }: Pick<AskOptions, 'schedule'> = {}): Promise<Summary> {
     const started = performance.now();
     const snapshot = this.current();

@@ -16,7 +16,7 @@ export interface AnswerSettings {
   minConfidence: number;
   /** Below `minConfidence` but at or above this, the best passage is shown as a "best match"; below, "couldn't find". */
   minRelevance: number;
-  /** A short answer is shown when its probability reaches this; otherwise the whole sentence is the answer. */
+  /** A short answer is shown when the probability that it is right reaches this; otherwise the whole sentence is the answer. */
   minShortAnswer: number;
 }
 
@@ -100,8 +100,8 @@ export async function answerQuestion(
     return { answer, reading };
   }
   const span = reading.spans[0];
-  // A yes/no question is not answered by a phrase of the sentence: the sentence is the answer.
-  const short = span && question.answerType !== 'yes-no' && span.probability >= settings.minShortAnswer ? span : undefined;
+  // Bold only when the short-answer model says it is likely right (a yes/no question has none: the sentence is the answer).
+  const short = span && reading.short.probability >= settings.minShortAnswer ? span : undefined;
   const first = short?.sentence ?? best;
   const answer: ReaderAnswer = {
     ...base,

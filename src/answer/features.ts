@@ -350,3 +350,69 @@ export function answerabilityFeatures(question: Question, c: AnswerabilityContex
     personal: question.personal ? 1 : 0,
   };
 }
+
+export const SHORT_ANSWER_FEATURES = [
+  'span', 'spanMargin', 'sentence', 'sentenceMargin', 'inTopSentence', 'answerability', 'overlap', 'echo', 'focusSim', 'length1', 'length2', 'length4', 'length7',
+  ...AnswerTypes.map((type) => `type:${type}`), ...SpanKinds.map((kind) => `kind:${kind}`),
+] as const;
+
+export interface ShortAnswerContext {
+  /** The best span's features and probability, and the runner-up's probability. */
+  best: Features;
+  probability: number;
+  runnerUp: number;
+  /** The best span's sentence: its ranker probability, whether it is the top sentence, and the top two sentences' probabilities. */
+  sentence: number;
+  inTopSentence: boolean;
+  sentenceMargin: number;
+  kinds: readonly string[];
+  answerability: number;
+}
+
+/** Whether the best short answer is right: what decides if it is shown in bold, where a wrong one costs more than none. */
+export function shortAnswerFeatures(question: Question, c: ShortAnswerContext): Features {
+  const features: Features = {
+    span: c.probability,
+    spanMargin: c.probability - c.runnerUp,
+    sentence: c.sentence,
+    sentenceMargin: c.sentenceMargin,
+    inTopSentence: c.inTopSentence ? 1 : 0,
+    answerability: c.answerability,
+    overlap: c.best.overlap ?? 0,
+    echo: c.best.echo ?? 0,
+    focusSim: c.best.focusSim ?? 0,
+    length1: c.best.length1 ?? 0,
+    length2: c.best.length2 ?? 0,
+    length4: c.best.length4 ?? 0,
+    length7: c.best.length7 ?? 0,
+    [`type:${question.answerType}`]: 1,
+  };
+  for (const kind of c.kinds) features[`kind:${kind}`] = 1;
+  return features;
+}
+
+export const RERANK_FEATURES = ['ranker', 'rankerTop', 'rankerRank', 'span', 'spanRelative', 'spanFocus', 'noSpan'] as const;
+
+export interface RerankContext {
+  /** The sentence ranker's log probability and rank of the sentence. */
+  logProbability: number;
+  rank: number;
+  /** The span model's best raw score among the sentence's phrases, and the best among all leading sentences. */
+  span: number | undefined;
+  topSpan: number;
+  /** Focus-noun similarity of that best phrase. */
+  spanFocus: number;
+}
+
+/** Sentence and span chosen together: a leading sentence with no phrase of the kind asked for gives way to one that has it. */
+export function rerankFeatures(c: RerankContext): Features {
+  return {
+    ranker: c.logProbability,
+    rankerTop: c.rank === 0 ? 1 : 0,
+    rankerRank: 1 / (1 + c.rank),
+    span: c.span ?? 0,
+    spanRelative: c.span === undefined ? 0 : c.span - c.topSpan,
+    spanFocus: c.spanFocus,
+    noSpan: c.span === undefined ? 1 : 0,
+  };
+}

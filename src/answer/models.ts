@@ -1,19 +1,24 @@
 import answerability from './models/answerability.json' with { type: 'json' };
 import span from './models/span-extractor.json' with { type: 'json' };
 import ranker from './models/sentence-ranker.json' with { type: 'json' };
-import type { LinearModel } from './model.js';
+import reranker from './models/reranker.json' with { type: 'json' };
+import short from './models/short-answer.json' with { type: 'json' };
+import { ANSWERABILITY_FEATURES, RERANK_FEATURES, SENTENCE_FEATURES, SHORT_ANSWER_FEATURES, SPAN_FEATURES } from './features.js';
+import { loadModel } from './model.js';
 import type { ReaderModels } from './reader.js';
 
 /** The models shipped with Footnote, trained by `npm run train` (each file says on what, and how it scored). */
 export const shippedModels: ReaderModels = {
-  ranker: ranker as LinearModel,
-  span: span as LinearModel,
-  answerability: answerability as LinearModel,
+  ranker: loadModel('src/answer/models/sentence-ranker.json', ranker, 'softmax', SENTENCE_FEATURES),
+  span: loadModel('src/answer/models/span-extractor.json', span, 'softmax', SPAN_FEATURES),
+  answerability: loadModel('src/answer/models/answerability.json', answerability, 'logistic', ANSWERABILITY_FEATURES),
+  short: loadModel('src/answer/models/short-answer.json', short, 'logistic', SHORT_ANSWER_FEATURES),
+  reranker: loadModel('src/answer/models/reranker.json', reranker, 'softmax', RERANK_FEATURES),
 };
 
 /** The decision thresholds chosen on the dev split with the models: the defaults of their settings. */
 export const calibrated = {
   minConfidence: shippedModels.answerability.thresholds.answer ?? 0.5,
   minRelevance: shippedModels.answerability.thresholds.bestMatch ?? 0.1,
-  minShortAnswer: shippedModels.span.thresholds.short ?? 0.5,
+  minShortAnswer: shippedModels.short.thresholds.short ?? 0.9,
 };

@@ -12,7 +12,9 @@ import {
   coverage,
   namesPresent,
   questionCentroid,
+  rerankFeatures,
   sentenceFeatures,
+  shortAnswerFeatures,
   spanFeatures,
   type SentenceContext,
   type WeightedQuestion,
@@ -31,11 +33,15 @@ interface ArticleTerms {
   sentences: number;
 }
 
-/** The three trained models of the reader (src/answer/models, made by `npm run train`). */
+/** The four trained models of the reader (src/answer/models, made by `npm run train`). */
 export interface ReaderModels {
   ranker: LinearModel;
   span: LinearModel;
   answerability: LinearModel;
+  /** Whether the best short answer is right: it is shown in bold only when this is high. */
+  short: LinearModel;
+  /** The leading sentences reordered with their best phrases in view. */
+  reranker: LinearModel;
 }
 
 export interface Candidate {
@@ -70,6 +76,7 @@ export interface RankedSpan {
   start: number;
   end: number;
   text: string;
+  kinds: readonly string[];
   features: Features;
   probability: number;
 }
@@ -82,6 +89,8 @@ export interface Reading {
   /** Candidate short answers from the leading sentences, best first. */
   spans: RankedSpan[];
   answerability: { features: Features; probability: number };
+  /** The probability that the best short answer is right (0 when there is none). */
+  short: { features: Features; probability: number };
   /** For "this article" questions when several articles are indexed: the article they were read as. */
   scope?: Article;
 }
@@ -96,6 +105,8 @@ const WHOLE_ARTICLE_SENTENCES = 400;
 const ROUTED_PASSAGES = 8;
 /** Sentences whose phrases are candidate short answers. */
 const SPAN_SENTENCES = 3;
+/** Leading sentences the reranker reorders (each has its phrases tagged, once per sentence). */
+export const RERANKED = 8;
 
 /**
  * The trained reader: finds the sentences that answer a question, a short answer in them, and how
@@ -131,10 +142,16 @@ export class Reader {
     return known;
   }
 
+  /** The word vectors the reader reads with (loaded by the first `analyze`). */
+  wordTable(): WordVectors {
+    this.vectors ??= this.wordVectors();
+    return this.vectors;
+  }
+
+  /** Reads a question once (terms, bridges, answer type, names, word vectors), knowing the acronyms the snapshot's articles define. */
   async analyze(snapshot: IndexSnapshot, text: string): Promise<Question> {
     this.nlp ??= await loadNlp();
-    this.vectors ??= this.wordVectors();
-    return analyzeQuestion(this.nlp, text, this.lexicon, this.corpus(snapshot).acronyms, this.vectors);
+    return analyzeQuestion(this.nlp, text, this.lexicon, this.corpus(snapshot).acronyms, this.wordTable());
   }
 
   private factsOf(article: Article, sentence: Sentence): SentenceFacts {
@@ -270,27 +287,57 @@ export class Reader {
     return candidates.sentences.map((c, i) => ({ ...c, score: scores[i]!, probability: probabilities[i]! })).sort((a, b) => b.score - a.score);
   }
 
+  /** The phrases of one leading sentence as span candidates, with their features. */
+  private spanCandidatesOf(question: Question, sentence: RankedSentence, rank: number) {
+    const facts = this.factsOf(sentence.article, sentence.sentence);
+    return this.spans
+      .get(sentence.sentence.hash, () => spanCandidates(this.nlp!, sentence.text))
+      .map((span) => ({
+        sentence,
+        span,
+        features: spanFeatures(question, { sentence: sentence.text, facts, span, sentenceProbability: sentence.probability, sentenceRank: rank, ...(this.vectors ? { vectors: this.vectors } : {}) }),
+      }));
+  }
+
+  /**
+   * The leading sentences reordered by the reranker, which sees each one's best phrase by the span
+   * model (DrQA and FastQA choose sentence and span together); the others follow as ranked. The
+   * reordered sentences share the probability the ranker gave them, split by the reranker.
+   */
+  rerank(question: Question, ranked: RankedSentence[], model = this.models.reranker, spanModel = this.models.span): RankedSentence[] {
+    const leading = ranked.slice(0, RERANKED);
+    if (leading.length < 2) return ranked;
+    const scores = this.rerankFeatures(question, leading, spanModel).map((f) => linearScore(model, f));
+    const mass = leading.reduce((sum, s) => sum + s.probability, 0);
+    const shares = softmax(scores);
+    const order = leading.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+    return [...order.map((i) => ({ ...leading[i]!, probability: mass * shares[i]! })), ...ranked.slice(RERANKED)];
+  }
+
+  /** The reranker's features of each leading sentence, in the order given. */
+  rerankFeatures(question: Question, leading: RankedSentence[], spanModel = this.models.span): Features[] {
+    const best = leading.map((sentence, rank) =>
+      this.spanCandidatesOf(question, sentence, rank).reduce<{ score: number; focus: number } | undefined>((top, c) => {
+        const score = linearScore(spanModel, c.features);
+        return !top || score > top.score ? { score, focus: c.features.focusSim ?? 0 } : top;
+      }, undefined),
+    );
+    const topSpan = Math.max(...best.map((b) => b?.score ?? -Infinity));
+    return leading.map((sentence, rank) => rerankFeatures({ logProbability: Math.log(Math.max(1e-12, sentence.probability)), rank, span: best[rank]?.score, topSpan, spanFocus: best[rank]?.focus ?? 0 }));
+  }
+
   /** Candidate short answers in the leading sentences, ordered by the span model. */
   readSpans(question: Question, ranked: RankedSentence[], model = this.models.span): RankedSpan[] {
-    const candidates = ranked.slice(0, SPAN_SENTENCES).flatMap((sentence, rank) => {
-      const facts = this.factsOf(sentence.article, sentence.sentence);
-      return this.spans
-        .get(sentence.sentence.hash, () => spanCandidates(this.nlp!, sentence.text))
-        .map((span) => ({
-          sentence,
-          span,
-          features: spanFeatures(question, { sentence: sentence.text, facts, span, sentenceProbability: sentence.probability, sentenceRank: rank, ...(this.vectors ? { vectors: this.vectors } : {}) }),
-        }));
-    });
+    const candidates = ranked.slice(0, SPAN_SENTENCES).flatMap((sentence, rank) => this.spanCandidatesOf(question, sentence, rank));
     if (!candidates.length) return [];
     const probabilities = softmax(candidates.map((c) => linearScore(model, c.features)));
     return candidates
-      .map((c, i) => ({ sentence: c.sentence, start: c.span.start, end: c.span.end, text: c.sentence.text.slice(c.span.start, c.span.end), features: c.features, probability: probabilities[i]! }))
+      .map((c, i) => ({ sentence: c.sentence, start: c.span.start, end: c.span.end, text: c.sentence.text.slice(c.span.start, c.span.end), kinds: c.span.kinds, features: c.features, probability: probabilities[i]! }))
       .sort((a, b) => b.probability - a.probability);
   }
 
   /** The probability that the articles answer the question at all. */
-  judge(candidates: Candidates, ranked: RankedSentence[], spans: RankedSpan[], model = this.models.answerability): Reading['answerability'] {
+  answerability(candidates: Candidates, ranked: RankedSentence[], spans: RankedSpan[], model = this.models.answerability): Reading['answerability'] {
     const best = ranked[0];
     if (!best) return { features: {}, probability: 0 };
     const features = answerabilityFeatures(candidates.question, {
@@ -308,11 +355,30 @@ export class Reader {
     return { features, probability: sigmoid(linearScore(model, features)) };
   }
 
+  /** The probability that the best short answer is right, given the answerability. */
+  shortAnswer(question: Question, ranked: RankedSentence[], spans: RankedSpan[], answerability: number, model = this.models.short): Reading['short'] {
+    const best = spans[0];
+    if (!best || question.answerType === 'yes-no') return { features: {}, probability: 0 };
+    const features = shortAnswerFeatures(question, {
+      best: best.features,
+      probability: best.probability,
+      runnerUp: spans[1]?.probability ?? 0,
+      sentence: best.sentence.probability,
+      inTopSentence: best.sentence === ranked[0],
+      sentenceMargin: (ranked[0]?.probability ?? 0) - (ranked[1]?.probability ?? 0),
+      kinds: best.kinds,
+      answerability,
+    });
+    return { features, probability: sigmoid(linearScore(model, features)) };
+  }
+
   async read(snapshot: IndexSnapshot, question: Question, vector: number[], retrieval: RetrieveOptions): Promise<Reading> {
     const candidates = await this.candidates(snapshot, question, vector, retrieval);
-    const sentences = this.rank(candidates);
+    const sentences = this.rerank(question, this.rank(candidates));
     const spans = this.readSpans(question, sentences);
-    return { question, sentences, spans, answerability: this.judge(candidates, sentences, spans), ...(candidates.scope ? { scope: candidates.scope } : {}) };
+    const answerability = this.answerability(candidates, sentences, spans);
+    const short = this.shortAnswer(question, sentences, spans, answerability.probability);
+    return { question, sentences, spans, answerability, short, ...(candidates.scope ? { scope: candidates.scope } : {}) };
   }
 
   /** "What does the article say about <its headline>?" names its article: only a bare "this article" means the latest one. */

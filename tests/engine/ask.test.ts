@@ -3,14 +3,20 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine.js';
 import type { Answer, Citation } from '../../src/types.js';
-import { SEEDS_DIR, SEED_FILE, makeEngine, useLite } from '../helpers.js';
+import { SEEDS_DIR, SEED_FILE, makeEngine, testOptions, useLite } from '../helpers.js';
 
 let engine: Engine;
+/** The same reader with every best phrase shown in bold, and with none. */
+let alwaysShort: Engine;
+let neverShort: Engine;
 let source: string;
 
 beforeAll(async () => {
+  const answer = (minShortAnswer: number) => ({ answer: { ...testOptions({ seedsDir: SEEDS_DIR }).answer, minShortAnswer } });
   ({ engine } = makeEngine({ seedsDir: SEEDS_DIR }, useLite()));
-  await engine.start();
+  ({ engine: alwaysShort } = makeEngine({ seedsDir: SEEDS_DIR, ...answer(0) }, useLite()));
+  ({ engine: neverShort } = makeEngine({ seedsDir: SEEDS_DIR, ...answer(1.01) }, useLite()));
+  await Promise.all([engine.start(), alwaysShort.start(), neverShort.start()]);
   source = await readFile(SEED_FILE, 'utf8');
 });
 
@@ -21,8 +27,8 @@ describe('ask on the seed story (real embeddings)', () => {
     ['How many attacks did Iran say it neutralized last year?', '33 million', 'Last year we neutralized 33 million attacks with the (national) firewall.'],
     ['When did the Iranian minister tweet?', 'Monday', 'an Iranian minister tweeted on Monday'],
     ['Which Iranian naval commander warned that the response can be repeated?', 'Admiral Hossein Khanzadi', 'Iranian naval commander Admiral Hossein Khanzadi warned on Monday'],
-  ])('GIVEN "%s" THEN the short answer is "%s" and citation [1] quotes the sentence verbatim', async (question, short, sentence) => {
-    const answer = await engine.ask(question);
+  ])('GIVEN "%s" and every best phrase shown THEN the short answer is "%s" and citation [1] quotes the sentence verbatim', async (question, short, sentence) => {
+    const answer = await alwaysShort.ask(question);
     expect(answer).toMatchObject({ refused: false, kind: 'short', answer: short });
     expect(answer.citations[0]!.n).toBe(1);
     expect(answer.citations[0]!.quote).toContain(sentence);
@@ -48,11 +54,17 @@ describe('ask on the seed story (real embeddings)', () => {
     },
   );
 
+  it('GIVEN no short answer sure enough THEN the cited sentence is the answer, never a phrase in bold', async () => {
+    const answer = await neverShort.ask('How many attacks did Iran say it neutralized last year?');
+    expect(answer).toMatchObject({ outcome: 'answer', kind: 'sentence' });
+    expect(answer.citations[0]!.quote).toContain(answer.answer);
+  });
+
   it('GIVEN any question of our QA set THEN a short answer is quoted in citation [1] and every quote is verbatim', async () => {
     const questions = JSON.parse(await readFile(join(import.meta.dirname, '..', 'fixtures', 'seed-qa.json'), 'utf8')) as { question: string }[];
     let short = 0;
     for (const { question } of questions) {
-      const answer = await engine.ask(question);
+      const answer = await alwaysShort.ask(question);
       [...answer.citations, ...answer.closest].forEach(verbatim);
       if (answer.kind !== 'short') continue;
       short++;

@@ -45,6 +45,11 @@ export function containsAnswer(passage: string, golds: readonly string[]): boole
   return golds.some((gold) => p.includes(` ${normalizeAnswer(gold)} `));
 }
 
+/** A short answer is right when it holds a gold answer and is at most three words longer than the shortest one. */
+export function isShortAnswerRight(answer: string, golds: readonly string[]): boolean {
+  return golds.length > 0 && containsAnswer(answer, golds) && normalizeAnswer(answer).split(' ').length <= 3 + Math.min(...golds.map((a) => normalizeAnswer(a).split(' ').length));
+}
+
 export function percentile(values: readonly number[], p: number): number {
   if (!values.length) return 0;
   const sorted = [...values].sort((a, b) => a - b);

@@ -25,7 +25,7 @@ import { toolEmbeddings, withSeedsFolder } from '../lib/corpus-snapshot.js';
 import { baselineEngine, BASELINE_COMMIT } from './baseline.js';
 import { defaultPaths, isEvidence, newsCorpus, seedCorpus, squadCorpora, withOffTopicQuestions, type EvalCorpus, type EvalQuestion } from './datasets.js';
 import type { Split } from '../news-qa/dataset.js';
-import { containsAnswer, exactMatch, f1, mean, normalizeAnswer, percentile } from './metrics.js';
+import { containsAnswer, exactMatch, f1, isShortAnswerRight, mean, percentile } from './metrics.js';
 
 /** What the evaluation reads of an answer: the same for both engines. */
 export interface Scored {
@@ -52,10 +52,7 @@ const overlapsEvidence = (q: EvalQuestion, c: Answer['citations'][number] | unde
 /** Passages shown, in order: the citations of an answer, else the best match or closest passages. */
 const shown = (s: Scored) => (s.outcome === 'answer' ? s.citations : s.closest);
 const isCorrect = (s: Scored) => s.outcome === 'answer' && overlapsEvidence(s.question, s.citations[0]) && containsAnswer(s.answer, s.question.answers);
-const isShortRight = (s: Scored) =>
-  s.outcome === 'answer' &&
-  containsAnswer(s.answer, s.question.answers) &&
-  normalizeAnswer(s.answer).split(' ').length <= 3 + Math.min(...s.question.answers.map((a) => normalizeAnswer(a).split(' ').length));
+const isShortRight = (s: Scored) => s.outcome === 'answer' && isShortAnswerRight(s.answer, s.question.answers);
 const isShortShown = (s: Scored) => s.outcome === 'answer' && s.kind === 'short';
 /** Why unanswerable questions are unanswerable, in the order of the report. */
 const REASONS = ['detail', 'after', 'wrong-name'] as const;

@@ -9,24 +9,25 @@
  */
 import 'dotenv/config';
 import { Command } from 'commander';
-import { writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { engineOptions } from '../../src/app.js';
-import { ANSWERABILITY_FEATURES, SENTENCE_FEATURES, SPAN_FEATURES } from '../../src/answer/features.js';
+import { ANSWERABILITY_FEATURES, RERANK_FEATURES, SENTENCE_FEATURES, SHORT_ANSWER_FEATURES, SPAN_FEATURES } from '../../src/answer/features.js';
 import type { LinearModel, ModelCard } from '../../src/answer/model.js';
-import { Reader, type Candidates, type RankedSentence, type RankedSpan } from '../../src/answer/reader.js';
+import { Reader, RERANKED, type Candidates, type RankedSentence, type RankedSpan } from '../../src/answer/reader.js';
 import { loadConfig } from '../../src/config.js';
 import type { IndexSnapshot } from '../../src/index/snapshot.js';
 import { asOffTopic, defaultPaths, isEvidence as quotesEvidence, newsCorpus, singleArticleCorpora, squadCorpora, type EvalCorpus, type EvalQuestion } from '../eval/datasets.js';
-import { containsAnswer, normalizeAnswer } from '../eval/metrics.js';
+import { containsAnswer, isShortAnswerRight, normalizeAnswer } from '../eval/metrics.js';
 import { corpusSnapshot, toolEmbeddings } from '../lib/corpus-snapshot.js';
 import { seededRandom, shuffled } from '../lib/random.js';
+import { tablePath } from '../../src/answer/word-vectors.js';
 import { fitLogistic, fitSoftmax, type Group, type Row } from './fit.js';
-import { boostSoftmax, treeValue } from './trees.js';
+import { spanExample, writeExamples } from './neural-export.js';
+import { boostSoftmax, treeValue } from '../experiments/trees.js';
 
 const SEED = 20261127;
 const FOLDS = 5;
-/** SQuAD questions used at most (sampled with the seed): enough to learn spans, few enough to train in minutes. */
-const SQUAD_QUESTIONS = 2000;
 /** Off-topic questions for the answerability model: SQuAD questions asked of the news corpus. */
 const OFF_TOPIC = 120;
 /** Off-topic questions asked of each SQuAD train article: questions written for the next one. */
@@ -60,6 +61,12 @@ function untrained(kind: LinearModel['kind'], features: readonly string[]): Line
   return { kind, features: [...features], weights: features.map(() => 0), bias: 0, thresholds: {}, card: { task: '', trainedOn: '', chosenOn: '', date: '', metrics: {}, limits: '' } };
 }
 
+/** A reranker that keeps the ranker's order: what ships when reranking does not help on dev. */
+function passThrough(): LinearModel {
+  const model = untrained('softmax', RERANK_FEATURES);
+  return { ...model, weights: model.features.map((f) => (f === 'ranker' ? 1 : 0)) };
+}
+
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
@@ -67,13 +74,20 @@ const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.l
 const program = new Command('train')
   .option('--bbc <file>', 'bbc-news-summary.jsonl.gz', defaultPaths.bbc)
   .option('--squad <file>', 'squad-v2.0-dev.json.gz', defaultPaths.squad)
+  .option('--neural', 'also train the neural span reader (tools/train/neural_span.py, needs python3-torch) and print its dev exact match beside the linear span model (not shipped)')
   .option('--compare-trees', 'also fit gradient-boosted trees for the ranker and print their dev hit@1 beside the linear one (not shipped)');
 
-program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean }) => {
+program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean; neural?: boolean }) => {
   const started = performance.now();
   const options = engineOptions(loadConfig({}));
   const embeddings = toolEmbeddings();
-  const reader = new Reader({ ranker: untrained('softmax', SENTENCE_FEATURES), span: untrained('softmax', SPAN_FEATURES), answerability: untrained('logistic', ANSWERABILITY_FEATURES) });
+  const reader = new Reader({
+    ranker: untrained('softmax', SENTENCE_FEATURES),
+    span: untrained('softmax', SPAN_FEATURES),
+    answerability: untrained('logistic', ANSWERABILITY_FEATURES),
+    short: untrained('logistic', SHORT_ANSWER_FEATURES),
+    reranker: passThrough(),
+  });
 
   async function collect(snapshot: IndexSnapshot, questions: EvalQuestion[], source: Item['source'], group: (q: EvalQuestion) => string): Promise<Item[]> {
     const items: Item[] = [];
@@ -101,16 +115,17 @@ program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean
   log(`news train: ${train.length} questions (${Math.round((performance.now() - started) / 1000)} s)`);
   const squad = await squadCorpora(opts.squad, 0, 12);
   const random = seededRandom(SEED);
-  const sampled = new Set(shuffled(squad.flatMap((c) => c.questions.filter((q) => q.answers.length).map((q) => q.id)), random).slice(0, SQUAD_QUESTIONS));
   const offTopicGroup = (q: EvalQuestion) => `offtopic:${q.id.length % FOLDS}`;
   for (const [i, corpus] of squad.entries()) {
     const snapshot = await build(corpus);
-    train.push(...(await collect(snapshot, corpus.questions.filter((q) => sampled.has(q.id)), 'squad', () => `squad:${corpus.name}`)));
+    // All of its questions: the answerable ones teach the ranker and the span model; SQuAD's own
+    // unanswerable ones (written to look answerable: a name swapped, a negation) the answerability model, at a dev-chosen weight.
+    train.push(...(await collect(snapshot, corpus.questions, 'squad', () => `squad:${corpus.name}`)));
     // Questions about the next Wikipedia article, asked of this one: off topic for a long encyclopaedic story too, not only for news.
-    const next = squad[(i + 1) % squad.length]!.questions.filter((q) => q.answers.length && !sampled.has(q.id));
+    const next = squad[(i + 1) % squad.length]!.questions.filter((q) => q.answers.length);
     train.push(...(await collect(snapshot, shuffled(next, random).slice(0, OFF_TOPIC_PER_SQUAD_ARTICLE).map(asOffTopic), 'off-topic', offTopicGroup)));
   }
-  const offTopic = shuffled(squad.flatMap((c) => c.questions.filter((q) => q.answers.length && !sampled.has(q.id))), random)
+  const offTopic = shuffled(squad.flatMap((c) => c.questions.filter((q) => q.answers.length)), random)
     .slice(0, OFF_TOPIC)
     .map(asOffTopic);
   train.push(...(await collect(trainSnapshot, offTopic, 'off-topic', offTopicGroup)));
@@ -129,7 +144,7 @@ program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean
   const foldOf = new Map(shuffled(groups, seededRandom(SEED + 1)).map((g, i) => [g, i % FOLDS]));
   const folds = Array.from({ length: FOLDS }, (_, f) => ({ fit: train.filter((i) => foldOf.get(i.group) !== f), held: train.filter((i) => foldOf.get(i.group) === f) }));
   const today = new Date().toISOString().slice(0, 10);
-  const trainedOn = `news QA train split (${train.filter((i) => i.source === 'news' && i.regime === 'many').length} questions over ${new Set(train.filter((i) => i.source === 'news').map((i) => i.group)).size} articles, each asked of all of them and of its own article alone) + SQuAD 2.0 dev articles 0-11 (${train.filter((i) => i.source === 'squad').length} answerable questions sampled with seed ${SEED})`;
+  const trainedOn = `news QA train split (${train.filter((i) => i.source === 'news' && i.regime === 'many').length} questions over ${new Set(train.filter((i) => i.source === 'news').map((i) => i.group)).size} articles, each asked of all of them and of its own article alone) + SQuAD 2.0 dev articles 0-11 (all ${train.filter((i) => i.source === 'squad' && answerable(i)).length} answerable and ${train.filter((i) => i.source === 'squad' && !answerable(i)).length} unanswerable questions)`;
 
   // 2. The sentence ranker: which candidate sentence holds the answer.
   const rankerGroups = (items: Item[], squadWeight: number): Group[] =>
@@ -183,43 +198,100 @@ program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean
     log(`span l2=${l2}: dev top span exact ${exact.toFixed(3)}`);
     if (exact > spanChoice.exact) [span, spanChoice] = [model, { l2, exact }];
   }
+  // 3b. The reranker: the leading sentences reordered with each one's best phrase in view, fitted on
+  // the out-of-fold rankings (the span model's scores on train are in-sample: it has few features).
+  // Shipped only if it beats the ranker's own order on dev; otherwise a pass-through.
+  const rerankGroups = (items: Item[]): Group[] =>
+    items.filter(answerable).map((i) => {
+      const leading = oofRanked.get(i)!.slice(0, RERANKED);
+      return { features: reader.rerankFeatures(i.candidates.question, leading, span), right: leading.map((s) => isEvidence(i, s)), weight: i.source === 'squad' ? rankerChoice.squadWeight : 1 };
+    });
+  const trainRerankGroups = rerankGroups(train);
+  const rerankedHit = (model: LinearModel) => mean(dev.filter(answerable).map((i) => firstIs(reader.rerank(i.candidates.question, devRanked.get(i)!, model, span), (s) => isEvidence(i, s))));
+  let reranker = passThrough();
+  let rerankChoice = { l2: 0, hit: rankerChoice.hit, fitted: false };
+  for (const l2 of [1e-3, 1e-2]) {
+    const model = fitSoftmax(RERANK_FEATURES, trainRerankGroups, { l2 }, card('', {}, ''));
+    const hit = rerankedHit(model);
+    log(`reranker l2=${l2}: dev hit@1 ${hit.toFixed(3)} (the ranker alone: ${rankerChoice.hit.toFixed(3)})`);
+    if (hit > rerankChoice.hit) [reranker, rerankChoice] = [model, { l2, hit, fitted: true }];
+  }
+  // Downstream models see the sentences in the order the answer will show them.
+  for (const [item, ranked] of oofRanked) oofRanked.set(item, reader.rerank(item.candidates.question, ranked, reranker, span));
+  for (const [item, ranked] of devRanked) devRanked.set(item, reader.rerank(item.candidates.question, ranked, reranker, span));
+
   const oofSpans = new Map<Item, RankedSpan[]>();
   for (const { fit, held } of folds) {
     const model = fitSoftmax(SPAN_FEATURES, spanGroups(fit, (i) => oofRanked.get(i)!), { l2: spanChoice.l2 }, card('', {}, ''));
     for (const item of held) oofSpans.set(item, reader.readSpans(item.candidates.question, oofRanked.get(item)!, model));
   }
 
-  // 4. Answerability: do the articles answer at all. Fitted on news questions and off-topic ones only.
-  const rows: Row[] = train
-    .filter((i) => i.source !== 'squad')
-    .map((i) => ({ features: reader.judge(i.candidates, oofRanked.get(i)!, oofSpans.get(i)!).features, label: answerable(i), weight: 1 }));
+  // 4. Answerability: do the articles answer at all. Fitted on news and off-topic questions, and SQuAD's at a dev-chosen weight.
+  const rowsWith = (squadWeight: number, items = train): Row[] =>
+    items
+      .filter((i) => i.source !== 'squad' || squadWeight > 0)
+      .map((i) => ({ features: reader.answerability(i.candidates, oofRanked.get(i)!, oofSpans.get(i)!).features, label: answerable(i), weight: i.source === 'squad' ? squadWeight : 1 }));
   const devSpans = new Map(dev.map((i) => [i, reader.readSpans(i.candidates.question, devRanked.get(i)!, span)]));
   let answerability: LinearModel | undefined;
-  let answerabilityChoice = { l2: 0, loss: Infinity };
-  for (const l2 of [1e-3, 1e-2, 1e-1]) {
-    const model = fitLogistic(ANSWERABILITY_FEATURES, rows, { l2 }, card('', {}, ''));
-    const loss = mean(dev.map((i) => {
-      const p = Math.min(1 - 1e-6, Math.max(1e-6, reader.judge(i.candidates, devRanked.get(i)!, devSpans.get(i)!, model).probability));
-      return answerable(i) ? -Math.log(p) : -Math.log(1 - p);
-    }));
-    log(`answerability l2=${l2}: dev log loss ${loss.toFixed(3)}`);
-    if (loss < answerabilityChoice.loss) [answerability, answerabilityChoice] = [model, { l2, loss }];
+  let answerabilityChoice = { l2: 0, squadWeight: 0, loss: Infinity };
+  for (const squadWeight of [0, 0.3]) {
+    const rows = rowsWith(squadWeight);
+    for (const l2 of [1e-3, 1e-2, 1e-1]) {
+      const model = fitLogistic(ANSWERABILITY_FEATURES, rows, { l2 }, card('', {}, ''));
+      const loss = mean(dev.map((i) => {
+        const p = Math.min(1 - 1e-6, Math.max(1e-6, reader.answerability(i.candidates, devRanked.get(i)!, devSpans.get(i)!, model).probability));
+        return answerable(i) ? -Math.log(p) : -Math.log(1 - p);
+      }));
+      log(`answerability l2=${l2} squad weight=${squadWeight}: dev log loss ${loss.toFixed(3)}`);
+      if (loss < answerabilityChoice.loss) [answerability, answerabilityChoice] = [model, { l2, squadWeight, loss }];
+    }
   }
 
-  // 5. Thresholds, on dev: when to show the short answer, when to answer, when to say "couldn't find".
+  // 5. The short-answer model: is the best span right? Fitted on train with out-of-fold inputs (a
+  // wrong short answer, or one for an unanswerable question, is a negative), L2 chosen on dev.
+  const oofAnswerability = new Map<Item, number>();
+  for (const { fit, held } of folds) {
+    const model = fitLogistic(ANSWERABILITY_FEATURES, rowsWith(answerabilityChoice.squadWeight, fit), { l2: answerabilityChoice.l2 }, card('', {}, ''));
+    for (const item of held) oofAnswerability.set(item, reader.answerability(item.candidates, oofRanked.get(item)!, oofSpans.get(item)!, model).probability);
+  }
+  // Right as the evaluation counts a short answer right: it holds a gold answer, with at most three words more, from an evidence sentence.
+  const spanRight = (item: Item, spans: RankedSpan[]) => Boolean(spans[0] && isEvidence(item, spans[0].sentence) && isShortAnswerRight(spans[0].text, item.question.answers));
+  const shortRows: Row[] = train
+    .filter((i) => oofSpans.get(i)![0] && i.candidates.question.answerType !== 'yes-no')
+    .map((i) => ({
+      features: reader.shortAnswer(i.candidates.question, oofRanked.get(i)!, oofSpans.get(i)!, oofAnswerability.get(i)!, untrained('logistic', SHORT_ANSWER_FEATURES)).features,
+      label: spanRight(i, oofSpans.get(i)!),
+      weight: i.source === 'squad' ? 0.3 : 1,
+    }));
+  const devAnswerability = new Map(dev.map((i) => [i, reader.answerability(i.candidates, devRanked.get(i)!, devSpans.get(i)!, answerability).probability]));
+  let short: LinearModel | undefined;
+  let shortChoice = { l2: 0, loss: Infinity };
+  for (const l2 of [1e-3, 1e-2, 1e-1]) {
+    const model = fitLogistic(SHORT_ANSWER_FEATURES, shortRows, { l2 }, card('', {}, ''));
+    const scored = dev.filter((i) => devSpans.get(i)![0] && i.candidates.question.answerType !== 'yes-no');
+    const loss = mean(scored.map((i) => {
+      const p = Math.min(1 - 1e-6, Math.max(1e-6, reader.shortAnswer(i.candidates.question, devRanked.get(i)!, devSpans.get(i)!, devAnswerability.get(i)!, model).probability));
+      return spanRight(i, devSpans.get(i)!) ? -Math.log(p) : -Math.log(1 - p);
+    }));
+    log(`short answer l2=${l2}: dev log loss ${loss.toFixed(3)}`);
+    if (loss < shortChoice.loss) [short, shortChoice] = [model, { l2, loss }];
+  }
+
+  // 6. Thresholds, on dev: when to show the short answer, when to answer, when to say "couldn't find".
   const outcomes = dev.map((i) => {
     const ranked = devRanked.get(i)!;
     const spans = devSpans.get(i)!;
-    return { item: i, ranked, spans, p: reader.judge(i.candidates, ranked, spans, answerability).probability };
+    const p = devAnswerability.get(i)!;
+    return { item: i, ranked, spans, p, short: reader.shortAnswer(i.candidates.question, ranked, spans, p, short).probability };
   });
+  const shownShort = (o: (typeof outcomes)[number], short: number) => Boolean(o.spans[0] && o.item.candidates.question.answerType !== 'yes-no' && o.short >= short);
   const right = (o: (typeof outcomes)[number], short: number) => {
     const top = o.spans[0];
-    const useShort = top && o.item.candidates.question.answerType !== 'yes-no' && top.probability >= short;
-    const first = useShort ? top.sentence : o.ranked[0];
-    return Boolean(first && isEvidence(o.item, first) && containsAnswer(useShort ? top.text : first.text, o.item.question.answers));
+    const useShort = shownShort(o, short);
+    const first = useShort ? top!.sentence : o.ranked[0];
+    return Boolean(first && isEvidence(o.item, first) && containsAnswer(useShort ? top!.text : first.text, o.item.question.answers));
   };
-  const shownShort = (o: (typeof outcomes)[number], short: number) => Boolean(o.spans[0] && o.item.candidates.question.answerType !== 'yes-no' && o.spans[0].probability >= short);
-  const shortRight = (o: (typeof outcomes)[number], short: number) => Boolean(shownShort(o, short) && isEvidence(o.item, o.spans[0]!.sentence) && isGold(o.item, o.spans[0]!));
+  const shortRight = (o: (typeof outcomes)[number], short: number) => shownShort(o, short) && spanRight(o.item, o.spans);
   const grid = Array.from({ length: 39 }, (_, k) => 0.025 * (k + 1));
   const answerableDev = outcomes.filter((o) => answerable(o.item));
   const unanswerableDev = outcomes.filter((o) => !answerable(o.item));
@@ -243,6 +315,7 @@ program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean
     const score = (x: number) => unanswerableDev.filter((o) => o.p < x).length - 3 * answerableDev.filter((o) => o.p < x).length;
     return score(t) > score(best) ? t : best;
   }, 0.025);
+  log(`short-answer precision on dev by threshold: ${[0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9].map((t) => `${t}: ${shortPrecision(t).precision.toFixed(2)} of ${shortPrecision(t).shown}`).join(', ')}`);
   log(`short answers from ${minShortAnswer} (dev precision ${shortPrecision(minShortAnswer).precision.toFixed(3)} over ${shortPrecision(minShortAnswer).shown}); answer from ${minConfidence.toFixed(3)}; best match from ${minRelevance.toFixed(3)}`);
 
   const measure = (of: typeof outcomes) => {
@@ -269,8 +342,10 @@ program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean
     await writeFile(`${MODELS}${name}.json`, `${JSON.stringify(shipped, null, 1)}\n`);
   };
   await write('sentence-ranker', ranker!, {}, `Softmax over a question's candidate sentences: which one holds the answer (L2 ${rankerChoice.l2}, SQuAD questions weighted ${rankerChoice.squadWeight}).`, { devHitAt1: metrics.devHitAt1 }, 'English; linear in its features; learnt news written in 2004-2005 and Wikipedia.');
-  await write('span-extractor', span!, { short: minShortAnswer }, `Softmax over the phrases of the three leading sentences: which one is the short answer (L2 ${spanChoice.l2}). Shown when its probability is at least "short".`, { devTopSpanExact: metrics.devTopSpanExact, devShortAnswerRight: metrics.devShortAnswerRight }, 'Candidates come from compromise tags and a few clause patterns: an answer that is none of them cannot be picked.');
-  await write('answerability', answerability!, { answer: minConfidence, bestMatch: minRelevance }, `Logistic: the probability that the articles answer (L2 ${answerabilityChoice.l2}). At least "answer": answered; at least "bestMatch": a best match; below: not found.`, { devCorrect: metrics.devCorrect, devAnswerableNotFound: metrics.devAnswerableNotFound, devAnswerableBestMatch: metrics.devAnswerableBestMatch, devUnanswerableNotFound: metrics.devUnanswerableNotFound, devUnanswerableNotAnswered: metrics.devUnanswerableNotAnswered }, `Fitted on news questions (train split) and ${rows.length - train.filter((i) => i.source === 'news').length} off-topic ones (SQuAD questions asked of news and of the next SQuAD train article; other stories' questions asked of one news story); on-topic questions whose premise is subtly wrong are the hardest.`);
+  await write('span-extractor', span!, {}, `Softmax over the phrases of the three leading sentences: which one is the short answer (L2 ${spanChoice.l2}).`, { devTopSpanExact: metrics.devTopSpanExact }, 'Candidates come from compromise tags and a few clause patterns: an answer that is none of them cannot be picked.');
+  await write('answerability', answerability!, { answer: minConfidence, bestMatch: minRelevance }, `Logistic: the probability that the articles answer (L2 ${answerabilityChoice.l2}, SQuAD questions weighted ${answerabilityChoice.squadWeight}). At least "answer": answered; at least "bestMatch": a best match; below: not found.`, { devCorrect: metrics.devCorrect, devAnswerableNotFound: metrics.devAnswerableNotFound, devAnswerableBestMatch: metrics.devAnswerableBestMatch, devUnanswerableNotFound: metrics.devUnanswerableNotFound, devUnanswerableNotAnswered: metrics.devUnanswerableNotAnswered }, `Fitted on news questions (train split), ${train.filter((i) => i.source === 'off-topic').length} off-topic ones (SQuAD questions asked of news and of the next SQuAD train article; other stories' questions asked of one news story); on-topic questions whose premise is subtly wrong are the hardest.`);
+  await write('reranker', reranker, {}, rerankChoice.fitted ? `Softmax over the ${RERANKED} leading sentences, seeing each one's best phrase by the span model (L2 ${rerankChoice.l2}).` : `Pass-through: keeps the ranker's order (no fitted reranker beat it on dev).`, { devHitAt1: rerankChoice.hit }, 'Sees only the span model\'s best phrase of each sentence; fitted with that model\'s in-sample scores on train.');
+  await write('short-answer', short!, { short: minShortAnswer }, `Logistic: the probability that the best span is right (L2 ${shortChoice.l2}). Shown in bold from "short", the lowest probability at which dev short answers were right at least ${100 * SHORT_PRECISION}% of the time over at least ${MIN_SHOWN} (1: never); otherwise the cited sentence is the answer.`, { devShortAnswerRight: metrics.devShortAnswerRight, devShortShown: shortPrecision(minShortAnswer).shown / outcomes.length, devShortPrecision: shortPrecision(minShortAnswer).precision }, 'A wrong short answer on the right sentence is a negative even when the sentence holds the answer; measured on the 15-article dev split only, so the precision it was chosen for is an estimate.');
 
   process.stdout.write(`\nModels written to src/answer/models (${Math.round((performance.now() - started) / 1000)} s). Dev split, ${dev.length} questions:\n\n`);
   process.stdout.write('| measure | dev, both | 100-article corpus | each article alone |\n|---|---|---|---|\n');
@@ -287,7 +362,25 @@ program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean
     process.stdout.write(`  ${kind.padEnd(10)} ${String(of.length).padStart(3)}  ${pct(mean(of.map((o) => (o.p >= minConfidence && right(o, minShortAnswer) ? 1 : 0))))}  ${pct(mean(of.map((o) => (o.ranked[0] && isEvidence(o.item, o.ranked[0]) ? 1 : 0))))}\n`);
   }
   const top = (model: LinearModel, n: number) => model.features.map((f, j) => [f, model.weights[j]!] as const).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1])).slice(0, n).map(([f, w]) => `${f} ${w.toFixed(2)}`).join(', ');
-  process.stdout.write(`\nLargest weights (raw features):\n  ranker: ${top(ranker!, 10)}\n  span: ${top(span!, 10)}\n  answerability: ${top(answerability!, 10)}\n`);
+  process.stdout.write(`\nLargest weights (raw features):\n  ranker: ${top(ranker!, 10)}\n  span: ${top(span!, 10)}\n  answerability: ${top(answerability!, 10)}\n  short answer: ${top(short!, 10)}\n`);
+  // An experiment after the shipped models are written: the neural span reader on the same sentences.
+  if (opts.neural) {
+    // The same question as the span model, asked of a DrQA-style reader over every token of the three leading sentences.
+    const dir = new URL('../../.cache/neural/', import.meta.url).pathname;
+    await mkdir(dir, { recursive: true });
+    const leading = (i: Item, ranked: RankedSentence[], withGold: boolean) => {
+      const top = ranked.slice(0, 3);
+      const gold = withGold && !top.some((s) => isEvidence(i, s)) ? ranked.find((s) => isEvidence(i, s)) : undefined;
+      return gold ? [...top, gold] : top;
+    };
+    const examples = [
+      ...train.filter((i) => answerable(i) && i.regime === 'many').map((i) => spanExample(i.question.id, 'train', foldOf.get(i.group)!, i.candidates.question, i.question.answers, leading(i, oofRanked.get(i)!, true), reader.wordTable())),
+      ...dev.filter(answerable).map((i) => spanExample(`${i.question.id}:${i.regime}`, 'dev', -1, i.candidates.question, i.question.answers, leading(i, devRanked.get(i)!, false), reader.wordTable())),
+    ];
+    await writeExamples(`${dir}examples.jsonl`, examples);
+    log(`neural span reader: ${examples.length} examples; the linear span model on the same dev sentences: top span exact ${spanExact(span!).toFixed(3)}`);
+    execFileSync(process.env.PYTHON ?? '/usr/bin/python3', [new URL('./neural_span.py', import.meta.url).pathname, '--examples', `${dir}examples.jsonl`, '--vectors', tablePath(), '--seed', String(SEED)], { stdio: 'inherit' });
+  }
   process.exit(0);
 });
 

@@ -1,8 +1,8 @@
 import type { Features } from '../../src/answer/model.js';
-import type { Group } from './fit.js';
+import type { Group } from '../train/fit.js';
 
 /**
- * Gradient-boosted regression trees (second-order, histogram splits) for the ranker's softmax-over-
+ * An experiment, not shipped. Gradient-boosted regression trees (second-order, histogram splits) for the ranker's softmax-over-
  * candidates objective, to compare with the linear ranker (`npm run train -- --compare-trees`).
  * Deterministic: every row is used in every round and ties break on the lowest feature index.
  */
