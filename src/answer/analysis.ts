@@ -72,7 +72,7 @@ const TRAILING = /[\s"“”'‘’(),;:!?–—-]+$|(?<![A-Z])\.$/;
 const MAX_TAGGED_CHARS = 1500;
 const QUOTED = /[“"]([^”"]{2,200}?)[,.]?[”"]/g;
 // "$1.13bn", "76%", "44,000 doctors", "more than $1,000bn", "800m euro": amounts as written in news.
-const AMOUNT = /(?:(?:about|around|almost|nearly|more than|less than|fewer than|over|under|up to|at least|some)\s+)?[£$€¥]?\d[\d,.]*(?:\s?(?:%|per ?cent|bn|m|k|million|billion|trillion))?(?:\s(?:euros?|dollars?|pounds?|yen|people|jobs|votes|viewers|users|copies|fans|points|goals|years|days|weeks|months|hours|minutes|seconds|caps|times|doctors|workers|customers|subscribers|shares))?/gi;
+const AMOUNT = /(?:(?:about|around|almost|nearly|more than|less than|fewer than|over|under|up to|at least|some)\s+)?[£$€¥]?\d[\d,.]*(?:\s?(?:%|per ?cent)|\s?(?:bn|m|k|million|billion|trillion)\b)?(?:\s(?:euros?|dollars?|pounds?|yen|people|jobs|votes|viewers|users|copies|fans|points|goals|years|days|weeks|months|hours|minutes|seconds|caps|times|doctors|workers|customers|subscribers|shares))?/gi;
 // "on Thursday", "in Barbados": the preposition is often part of the answer as people write it.
 const PREPOSITION = /\b(?:on|in|at|by|from|since|until|during|before|after)\s+$/i;
 // What follows these words is often the answer to why/how/what-said questions.

@@ -25,6 +25,12 @@ describe('candidate short answers', () => {
     expect(spansOf('Profits jumped 76% to $1.13bn in the quarter.', 'number')).toEqual(expect.arrayContaining(['76%', '$1.13bn']));
   });
 
+  it('GIVEN "33 million" THEN the amount is whole, never cut to "33 m"', () => {
+    const spans = spansOf('Last year we neutralized 33 million attacks, and 5m more this spring.', 'number');
+    expect(spans).toEqual(expect.arrayContaining(['33 million', '5m']));
+    expect(spans).not.toContain('33 m');
+  });
+
   it('GIVEN a run-on text over the tagging limit THEN it has no candidates (tagging it would take seconds)', () => {
     expect(spanCandidates('word '.repeat(400))).toEqual([]);
   });

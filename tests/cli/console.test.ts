@@ -26,7 +26,7 @@ describe('npm start without DISCORD_TOKEN', () => {
     expect(code).toBe(0);
     expect(stderr).toContain('No DISCORD_TOKEN');
     expect(stdout).toContain('Footnote is ready: 1 article(s)');
-    expect(stdout).toMatch(/33 million \[1\]\n\n\[1\] Calling such attempts/);
+    expect(stdout).toMatch(/33 million[^\n]* \[1\]\n\n\[1\] Calling such attempts/);
     expect(stdout).toContain('id 000_384e7f44ba0120d1');
     expect(stdout).toContain('Summary of US cyber attack failed, Iran says — Batya Jerenberg, World Israel News');
     expect(stdout).toContain('Unknown command /nonsense');

@@ -26,7 +26,7 @@ beforeAll(async () => {
 describe('footnote --json', () => {
   it('GIVEN ask --json THEN stdout is one answer object and the logs are on stderr', async () => {
     const { json, stderr } = await footnote('ask', '--json', 'How many attacks did Iran say it neutralized last year?');
-    expect(json).toMatchObject({ answer: '33 million', kind: 'short', refused: false, timings: { totalMs: expect.any(Number) } });
+    expect(json).toMatchObject({ answer: expect.stringContaining('33 million'), outcome: 'answer', refused: false, timings: { totalMs: expect.any(Number) } });
     expect(json.citations).toEqual([
       expect.objectContaining({ n: 1, articleId: SEED_ID, title: 'US cyber attack failed, Iran says', paragraph: 4, start: expect.any(Number), end: expect.any(Number), quote: expect.stringContaining('33 million attacks') }),
     ]);

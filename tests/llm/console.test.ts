@@ -47,6 +47,6 @@ describe('the console with ANSWERER=llm', () => {
     const { code, stdout } = await run(['ask', '--json', QUESTION], '', { ANSWERER: 'llm', LLM_BASE_URL: url, LLM_MODEL: 'fake-model', DATA_DIR: await tempDir(), LOG_LEVEL: 'silent' });
     expect(code).toBe(0);
     const answer = JSON.parse(stdout);
-    expect(answer).toMatchObject({ answer: '33 million', answerer: 'extractive', llm: { model: 'fake-model', fallback: 'The language model could not be reached.', dropped: [] } });
+    expect(answer).toMatchObject({ answer: expect.stringContaining('33 million'), answerer: 'extractive', llm: { model: 'fake-model', fallback: 'The language model could not be reached.', dropped: [] } });
   });
 });

@@ -167,7 +167,7 @@ describe('STORE=postgres', () => {
     await engine.start();
     await server.pause();
     try {
-      expect((await engine.ask('How many attacks did Iran say it neutralized last year?')).answer).toBe('33 million');
+      expect((await engine.ask('How many attacks did Iran say it neutralized last year?')).answer).toContain('33 million');
       await writeFile(join(seedsDir, 'later.txt'), 'Later news\n\nThe council met again on Thursday to vote on the bridge.\n');
       await expect(engine.reload()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', userMessage: expect.stringContaining('temporarily unavailable') });
       await vi.waitFor(() => expect(lines.some((l) => String(l.msg).includes('cannot check for a newer index'))).toBe(true), { timeout: 10_000 });
