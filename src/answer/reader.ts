@@ -33,7 +33,7 @@ interface ArticleTerms {
   sentences: number;
 }
 
-/** The four trained models of the reader (src/answer/models, made by `npm run train`). */
+/** The five trained models of the reader (src/answer/models, made by `npm run train`). */
 export interface ReaderModels {
   ranker: LinearModel;
   span: LinearModel;
@@ -374,7 +374,9 @@ export class Reader {
 
   async read(snapshot: IndexSnapshot, question: Question, vector: number[], retrieval: RetrieveOptions): Promise<Reading> {
     const candidates = await this.candidates(snapshot, question, vector, retrieval);
-    const sentences = this.rerank(question, this.rank(candidates));
+    const ranked = this.rank(candidates);
+    // A reranker that only weighs the ranker's own probability keeps its order: no phrase need be tagged for it.
+    const sentences = keepsOrder(this.models.reranker) ? ranked : this.rerank(question, ranked);
     const spans = this.readSpans(question, sentences);
     const answerability = this.answerability(candidates, sentences, spans);
     const short = this.shortAnswer(question, sentences, spans, answerability.probability);
@@ -408,6 +410,10 @@ export class Reader {
       .slice(0, ROUTED_ARTICLES)
       .map((s) => s.article);
   }
+}
+
+function keepsOrder(reranker: LinearModel): boolean {
+  return reranker.features.every((f, i) => (f === 'ranker' ? reranker.weights[i]! > 0 : reranker.weights[i] === 0));
 }
 
 /** The question's terms weighted by their rarity in the corpus (a term no passage has weighs like the rarest that some passage has). */
