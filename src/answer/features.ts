@@ -235,7 +235,14 @@ export interface SpanContext {
   span: SpanCandidate;
   sentenceProbability: number;
   sentenceRank: number;
-  vectors?: WordVectors;
+  /** The word vectors, and each token's best cosine to a question word (`towardQuestion`, once per sentence). */
+  words?: { vectors: WordVectors; toward: Float64Array };
+}
+
+/** For each token of a sentence, its best cosine to a question word (0 for stop words and words without a vector). */
+export function towardQuestion(question: Question, facts: SentenceFacts, vectors: WordVectors): Float64Array {
+  const questionRows = question.terms.map((t) => t.row).filter((r) => r >= 0);
+  return Float64Array.from(facts.rows, (row) => (row < 0 ? 0 : questionRows.reduce((best, q) => Math.max(best, vectors.cosine(q, row)), 0)));
 }
 
 /** Features of a candidate short answer, in the spirit of the 2016 SQuAD logistic-regression baseline. */
@@ -274,20 +281,18 @@ export function spanFeatures(question: Question, c: SpanContext): Features {
     sentenceTop: c.sentenceRank === 0 ? 1 : 0,
   };
   for (const kind of span.kinds) features[`${question.answerType}×${kind}`] = 1;
-  const vectors = c.vectors;
-  if (vectors) {
+  if (c.words) {
+    const { vectors, toward } = c.words;
     const rows = facts.rows;
-    const insideRows = facts.tokens.flatMap((t, i) => (t.start >= span.start && t.end <= span.end && rows[i]! >= 0 ? [rows[i]!] : []));
-    const questionRows = question.terms.map((t) => t.row).filter((r) => r >= 0);
-    const bestToQuestion = (row: number) => questionRows.reduce((best, q) => Math.max(best, vectors.cosine(q, row)), 0);
+    const inside = facts.tokens.flatMap((t, i) => (t.start >= span.start && t.end <= span.end && rows[i]! >= 0 ? [i] : []));
     // "which newspaper": the Telegraph is near the word "newspaper"; the person quoted is not.
-    features.focusSim = insideRows.reduce((best, row) => Math.max(best, vectors.cosine(question.focusRow, row)), 0);
-    features.focusHead = insideRows.length ? vectors.cosine(question.focusRow, insideRows.at(-1)!) : 0;
+    features.focusSim = inside.reduce((best, i) => Math.max(best, vectors.cosine(question.focusRow, rows[i]!)), 0);
+    features.focusHead = inside.length ? vectors.cosine(question.focusRow, rows[inside.at(-1)!]!) : 0;
     // A span that says again what the question says, in other words, is not its answer.
-    features.echo = insideRows.length ? insideRows.reduce((sum, row) => sum + bestToQuestion(row), 0) / insideRows.length : 0;
+    features.echo = inside.length ? inside.reduce((sum, i) => sum + toward[i]!, 0) / inside.length : 0;
     // The question's words, or words near them, just around the span (DrQA's aligned embedding, as a count).
     let near = 0;
-    for (let i = Math.max(0, first - 4); i <= Math.min(rows.length - 1, last + 4); i++) if ((i < first || i > last) && rows[i]! >= 0 && bestToQuestion(rows[i]!) >= SAID) near++;
+    for (let i = Math.max(0, first - 4); i <= Math.min(rows.length - 1, last + 4); i++) if ((i < first || i > last) && rows[i]! >= 0 && toward[i]! >= SAID) near++;
     features.nearAligned = Math.min(3, near) / 3;
   }
   return features;
@@ -389,30 +394,4 @@ export function shortAnswerFeatures(question: Question, c: ShortAnswerContext): 
   };
   for (const kind of c.kinds) features[`kind:${kind}`] = 1;
   return features;
-}
-
-export const RERANK_FEATURES = ['ranker', 'rankerTop', 'rankerRank', 'span', 'spanRelative', 'spanFocus', 'noSpan'] as const;
-
-export interface RerankContext {
-  /** The sentence ranker's log probability and rank of the sentence. */
-  logProbability: number;
-  rank: number;
-  /** The span model's best raw score among the sentence's phrases, and the best among all leading sentences. */
-  span: number | undefined;
-  topSpan: number;
-  /** Focus-noun similarity of that best phrase. */
-  spanFocus: number;
-}
-
-/** Sentence and span chosen together: a leading sentence with no phrase of the kind asked for gives way to one that has it. */
-export function rerankFeatures(c: RerankContext): Features {
-  return {
-    ranker: c.logProbability,
-    rankerTop: c.rank === 0 ? 1 : 0,
-    rankerRank: 1 / (1 + c.rank),
-    span: c.span ?? 0,
-    spanRelative: c.span === undefined ? 0 : c.span - c.topSpan,
-    spanFocus: c.spanFocus,
-    noSpan: c.span === undefined ? 1 : 0,
-  };
 }

@@ -1,9 +1,8 @@
 import answerability from './models/answerability.json' with { type: 'json' };
 import span from './models/span-extractor.json' with { type: 'json' };
 import ranker from './models/sentence-ranker.json' with { type: 'json' };
-import reranker from './models/reranker.json' with { type: 'json' };
 import short from './models/short-answer.json' with { type: 'json' };
-import { ANSWERABILITY_FEATURES, RERANK_FEATURES, SENTENCE_FEATURES, SHORT_ANSWER_FEATURES, SPAN_FEATURES } from './features.js';
+import { ANSWERABILITY_FEATURES, SENTENCE_FEATURES, SHORT_ANSWER_FEATURES, SPAN_FEATURES } from './features.js';
 import { loadModel } from './model.js';
 import type { ReaderModels } from './reader.js';
 
@@ -13,7 +12,6 @@ export const shippedModels: ReaderModels = {
   span: loadModel('src/answer/models/span-extractor.json', span, 'softmax', SPAN_FEATURES),
   answerability: loadModel('src/answer/models/answerability.json', answerability, 'logistic', ANSWERABILITY_FEATURES),
   short: loadModel('src/answer/models/short-answer.json', short, 'logistic', SHORT_ANSWER_FEATURES),
-  reranker: loadModel('src/answer/models/reranker.json', reranker, 'softmax', RERANK_FEATURES),
 };
 
 /** The decision thresholds chosen on the dev split with the models: the defaults of their settings. */

@@ -12,8 +12,8 @@ import {
   coverage,
   namesPresent,
   questionCentroid,
-  rerankFeatures,
   sentenceFeatures,
+  towardQuestion,
   shortAnswerFeatures,
   spanFeatures,
   type SentenceContext,
@@ -33,15 +33,13 @@ interface ArticleTerms {
   sentences: number;
 }
 
-/** The five trained models of the reader (src/answer/models, made by `npm run train`). */
+/** The four trained models of the reader (src/answer/models, made by `npm run train`). */
 export interface ReaderModels {
   ranker: LinearModel;
   span: LinearModel;
   answerability: LinearModel;
   /** Whether the best short answer is right: it is shown in bold only when this is high. */
   short: LinearModel;
-  /** The leading sentences reordered with their best phrases in view. */
-  reranker: LinearModel;
 }
 
 export interface Candidate {
@@ -105,8 +103,6 @@ const WHOLE_ARTICLE_SENTENCES = 400;
 const ROUTED_PASSAGES = 8;
 /** Sentences whose phrases are candidate short answers. */
 const SPAN_SENTENCES = 3;
-/** Leading sentences the reranker reorders (each has its phrases tagged, once per sentence). */
-export const RERANKED = 8;
 
 /**
  * The trained reader: finds the sentences that answer a question, a short answer in them, and how
@@ -287,48 +283,22 @@ export class Reader {
     return candidates.sentences.map((c, i) => ({ ...c, score: scores[i]!, probability: probabilities[i]! })).sort((a, b) => b.score - a.score);
   }
 
-  /** The phrases of one leading sentence as span candidates, with their features. */
-  private spanCandidatesOf(question: Question, sentence: RankedSentence, rank: number) {
+  /** The phrases of one leading sentence as span candidates, with their features (`rank`: the sentence's place among the leading ones). */
+  phrases(question: Question, sentence: RankedSentence, rank: number): { sentence: RankedSentence; span: SpanCandidate; features: Features }[] {
     const facts = this.factsOf(sentence.article, sentence.sentence);
+    const words = this.vectors ? { vectors: this.vectors, toward: towardQuestion(question, facts, this.vectors) } : undefined;
     return this.spans
       .get(sentence.sentence.hash, () => spanCandidates(this.nlp!, sentence.text))
       .map((span) => ({
         sentence,
         span,
-        features: spanFeatures(question, { sentence: sentence.text, facts, span, sentenceProbability: sentence.probability, sentenceRank: rank, ...(this.vectors ? { vectors: this.vectors } : {}) }),
+        features: spanFeatures(question, { sentence: sentence.text, facts, span, sentenceProbability: sentence.probability, sentenceRank: rank, ...(words ? { words } : {}) }),
       }));
-  }
-
-  /**
-   * The leading sentences reordered by the reranker, which sees each one's best phrase by the span
-   * model (DrQA and FastQA choose sentence and span together); the others follow as ranked. The
-   * reordered sentences share the probability the ranker gave them, split by the reranker.
-   */
-  rerank(question: Question, ranked: RankedSentence[], model = this.models.reranker, spanModel = this.models.span): RankedSentence[] {
-    const leading = ranked.slice(0, RERANKED);
-    if (leading.length < 2) return ranked;
-    const scores = this.rerankFeatures(question, leading, spanModel).map((f) => linearScore(model, f));
-    const mass = leading.reduce((sum, s) => sum + s.probability, 0);
-    const shares = softmax(scores);
-    const order = leading.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
-    return [...order.map((i) => ({ ...leading[i]!, probability: mass * shares[i]! })), ...ranked.slice(RERANKED)];
-  }
-
-  /** The reranker's features of each leading sentence, in the order given. */
-  rerankFeatures(question: Question, leading: RankedSentence[], spanModel = this.models.span): Features[] {
-    const best = leading.map((sentence, rank) =>
-      this.spanCandidatesOf(question, sentence, rank).reduce<{ score: number; focus: number } | undefined>((top, c) => {
-        const score = linearScore(spanModel, c.features);
-        return !top || score > top.score ? { score, focus: c.features.focusSim ?? 0 } : top;
-      }, undefined),
-    );
-    const topSpan = Math.max(...best.map((b) => b?.score ?? -Infinity));
-    return leading.map((sentence, rank) => rerankFeatures({ logProbability: Math.log(Math.max(1e-12, sentence.probability)), rank, span: best[rank]?.score, topSpan, spanFocus: best[rank]?.focus ?? 0 }));
   }
 
   /** Candidate short answers in the leading sentences, ordered by the span model. */
   readSpans(question: Question, ranked: RankedSentence[], model = this.models.span): RankedSpan[] {
-    const candidates = ranked.slice(0, SPAN_SENTENCES).flatMap((sentence, rank) => this.spanCandidatesOf(question, sentence, rank));
+    const candidates = ranked.slice(0, SPAN_SENTENCES).flatMap((sentence, rank) => this.phrases(question, sentence, rank));
     if (!candidates.length) return [];
     const probabilities = softmax(candidates.map((c) => linearScore(model, c.features)));
     return candidates
@@ -374,9 +344,7 @@ export class Reader {
 
   async read(snapshot: IndexSnapshot, question: Question, vector: number[], retrieval: RetrieveOptions): Promise<Reading> {
     const candidates = await this.candidates(snapshot, question, vector, retrieval);
-    const ranked = this.rank(candidates);
-    // A reranker that only weighs the ranker's own probability keeps its order: no phrase need be tagged for it.
-    const sentences = keepsOrder(this.models.reranker) ? ranked : this.rerank(question, ranked);
+    const sentences = this.rank(candidates);
     const spans = this.readSpans(question, sentences);
     const answerability = this.answerability(candidates, sentences, spans);
     const short = this.shortAnswer(question, sentences, spans, answerability.probability);
@@ -410,10 +378,6 @@ export class Reader {
       .slice(0, ROUTED_ARTICLES)
       .map((s) => s.article);
   }
-}
-
-function keepsOrder(reranker: LinearModel): boolean {
-  return reranker.features.every((f, i) => (f === 'ranker' ? reranker.weights[i]! > 0 : reranker.weights[i] === 0));
 }
 
 /** The question's terms weighted by their rarity in the corpus (a term no passage has weighs like the rarest that some passage has). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sentenceFacts, spanCandidates } from '../../src/answer/analysis.js';
-import { alignment, spanFeatures } from '../../src/answer/features.js';
+import { alignment, spanFeatures, towardQuestion } from '../../src/answer/features.js';
 import { Lexicon } from '../../src/answer/lexicon.js';
 import { loadNlp } from '../../src/answer/nlp.js';
 import { analyzeQuestion } from '../../src/answer/question.js';
@@ -45,7 +45,7 @@ describe('span features from word vectors', () => {
   const featuresOf = (text: string) => {
     const span = spanCandidates(nlp, sentence).find((s) => sentence.slice(s.start, s.end) === text);
     expect(span, text).toBeDefined();
-    return spanFeatures(question, { sentence, facts: sentenceFactsOf, span: span!, sentenceProbability: 1, sentenceRank: 0, vectors });
+    return spanFeatures(question, { sentence, facts: sentenceFactsOf, span: span!, sentenceProbability: 1, sentenceRank: 0, words: { vectors, toward: towardQuestion(question, sentenceFactsOf, vectors) } });
   };
 
   it('GIVEN "which newspaper" THEN the newspaper is nearer the focus than the person quoted', () => {

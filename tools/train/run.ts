@@ -12,9 +12,9 @@ import { Command } from 'commander';
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { engineOptions } from '../../src/app.js';
-import { ANSWERABILITY_FEATURES, RERANK_FEATURES, SENTENCE_FEATURES, SHORT_ANSWER_FEATURES, SPAN_FEATURES } from '../../src/answer/features.js';
+import { ANSWERABILITY_FEATURES, SENTENCE_FEATURES, SHORT_ANSWER_FEATURES, SPAN_FEATURES } from '../../src/answer/features.js';
 import type { LinearModel, ModelCard } from '../../src/answer/model.js';
-import { Reader, RERANKED, type Candidates, type RankedSentence, type RankedSpan } from '../../src/answer/reader.js';
+import { Reader, type Candidates, type RankedSentence, type RankedSpan } from '../../src/answer/reader.js';
 import { loadConfig } from '../../src/config.js';
 import type { IndexSnapshot } from '../../src/index/snapshot.js';
 import { asOffTopic, defaultPaths, isEvidence as quotesEvidence, newsCorpus, singleArticleCorpora, squadCorpora, type EvalCorpus, type EvalQuestion } from '../eval/datasets.js';
@@ -24,6 +24,7 @@ import { seededRandom, shuffled } from '../lib/random.js';
 import { tablePath } from '../../src/answer/word-vectors.js';
 import { fitLogistic, fitSoftmax, type Group, type Row } from './fit.js';
 import { spanExample, writeExamples } from './neural-export.js';
+import { rerank, RERANKED, RERANK_FEATURES, rerankFeatures } from '../experiments/rerank.js';
 import { boostSoftmax, treeValue } from '../experiments/trees.js';
 
 const SEED = 20261127;
@@ -61,12 +62,6 @@ function untrained(kind: LinearModel['kind'], features: readonly string[]): Line
   return { kind, features: [...features], weights: features.map(() => 0), bias: 0, thresholds: {}, card: { task: '', trainedOn: '', chosenOn: '', date: '', metrics: {}, limits: '' } };
 }
 
-/** A reranker that keeps the ranker's order: what ships when reranking does not help on dev. */
-function passThrough(): LinearModel {
-  const model = untrained('softmax', RERANK_FEATURES);
-  return { ...model, weights: model.features.map((f) => (f === 'ranker' ? 1 : 0)) };
-}
-
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
@@ -75,9 +70,10 @@ const program = new Command('train')
   .option('--bbc <file>', 'bbc-news-summary.jsonl.gz', defaultPaths.bbc)
   .option('--squad <file>', 'squad-v2.0-dev.json.gz', defaultPaths.squad)
   .option('--neural', 'also train the neural span reader (tools/train/neural_span.py, needs python3-torch) and print its dev exact match beside the linear span model (not shipped)')
+  .option('--compare-rerank', 'also fit a reranker that sees each leading sentence\'s best phrase and print its dev hit@1 beside the ranker\'s (not shipped)')
   .option('--compare-trees', 'also fit gradient-boosted trees for the ranker and print their dev hit@1 beside the linear one (not shipped)');
 
-program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean; neural?: boolean }) => {
+program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean; compareRerank?: boolean; neural?: boolean }) => {
   const started = performance.now();
   const options = engineOptions(loadConfig({}));
   const embeddings = toolEmbeddings();
@@ -86,7 +82,6 @@ program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean
     span: untrained('softmax', SPAN_FEATURES),
     answerability: untrained('logistic', ANSWERABILITY_FEATURES),
     short: untrained('logistic', SHORT_ANSWER_FEATURES),
-    reranker: passThrough(),
   });
 
   async function collect(snapshot: IndexSnapshot, questions: EvalQuestion[], source: Item['source'], group: (q: EvalQuestion) => string): Promise<Item[]> {
@@ -198,27 +193,20 @@ program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean
     log(`span l2=${l2}: dev top span exact ${exact.toFixed(3)}`);
     if (exact > spanChoice.exact) [span, spanChoice] = [model, { l2, exact }];
   }
-  // 3b. The reranker: the leading sentences reordered with each one's best phrase in view, fitted on
-  // the out-of-fold rankings (the span model's scores on train are in-sample: it has few features).
-  // Shipped only if it beats the ranker's own order on dev; otherwise a pass-through.
-  const rerankGroups = (items: Item[]): Group[] =>
-    items.filter(answerable).map((i) => {
+  if (opts.compareRerank) {
+    // The leading sentences reordered with each one's best phrase in view, fitted on the out-of-fold
+    // rankings (the span model's scores on train are in-sample: it has few features). Not shipped:
+    // it did not beat the ranker's own order on dev (README › Evaluation).
+    const groups: Group[] = train.filter(answerable).map((i) => {
       const leading = oofRanked.get(i)!.slice(0, RERANKED);
-      return { features: reader.rerankFeatures(i.candidates.question, leading, span), right: leading.map((s) => isEvidence(i, s)), weight: i.source === 'squad' ? rankerChoice.squadWeight : 1 };
+      return { features: rerankFeatures(reader, i.candidates.question, leading, span!), right: leading.map((s) => isEvidence(i, s)), weight: i.source === 'squad' ? rankerChoice.squadWeight : 1 };
     });
-  const trainRerankGroups = rerankGroups(train);
-  const rerankedHit = (model: LinearModel) => mean(dev.filter(answerable).map((i) => firstIs(reader.rerank(i.candidates.question, devRanked.get(i)!, model, span), (s) => isEvidence(i, s))));
-  let reranker = passThrough();
-  let rerankChoice = { l2: 0, hit: rankerChoice.hit, fitted: false };
-  for (const l2 of [1e-3, 1e-2]) {
-    const model = fitSoftmax(RERANK_FEATURES, trainRerankGroups, { l2 }, card('', {}, ''));
-    const hit = rerankedHit(model);
-    log(`reranker l2=${l2}: dev hit@1 ${hit.toFixed(3)} (the ranker alone: ${rankerChoice.hit.toFixed(3)})`);
-    if (hit > rerankChoice.hit) [reranker, rerankChoice] = [model, { l2, hit, fitted: true }];
+    for (const l2 of [1e-3, 1e-2]) {
+      const model = fitSoftmax(RERANK_FEATURES, groups, { l2 }, card('', {}, ''));
+      const hit = mean(dev.filter(answerable).map((i) => firstIs(rerank(reader, i.candidates.question, devRanked.get(i)!, model, span!), (s) => isEvidence(i, s))));
+      log(`reranker l2=${l2}: dev hit@1 ${hit.toFixed(3)} (the ranker alone: ${rankerChoice.hit.toFixed(3)})`);
+    }
   }
-  // Downstream models see the sentences in the order the answer will show them.
-  for (const [item, ranked] of oofRanked) oofRanked.set(item, reader.rerank(item.candidates.question, ranked, reranker, span));
-  for (const [item, ranked] of devRanked) devRanked.set(item, reader.rerank(item.candidates.question, ranked, reranker, span));
 
   const oofSpans = new Map<Item, RankedSpan[]>();
   for (const { fit, held } of folds) {
@@ -344,7 +332,6 @@ program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean
   await write('sentence-ranker', ranker!, {}, `Softmax over a question's candidate sentences: which one holds the answer (L2 ${rankerChoice.l2}, SQuAD questions weighted ${rankerChoice.squadWeight}).`, { devHitAt1: metrics.devHitAt1 }, 'English; linear in its features; learnt news written in 2004-2005 and Wikipedia.');
   await write('span-extractor', span!, {}, `Softmax over the phrases of the three leading sentences: which one is the short answer (L2 ${spanChoice.l2}).`, { devTopSpanExact: metrics.devTopSpanExact }, 'Candidates come from compromise tags and a few clause patterns: an answer that is none of them cannot be picked.');
   await write('answerability', answerability!, { answer: minConfidence, bestMatch: minRelevance }, `Logistic: the probability that the articles answer (L2 ${answerabilityChoice.l2}, SQuAD questions weighted ${answerabilityChoice.squadWeight}). At least "answer": answered; at least "bestMatch": a best match; below: not found.`, { devCorrect: metrics.devCorrect, devAnswerableNotFound: metrics.devAnswerableNotFound, devAnswerableBestMatch: metrics.devAnswerableBestMatch, devUnanswerableNotFound: metrics.devUnanswerableNotFound, devUnanswerableNotAnswered: metrics.devUnanswerableNotAnswered }, `Fitted on news questions (train split), ${train.filter((i) => i.source === 'off-topic').length} off-topic ones (SQuAD questions asked of news and of the next SQuAD train article; other stories' questions asked of one news story); on-topic questions whose premise is subtly wrong are the hardest.`);
-  await write('reranker', reranker, {}, rerankChoice.fitted ? `Softmax over the ${RERANKED} leading sentences, seeing each one's best phrase by the span model (L2 ${rerankChoice.l2}).` : `Pass-through: keeps the ranker's order (no fitted reranker beat it on dev).`, { devHitAt1: rerankChoice.hit }, 'Sees only the span model\'s best phrase of each sentence; fitted with that model\'s in-sample scores on train.');
   await write('short-answer', short!, { short: minShortAnswer }, `Logistic: the probability that the best span is right (L2 ${shortChoice.l2}). Shown in bold from "short", the lowest probability at which dev short answers were right at least ${100 * SHORT_PRECISION}% of the time over at least ${MIN_SHOWN} (1: never); otherwise the cited sentence is the answer.`, { devShortAnswerRight: metrics.devShortAnswerRight, devShortShown: shortPrecision(minShortAnswer).shown / outcomes.length, devShortPrecision: shortPrecision(minShortAnswer).precision }, 'A wrong short answer on the right sentence is a negative even when the sentence holds the answer; measured on the 15-article dev split only, so the precision it was chosen for is an estimate.');
 
   process.stdout.write(`\nModels written to src/answer/models (${Math.round((performance.now() - started) / 1000)} s). Dev split, ${dev.length} questions:\n\n`);
