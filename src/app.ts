@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
-import { Engine, type EngineOptions } from './engine.js';
+import { Engine, type EngineOptions } from './engine/engine.js';
+import { WorkQueue } from './engine/queue.js';
 import { shippedModels } from './answer/models.js';
 import { Reader } from './answer/reader.js';
 import { UseLiteEmbeddings, type FootnoteEmbeddings } from './index/embeddings.js';
@@ -70,8 +71,11 @@ export async function createEngine(config: Config, logger: Logger, { progress, s
   const embeddings = await createEmbeddings(config);
   const writer = await createWriter(config, logger);
   const store = await createStore(config, logger);
+  // Local embeddings run on this thread: one question at a time keeps a serving process responsive (see WorkQueue).
+  const queue = new WorkQueue(config.EMBEDDINGS === 'local' ? 1 : config.MAX_CONCURRENT_REQUESTS);
   return new Engine({
     options: engineOptions(config, { serving }),
+    schedule: (job) => queue.run(job),
     embeddings,
     ...(store ? { store } : {}),
     reader: new Reader(shippedModels),

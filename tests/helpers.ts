@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { engineOptions } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { Engine, type EngineOptions } from '../src/engine.js';
+import { Engine, type EngineOptions } from '../src/engine/engine.js';
 import { shippedModels } from '../src/answer/models.js';
 import { Reader } from '../src/answer/reader.js';
 import { UseLiteEmbeddings, type FootnoteEmbeddings } from '../src/index/embeddings.js';

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import type { Engine } from '../engine.js';
+import type { Engine } from '../engine/engine.js';
 import { toFootnoteError } from '../errors.js';
 import { forTerminal, oneLine } from '../render/safe-text.js';
 import { renderAnswer, renderReload, renderSources, renderSummary } from '../render/terminal.js';

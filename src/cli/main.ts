@@ -2,7 +2,7 @@ import 'dotenv/config';
 import { Command, Option } from 'commander';
 import { createEngine } from '../app.js';
 import { isShardProcess, loadConfig, type Config } from '../config.js';
-import type { Engine } from '../engine.js';
+import type { Engine } from '../engine/engine.js';
 import { toFootnoteError, type FootnoteError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createProgressFactory, logProgress } from '../progress.js';

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js';
 import type { Config } from '../config.js';
-import type { Engine } from '../engine.js';
+import type { Engine } from '../engine/engine.js';
 import { ErrorCode, FootnoteError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { AnswerCache } from './answers.js';
@@ -9,7 +9,6 @@ import type { BotEngine, CommandContext, CommandModule } from './command.js';
 import { Dispatcher } from './dispatch.js';
 import { RequestGate } from './gate.js';
 import { loadCommands } from './loader.js';
-import { queuedEngine, WorkQueue } from './queue.js';
 import { openLogs } from './logs.js';
 import { registerCommands, registrationError, requireDiscordSettings } from './register.js';
 import { replyStreaming, replyWhenReady } from './respond.js';
@@ -72,10 +71,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const deferAfterMs = options.deferAfterMs ?? DEFER_AFTER_MS;
   const definitions = [...commands.values()].map((command) => command.data);
 
-  // Local embeddings run on this thread: one question at a time keeps the bot responsive (see WorkQueue).
-  const parallelism = config.EMBEDDINGS === 'local' ? 1 : config.MAX_CONCURRENT_REQUESTS;
   const ctx: CommandContext = {
-    engine: queuedEngine(engine, new WorkQueue(parallelism)),
+    engine,
     config,
     logger,
     answers: new AnswerCache(),

@@ -9,7 +9,7 @@ import {
 } from 'discord.js';
 import type { Config } from '../config.js';
 import { ErrorCode, FootnoteError } from '../errors.js';
-import type { Engine } from '../engine.js';
+import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
 import type { DiscordMessage } from '../render/discord.js';
 import type { ArticleEditor } from '../ingest/editor.js';
@@ -24,7 +24,7 @@ export type BotEngine = Pick<Engine, 'ask' | 'summarize' | 'sources' | 'indexing
 export function botEngine(engine: BotEngine): BotEngine {
   return {
     ask: (question, options) => engine.ask(question, options),
-    summarize: (request, options) => engine.summarize(request, options),
+    summarize: (request) => engine.summarize(request),
     sources: () => engine.sources(),
     indexing: () => engine.indexing(),
     findArticles: (query) => engine.findArticles(query),

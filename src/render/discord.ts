@@ -8,7 +8,7 @@ import {
   type APIEmbed,
   type APIEmbedField,
 } from 'discord.js';
-import type { IndexingProgress } from '../engine.js';
+import type { IndexingProgress } from '../engine/engine.js';
 import { indexingNote } from './indexing.js';
 import type { Answer, ArticleInfo, Citation, ReloadReport, Summary } from '../types.js';
 import { oneLine, withoutBidiControls } from './safe-text.js';

@@ -1,4 +1,4 @@
-import type { IndexingProgress } from '../engine.js';
+import type { IndexingProgress } from '../engine/engine.js';
 
 /** While vectors are embedded in the background: how far it has got, in words for every interface. */
 export const indexingNote = ({ chunks, chunksWithVectors }: IndexingProgress) =>

@@ -1,5 +1,5 @@
 import type { Answer, ArticleInfo, Citation, ReloadReport, Summary } from '../types.js';
-import type { IndexingProgress } from '../engine.js';
+import type { IndexingProgress } from '../engine/engine.js';
 import { indexingNote } from './indexing.js';
 import { forTerminal, oneLine } from './safe-text.js';
 

@@ -2,7 +2,7 @@ import { cp, mkdtemp, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../../src/engine.js';
+import type { Engine } from '../../src/engine/engine.js';
 import { makeEngine, testOptions, useLite } from '../helpers.js';
 
 /** The trained reader end to end on two made-up articles of its own (real embeddings, shipped models). */

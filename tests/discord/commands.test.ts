@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { botEngine } from '../../src/discord/command.js';
-import type { Engine } from '../../src/engine.js';
+import type { Engine } from '../../src/engine/engine.js';
 import { SEED_TITLE, startHarness, type Harness } from './harness.js';
 
 /** /summary, /sources, /help and /reload end to end. Tests run in order: /reload adds articles. */

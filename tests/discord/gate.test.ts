@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerCache } from '../../src/discord/answers.js';
 import { RequestGate } from '../../src/discord/gate.js';
 import { createUserHasher, JsonlLog } from '../../src/discord/logs.js';
-import { WorkQueue } from '../../src/discord/queue.js';
+import { WorkQueue } from '../../src/engine/queue.js';
 import type { Answer } from '../../src/types.js';
 
 let dir: string;

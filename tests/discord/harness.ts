@@ -7,7 +7,7 @@ import { createEngine } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startBot, type BotOptions, type RunningBot } from '../../src/discord/bot.js';
 import { botEngine, type BotEngine } from '../../src/discord/command.js';
-import type { Engine } from '../../src/engine.js';
+import type { Engine } from '../../src/engine/engine.js';
 import type { Logger } from '../../src/logger.js';
 import { FakeDiscord } from '../../tools/fake-discord.js';
 

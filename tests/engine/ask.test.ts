@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../../src/engine.js';
+import type { Engine } from '../../src/engine/engine.js';
 import type { Answer, Citation } from '../../src/types.js';
 import { SEEDS_DIR, SEED_FILE, makeEngine, testOptions, useLite } from '../helpers.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shippedModels } from '../../src/answer/models.js';
 import { Reader } from '../../src/answer/reader.js';
-import { Engine } from '../../src/engine.js';
+import { Engine } from '../../src/engine/engine.js';
 import { reader, seedCopy, silentLogger, tempDir, testOptions } from '../helpers.js';
 import { fact, FaultEmbeddings, gate, range, writeSyntheticArticles } from '../faults/synthetic.js';
 

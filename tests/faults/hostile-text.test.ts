@@ -2,7 +2,7 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../../src/engine.js';
+import type { Engine } from '../../src/engine/engine.js';
 import { renderAnswer, renderReload, renderSources, renderSummary } from '../../src/render/terminal.js';
 import type { Answer, ReloadReport } from '../../src/types.js';
 import { attachBot, type AttachedBot } from '../discord/harness.js';

@@ -4,7 +4,7 @@ import { cp, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { Engine } from '../../src/engine.js';
+import { Engine } from '../../src/engine/engine.js';
 import { loadSnapshot } from '../../src/index/persist.js';
 import { articleSentences } from '../../src/ingest/chunk.js';
 import { readSeeds } from '../../src/ingest/read-seeds.js';

@@ -7,7 +7,7 @@ import { engineOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { shippedModels } from '../../src/answer/models.js';
 import { Reader } from '../../src/answer/reader.js';
-import { Engine } from '../../src/engine.js';
+import { Engine } from '../../src/engine/engine.js';
 import { createLogger } from '../../src/logger.js';
 import { FaultEmbeddings } from './synthetic.js';
 

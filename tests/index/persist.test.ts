@@ -2,7 +2,7 @@ import { readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { Engine } from '../../src/engine.js';
+import { Engine } from '../../src/engine/engine.js';
 import { loadSnapshot, saveSnapshot } from '../../src/index/persist.js';
 import type { IndexSnapshot } from '../../src/index/snapshot.js';
 import { SEEDS_DIR, TestEmbeddings, reader, tempDir, testOptions } from '../helpers.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createWriter } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { Engine } from '../../src/engine.js';
+import { Engine } from '../../src/engine/engine.js';
 import type { Logger } from '../../src/logger.js';
 import type { Answer, Citation } from '../../src/types.js';
 import { answerReply, FakeLlm, notFoundReply, type FakeReply, type FakeRequest, type LlmFlavour, type Script } from '../../tools/fake-llm.js';

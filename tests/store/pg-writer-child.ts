@@ -9,7 +9,7 @@ import { engineOptions } from '../../src/app.js';
 import { shippedModels } from '../../src/answer/models.js';
 import { Reader } from '../../src/answer/reader.js';
 import { loadConfig } from '../../src/config.js';
-import { Engine } from '../../src/engine.js';
+import { Engine } from '../../src/engine/engine.js';
 import { PostgresStore } from '../../src/index/postgres-store.js';
 import { createLogger } from '../../src/logger.js';
 

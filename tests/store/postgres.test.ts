@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createStore } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { Engine } from '../../src/engine.js';
+import { Engine } from '../../src/engine/engine.js';
 import { PostgresStore } from '../../src/index/postgres-store.js';
 import type { IndexStore } from '../../src/index/store.js';
 import type { Answer } from '../../src/types.js';

@@ -20,7 +20,7 @@ import { pino } from 'pino';
 import { createEngine } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { startBot } from '../../src/discord/bot.js';
-import type { Engine } from '../../src/engine.js';
+import type { Engine } from '../../src/engine/engine.js';
 import type { Answer } from '../../src/types.js';
 import { FakeDiscord } from '../fake-discord.js';
 import { answerReply, FakeLlm, parrot, type FakeReply, type FakeRequest } from '../fake-llm.js';

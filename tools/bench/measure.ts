@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { l as rougeL, n as rougeN } from 'js-rouge';
 import { engineOptions } from '../../src/app.js';
 import { summarizeArticle } from '../../src/answer/summarize.js';
-import type { Engine } from '../../src/engine.js';
+import type { Engine } from '../../src/engine/engine.js';
 import { isEvidence, seedCorpus, type EvalQuestion } from '../eval/datasets.js';
 import { containsAnswer, mean, percentile } from '../eval/metrics.js';
 import { articleSentences, chunkArticle } from '../../src/ingest/chunk.js';

@@ -1,6 +1,6 @@
 import { createEmbeddings, engineOptions } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { Engine } from '../../src/engine.js';
+import { Engine } from '../../src/engine/engine.js';
 import { shippedModels } from '../../src/answer/models.js';
 import { Reader } from '../../src/answer/reader.js';
 import type { FootnoteEmbeddings } from '../../src/index/embeddings.js';

@@ -12,7 +12,7 @@ import { createEmbeddings, createStore, engineOptions } from '../../src/app.js';
 import { shippedModels } from '../../src/answer/models.js';
 import { Reader } from '../../src/answer/reader.js';
 import { loadConfig } from '../../src/config.js';
-import { Engine } from '../../src/engine.js';
+import { Engine } from '../../src/engine/engine.js';
 import { createLogger } from '../../src/logger.js';
 import { toolEmbeddings } from '../lib/corpus-snapshot.js';
 import { peakRssMiB, rssMiB } from './process.js';

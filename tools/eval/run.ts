@@ -18,7 +18,7 @@ import { createWriter, engineOptions } from '../../src/app.js';
 import { shippedModels } from '../../src/answer/models.js';
 import { Reader } from '../../src/answer/reader.js';
 import { loadConfig } from '../../src/config.js';
-import { Engine } from '../../src/engine.js';
+import { Engine } from '../../src/engine/engine.js';
 import { createLogger } from '../../src/logger.js';
 import type { Answer, Answerer, LlmReport } from '../../src/types.js';
 import { toolEmbeddings, withSeedsFolder } from '../lib/corpus-snapshot.js';

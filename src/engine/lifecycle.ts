@@ -1,27 +1,21 @@
-import { answerQuestion, NOT_FOUND, type AnswerSettings } from './answer/answer.js';
-import type { LlmWriter } from './llm/writer.js';
-import { citeSentences } from './answer/citations.js';
-import { summarizeArticle } from './answer/summarize.js';
-import { ErrorCode, FootnoteError, toFootnoteError } from './errors.js';
-import type { ChunkerSettings } from './ingest/chunk.js';
-import { readSeeds } from './ingest/read-seeds.js';
-import type { Reader } from './answer/reader.js';
-import type { FootnoteEmbeddings } from './index/embeddings.js';
-import { within } from './within.js';
-import { LocalStore, type IndexStore } from './index/store.js';
-import { buildSnapshot, embedPending, type IndexSnapshot } from './index/snapshot.js';
-import type { Logger } from './logger.js';
-import { silentProgress, type ProgressFactory } from './progress.js';
-import { SummaryLengths, type Answer, type Answerer, type Article, type ArticleInfo, type Citation, type ReloadReport, type Summary, type SummaryLength } from './types.js';
+import { ErrorCode, FootnoteError, toFootnoteError } from '../errors.js';
+import type { ChunkerSettings } from '../ingest/chunk.js';
+import { readSeeds } from '../ingest/read-seeds.js';
+import type { FootnoteEmbeddings } from '../index/embeddings.js';
+import { LocalStore, type IndexStore } from '../index/store.js';
+import { buildSnapshot, embedPending, type IndexSnapshot } from '../index/snapshot.js';
+import type { Logger } from '../logger.js';
+import { silentProgress, type ProgressFactory } from '../progress.js';
+import type { ReloadReport } from '../types.js';
+import { within } from '../within.js';
+import { elapsed } from './elapsed.js';
 
-export interface EngineOptions {
+export interface LifecycleOptions {
   seedsDir: string;
   /** Where the index is saved when no other store is given; undefined keeps it in memory only (evaluation). */
   dataDir: string | undefined;
   maxFileBytes: number;
-  maxQuestionChars: number;
   chunker: ChunkerSettings;
-  answer: AnswerSettings;
   /**
    * True for a process that serves (bot, console): start and reload return as soon as the articles
    * are answerable by their words, and vectors land in the background. False (one-shot commands,
@@ -30,35 +24,13 @@ export interface EngineOptions {
   embedInBackground: boolean;
 }
 
-export interface EngineDeps {
-  options: EngineOptions;
+export interface LifecycleDeps {
+  options: LifecycleOptions;
   embeddings: FootnoteEmbeddings;
   /** Where the index is kept (default: a LocalStore in `options.dataDir`, if any). */
   store?: IndexStore;
-  reader: Reader;
-  /** ANSWERER=llm: writes answers and summaries from what the reader found, shown only with checked quotes. */
-  writer?: LlmWriter;
   logger: Logger;
   progress?: ProgressFactory;
-}
-
-export interface AskOptions {
-  /** The answer text so far while a language model writes it (unchecked, without markers). */
-  onText?: (draft: string) => void;
-  /**
-   * Runs the CPU-bound part of answering (the bot queues it so questions take turns on this
-   * thread); waiting for a language model happens outside it. Default: at once.
-   */
-  schedule?: <T>(job: () => Promise<T>) => Promise<T>;
-}
-
-const now = <T>(job: () => Promise<T>) => job();
-
-export interface SummaryRequest {
-  /** Article id, or words of its title; default: the most recent article. */
-  article?: string;
-  topic?: string;
-  length?: SummaryLength;
 }
 
 /** How long a serving start waits for vectors before it answers by words alone. */
@@ -72,13 +44,13 @@ export interface IndexingProgress {
   textsToEmbed: number;
 }
 
-const elapsed = (since: number) => Math.round((performance.now() - since) * 100) / 100;
-
 /**
- * The engine every interface calls. It serves questions from one immutable snapshot; a reload
- * builds the next snapshot beside it and swaps the reference, so questions never see a half index.
+ * The index's lifecycle: it owns "the current snapshot" and how it changes. Questions read one
+ * immutable snapshot; a reload builds the next one beside it and swaps the reference, so questions
+ * never see a half index. The data folder's lock, the saved index, background embedding and (with a
+ * shared store) the newer index another process saved all live here.
  */
-export class Engine {
+export class IndexLifecycle {
   private snapshot: IndexSnapshot | undefined;
   private reloading: Promise<ReloadReport> | undefined;
   private refreshing = false;
@@ -88,7 +60,7 @@ export class Engine {
   /** Set when another live process holds the data folder: this one reads the saved index, never writes. */
   private owner: number | undefined;
 
-  constructor(private readonly deps: EngineDeps) {
+  constructor(private readonly deps: LifecycleDeps) {
     this.progress = deps.progress ?? silentProgress;
     this.store = deps.store ?? (deps.options.dataDir ? new LocalStore(deps.options.dataDir) : undefined);
   }
@@ -292,10 +264,10 @@ export class Engine {
     }
 
     const before = new Map(current?.articles.map((article) => [article.id, article.hash]));
-    const now = new Set(articles.map((article) => article.id));
+    const seen = new Set(articles.map((article) => article.id));
     const added = articles.filter((a) => !before.has(a.id)).map((a) => a.id);
     const changed = articles.filter((a) => before.has(a.id) && before.get(a.id) !== a.hash).map((a) => a.id);
-    const removed = [...before.keys()].filter((id) => !now.has(id));
+    const removed = [...before.keys()].filter((id) => !seen.has(id));
     const report = (chunks: number, toEmbed: number): ReloadReport => ({
       added,
       changed,
@@ -341,130 +313,9 @@ export class Engine {
     return result;
   }
 
-  private current(): IndexSnapshot {
+  /** The snapshot questions are answered from; throws (user-safe) before the first one is ready. */
+  current(): IndexSnapshot {
     if (!this.snapshot) throw new FootnoteError(ErrorCode.NoArticles, 'The index is not ready yet. Try again in a moment.');
     return this.snapshot;
   }
-
-  /** Who writes the answers and summaries. */
-  get answerer(): Answerer {
-    return this.deps.writer ? 'llm' : 'extractive';
-  }
-
-  /**
-   * Answers one question from the current snapshot: the reader's answer with verbatim citations, a
-   * best match, or "couldn't find" (with an LLM writer configured, its checked answer). Throws a
-   * FootnoteError for an empty or too long question, or when nothing is indexed.
-   */
-  async ask(rawQuestion: string, { onText, schedule = now }: AskOptions = {}): Promise<Answer> {
-    const started = performance.now();
-    const question = rawQuestion.replace(/\s+/g, ' ').trim();
-    if (!question) throw new FootnoteError(ErrorCode.QuestionEmpty, 'Please ask a question.');
-    if (question.length > this.deps.options.maxQuestionChars) {
-      throw new FootnoteError(
-        ErrorCode.QuestionTooLong,
-        `Please keep questions under ${this.deps.options.maxQuestionChars} characters (yours has ${question.length.toLocaleString('en')}).`,
-      );
-    }
-    const snapshot = this.current();
-    if (!snapshot.articles.length) {
-      return {
-        question,
-        answer: NOT_FOUND,
-        outcome: 'not-found',
-        kind: 'refused',
-        refused: true,
-        confidence: 0,
-        citations: [],
-        closest: [],
-        answerer: 'extractive',
-        timings: { totalMs: elapsed(started) },
-      };
-    }
-    const { answer, reading, embedMs, answerMs } = await schedule(async () => {
-      const embedStarted = performance.now();
-      // Embedded in every mode: the reader compares the question with each candidate sentence.
-      const vector = await this.deps.embeddings.embedQuery(question);
-      const embedMs = elapsed(embedStarted);
-      const answerStarted = performance.now();
-      return { ...(await answerQuestion(this.deps.reader, snapshot, question, vector, this.deps.options.answer)), embedMs, answerMs: elapsed(answerStarted) };
-    });
-    const indexing = snapshot.waiting.size ? { indexing: { chunksWithoutVectors: snapshot.waiting.size } } : {};
-    const extractive: Answer = { ...answer, ...indexing, answerer: 'extractive', timings: { embedMs, answerMs, totalMs: elapsed(started) } };
-    // Metadata answers (who wrote it, the headline) come from the byline and title: nothing to write.
-    if (!this.deps.writer || !reading) return extractive;
-    const written = await this.deps.writer.answer({ question, ranked: reading.sentences, extractive, sentencesOf: (article) => snapshot.sentencesByArticle.get(article.id) ?? [], ...(onText ? { onText } : {}) });
-    return { ...written, timings: { ...extractive.timings, llmMs: written.llm?.ms ?? 0, totalMs: elapsed(started) } };
-  }
-
-  /**
-   * Each citation widened to the whole chunk it was quoted from (what "Show passages" shows). A
-   * citation whose article has changed since is returned as it was.
-   */
-  passagesAround(citations: readonly Citation[]): Citation[] {
-    const snapshot = this.current();
-    return citations.map((citation) => {
-      const article = snapshot.articleById.get(citation.articleId);
-      if (!article || article.source.slice(citation.start, citation.end) !== citation.quote) return citation;
-      const chunk = snapshot.chunks.find((c) => c.articleId === citation.articleId && c.start <= citation.start && c.end >= citation.end);
-      return chunk ? citeSentences(article, chunk.sentences, citation.paragraph, citation.n) : citation;
-    });
-  }
-
-  /** Every indexed article as /sources lists it (title, byline, chunks), in index order. */
-  sources(): ArticleInfo[] {
-    const snapshot = this.current();
-    const chunks = new Map(snapshot.manifest.articles.map((entry) => [entry.id, entry.chunks]));
-    return snapshot.articles.map((article) => articleInfo(snapshot, article, chunks.get(article.id) ?? 0));
-  }
-
-  /** The indexed article with exactly this text (by hash), if any: what a new article would duplicate. */
-  articleWithText(hash: string): ArticleInfo | undefined {
-    const article = this.current().articles.find((a) => a.hash === hash);
-    return article && this.sources().find((info) => info.id === article.id);
-  }
-
-  /** Articles whose id or title contains `query` (case-insensitive), for pickers and autocomplete. */
-  findArticles(query: string): ArticleInfo[] {
-    const needle = query.trim().toLowerCase();
-    return this.sources().filter((info) => info.id.toLowerCase().includes(needle) || info.title.toLowerCase().includes(needle));
-  }
-
-  /** A cited extractive summary of one article (by id or title words) or of the whole corpus. */
-  async summarize(request: SummaryRequest = {}, { schedule = now }: Pick<AskOptions, 'schedule'> = {}): Promise<Summary> {
-    const started = performance.now();
-    const snapshot = this.current();
-    const length = request.length ?? 'medium';
-    const article = request.article
-      ? (snapshot.articleById.get(request.article) ?? snapshot.articles.find((a) => a.title.toLowerCase().includes(request.article!.trim().toLowerCase())))
-      : snapshot.articles.reduce<(typeof snapshot.articles)[number] | undefined>(
-          (latest, a) => (!latest || a.modifiedAt > latest.modifiedAt || (a.modifiedAt === latest.modifiedAt && a.id > latest.id) ? a : latest),
-          undefined,
-        );
-    if (!article) {
-      throw new FootnoteError(
-        request.article ? ErrorCode.ArticleNotFound : ErrorCode.NoArticles,
-        request.article ? `No article matches "${request.article}". Use /sources to see the articles.` : 'No articles are indexed yet.',
-      );
-    }
-    const topic = request.topic?.trim() || undefined;
-    const citations = await schedule(async () => summarizeArticle(article, snapshot.bm25, { sentences: SummaryLengths[length], ...(topic ? { topic } : {}) }));
-    const info = articleInfo(snapshot, article, snapshot.manifest.articles.find((entry) => entry.id === article.id)?.chunks ?? 0);
-    const extractive: Summary = { article: info, length, ...(topic ? { topic } : {}), citations, answerer: 'extractive', timings: { totalMs: elapsed(started) } };
-    if (!this.deps.writer) return extractive;
-    const written = await this.deps.writer.summarize({ article, sentencesOf: (a) => snapshot.sentencesByArticle.get(a.id) ?? [], extractive });
-    return { ...written, timings: { llmMs: written.llm?.ms ?? 0, totalMs: elapsed(started) } };
-  }
-}
-
-function articleInfo(snapshot: IndexSnapshot, article: Article, chunks: number): ArticleInfo {
-  return {
-    id: article.id,
-    title: article.title,
-    ...(article.author ? { author: article.author } : {}),
-    ...(article.publication ? { publication: article.publication } : {}),
-    file: article.file,
-    chunks,
-    indexedAt: snapshot.manifest.builtAt,
-  };
 }
