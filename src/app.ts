@@ -60,7 +60,7 @@ export async function createWriter(config: Config, logger: Logger): Promise<LlmW
 /** STORE=postgres: the shared index (the schema brought up to date); local: the engine keeps it in DATA_DIR. */
 export async function createStore(config: Config, logger: Logger): Promise<IndexStore | undefined> {
   if (config.STORE !== 'postgres') return undefined;
-  const { PostgresStore } = await import('./index/postgres-store.js');
+  const { PostgresStore } = await import('./index/postgres/store.js');
   const store = await PostgresStore.open(config.DATABASE_URL!, logger);
   logger.info(`the index is shared ${store.where}`);
   return store;

@@ -1,20 +1,19 @@
 import { link, mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { breather } from '../breathe.js';
-import type { ChunkerSettings } from '../ingest/chunk.js';
-import type { Article, Chunk } from '../types.js';
 import { Bm25Index, type SavedBm25 } from './bm25.js';
 import { writeDurably } from './durable.js';
-import type { EmbedderInfo } from './embeddings.js';
 import { HnswChunkStore } from './hnsw-store.js';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { VectorTable } from './vector-table.js';
-import { assembleSnapshot, SCHEMA_VERSION, type IndexSnapshot, type Manifest } from './snapshot.js';
+import { assembleSnapshot, type IndexSnapshot, type Manifest } from './snapshot.js';
+import { describeMismatch, unpackDocstore, type Expectations, type LoadResult, type SavedDocstore } from './store.js';
 
 /**
  * Layout of the data folder:
  *   CURRENT                  the name of the live index folder (replaced by rename: atomic)
- *   index-<time>/            manifest.json, docstore.json, bm25.json, hnsw.bin, vectors.json, sentence-vectors.{bin,json}
+ *   index-<ISO time>-<pid>-<n>/   manifest.json, docstore.json, bm25.json, hnsw.bin, vectors.json, sentence-vectors.{bin,json}
+ *                                (one per save; <name>.partial while it is written)
  * A save writes a whole new folder, then points CURRENT at it. A crash at any moment leaves
  * CURRENT naming a complete folder, so the previous index always loads.
  */
@@ -22,18 +21,6 @@ const POINTER = 'CURRENT';
 const MANIFEST = 'manifest.json';
 const DOCSTORE = 'docstore.json';
 const BM25 = 'bm25.json';
-
-/**
- * The docstore on disk: the articles (with their text), each article's sentences once, and each
- * chunk as a range of them. Chunk text and overlapping sentences are rebuilt on load, not stored.
- */
-export interface SavedDocstore {
-  articles: Article[];
-  /** Per article, in its order: [start, end, paragraph, hash]. */
-  sentences: Record<string, [number, number, number, string][]>;
-  /** [article id, first sentence, last sentence, hash], in BM25 document order. */
-  chunks: [string, number, number, string][];
-}
 
 async function packDocstore(snapshot: IndexSnapshot, breathe: () => Promise<void> | undefined): Promise<SavedDocstore> {
   const sentences: SavedDocstore['sentences'] = {};
@@ -98,21 +85,6 @@ async function saveLexical(staging: string, snapshot: IndexSnapshot): Promise<vo
   await writeDurably(join(staging, BM25), await stringifyInSteps(snapshot.bm25.toJSON(), breathe));
 }
 
-export function unpackDocstore(saved: SavedDocstore): { articles: Article[]; chunks: Chunk[] } {
-  const sources = new Map(saved.articles.map((a) => [a.id, a.source]));
-  const sentences = new Map(Object.entries(saved.sentences).map(([id, list]) => [id, list.map(([start, end, paragraph, hash]) => ({ start, end, paragraph, hash }))]));
-  const ordinals = new Map<string, number>();
-  const chunks = saved.chunks.map(([articleId, first, last, hash]) => {
-    const n = ordinals.get(articleId) ?? 0;
-    ordinals.set(articleId, n + 1);
-    const own = sentences.get(articleId)!.slice(first, last + 1);
-    const start = own[0]!.start;
-    const end = own.at(-1)!.end;
-    return { id: `${articleId}#${n}`, articleId, start, end, text: sources.get(articleId)!.slice(start, end), hash, sentences: own };
-  });
-  return { articles: saved.articles, chunks };
-}
-
 let saves = 0;
 
 export async function saveSnapshot(dataDir: string, snapshot: IndexSnapshot): Promise<string> {
@@ -142,15 +114,6 @@ async function removeStale(dataDir: string, live: string): Promise<void> {
   }
 }
 
-export interface Expectations {
-  embedder: EmbedderInfo;
-  chunker: ChunkerSettings;
-}
-
-export type LoadResult =
-  | { status: 'loaded'; snapshot: IndexSnapshot }
-  | { status: 'missing' | 'mismatch' | 'corrupt'; reason: string };
-
 export async function loadSnapshot(dataDir: string, expected: Expectations, embeddings: EmbeddingsInterface): Promise<LoadResult> {
   let name: string;
   try {
@@ -179,17 +142,3 @@ export async function loadSnapshot(dataDir: string, expected: Expectations, embe
     return { status: 'corrupt', reason: `the index in ${name} is damaged (${(error as Error).message})` };
   }
 }
-
-export function describeMismatch(manifest: Manifest, expected: Expectations): string | undefined {
-  if (manifest.schemaVersion !== SCHEMA_VERSION) return `index schema ${manifest.schemaVersion} is not the current ${SCHEMA_VERSION}`;
-  const { id, dimension } = expected.embedder;
-  if (manifest.embedder?.id !== id || manifest.embedder.dimension !== dimension) {
-    return `the index was embedded with ${manifest.embedder?.id}/${manifest.embedder?.dimension}d, the configured embedder is ${id}/${dimension}d`;
-  }
-  const { size, overlap } = expected.chunker;
-  if (manifest.chunker?.size !== size || manifest.chunker.overlap !== overlap) {
-    return `chunk settings changed (size ${manifest.chunker?.size}→${size}, overlap ${manifest.chunker?.overlap}→${overlap})`;
-  }
-  return undefined;
-}
-

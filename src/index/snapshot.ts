@@ -210,6 +210,23 @@ export async function buildSnapshot({ articles, chunker, embedder, previous }: B
   return snapshot;
 }
 
+/**
+ * A snapshot just built, with the vectors another process saved for some of its pending texts
+ * (`put` fills them into its table and returns their hashes) and that process's manifest: a new
+ * snapshot whose pending and waiting lists no longer name them, the chunks they complete indexed.
+ */
+export async function withSavedVectors(built: IndexSnapshot, put: (vectors: VectorTable) => Iterable<string>, manifest: Manifest): Promise<IndexSnapshot> {
+  const found = new Set(put(built.vectors));
+  const next: IndexSnapshot = {
+    ...built,
+    manifest,
+    pending: new Map([...built.pending].filter(([hash]) => !found.has(hash))),
+    neededBy: new Map([...built.neededBy].filter(([hash]) => !found.has(hash))),
+  };
+  await indexReadyChunks(next);
+  return next;
+}
+
 export interface EmbedOptions {
   /** Stops after the batch in flight. */
   signal?: AbortSignal;

@@ -1,10 +1,15 @@
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
-import { DataLock } from './lock.js';
-import { loadSnapshot, saveSnapshot, type Expectations, type LoadResult } from './persist.js';
-import type { IndexSnapshot } from './snapshot.js';
+import type { ChunkerSettings } from '../ingest/chunk.js';
+import type { Article, Chunk } from '../types.js';
 import type { EmbedderInfo } from './embeddings.js';
+import { SCHEMA_VERSION, type IndexSnapshot, type Manifest } from './snapshot.js';
 
 export type Ownership = { acquired: true; tookOverFrom?: number } | { acquired: false; owner: number };
+
+/*
+ * The contract every index store keeps (the local folder: local-store.ts and persist.ts; the shared
+ * database: postgres/), and the types and formats they share.
+ */
 
 /**
  * Where an index is kept between runs: a local data folder (the default) or a shared Postgres
@@ -26,31 +31,51 @@ export interface IndexStore {
   close(): Promise<void>;
 }
 
-/** The index in a local data folder, one writer at a time (src/index/persist.ts, src/index/lock.ts). */
-export class LocalStore implements IndexStore {
-  private readonly lock: DataLock;
+/**
+ * The docstore on disk: the articles (with their text), each article's sentences once, and each
+ * chunk as a range of them. Chunk text and overlapping sentences are rebuilt on load, not stored.
+ */
+export interface SavedDocstore {
+  articles: Article[];
+  /** Per article, in its order: [start, end, paragraph, hash]. */
+  sentences: Record<string, [number, number, number, string][]>;
+  /** [article id, first sentence, last sentence, hash], in BM25 document order. */
+  chunks: [string, number, number, string][];
+}
 
-  constructor(readonly dataDir: string) {
-    this.lock = DataLock.at(dataDir);
-  }
+export function unpackDocstore(saved: SavedDocstore): { articles: Article[]; chunks: Chunk[] } {
+  const sources = new Map(saved.articles.map((a) => [a.id, a.source]));
+  const sentences = new Map(Object.entries(saved.sentences).map(([id, list]) => [id, list.map(([start, end, paragraph, hash]) => ({ start, end, paragraph, hash }))]));
+  const ordinals = new Map<string, number>();
+  const chunks = saved.chunks.map(([articleId, first, last, hash]) => {
+    const n = ordinals.get(articleId) ?? 0;
+    ordinals.set(articleId, n + 1);
+    const own = sentences.get(articleId)!.slice(first, last + 1);
+    const start = own[0]!.start;
+    const end = own.at(-1)!.end;
+    return { id: `${articleId}#${n}`, articleId, start, end, text: sources.get(articleId)!.slice(start, end), hash, sentences: own };
+  });
+  return { articles: saved.articles, chunks };
+}
 
-  get where(): string {
-    return `in ${this.dataDir}`;
-  }
+export interface Expectations {
+  embedder: EmbedderInfo;
+  chunker: ChunkerSettings;
+}
 
-  acquire(): Promise<Ownership> {
-    return this.lock.acquire();
-  }
+export type LoadResult =
+  | { status: 'loaded'; snapshot: IndexSnapshot }
+  | { status: 'missing' | 'mismatch' | 'corrupt'; reason: string };
 
-  load(expected: Expectations, embeddings: EmbeddingsInterface): Promise<LoadResult> {
-    return loadSnapshot(this.dataDir, expected, embeddings);
+export function describeMismatch(manifest: Manifest, expected: Expectations): string | undefined {
+  if (manifest.schemaVersion !== SCHEMA_VERSION) return `index schema ${manifest.schemaVersion} is not the current ${SCHEMA_VERSION}`;
+  const { id, dimension } = expected.embedder;
+  if (manifest.embedder?.id !== id || manifest.embedder.dimension !== dimension) {
+    return `the index was embedded with ${manifest.embedder?.id}/${manifest.embedder?.dimension}d, the configured embedder is ${id}/${dimension}d`;
   }
-
-  async save(snapshot: IndexSnapshot): Promise<void> {
-    await saveSnapshot(this.dataDir, snapshot);
+  const { size, overlap } = expected.chunker;
+  if (manifest.chunker?.size !== size || manifest.chunker.overlap !== overlap) {
+    return `chunk settings changed (size ${manifest.chunker?.size}→${size}, overlap ${manifest.chunker?.overlap}→${overlap})`;
   }
-
-  close(): Promise<void> {
-    return this.lock.release();
-  }
+  return undefined;
 }

@@ -10,7 +10,7 @@ import { shippedModels } from '../../src/answer/models.js';
 import { Reader } from '../../src/answer/reader.js';
 import { loadConfig } from '../../src/config.js';
 import { Engine } from '../../src/engine/engine.js';
-import { PostgresStore } from '../../src/index/postgres-store.js';
+import { PostgresStore } from '../../src/index/postgres/store.js';
 import { createLogger } from '../../src/logger.js';
 
 /** 512-d, as the store's vector column; deterministic, fast. */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createStore } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { Engine } from '../../src/engine/engine.js';
-import { PostgresStore } from '../../src/index/postgres-store.js';
+import { PostgresStore } from '../../src/index/postgres/store.js';
 import type { IndexStore } from '../../src/index/store.js';
 import type { Answer } from '../../src/types.js';
 import { startPgServer, type PgServer } from '../../tools/pg-server.js';
@@ -74,7 +74,7 @@ describe('STORE=postgres', () => {
     for (const question of QUESTIONS.slice(0, 10)) {
       const vector = await useLite().embedQuery(question);
       const inDb = (await pgStore.similaritySearchVectorWithScore(vector, 3)).map(([doc]) => doc.metadata.chunkId);
-      const inMemory = (await (engine as unknown as { snapshot: { store: { similaritySearchVectorWithScore(v: number[], k: number): Promise<[{ metadata: { chunkId: string } }, number][]> } } }).snapshot.store.similaritySearchVectorWithScore(vector, 3)).map(([doc]) => doc.metadata.chunkId);
+      const inMemory = (await engine.lifecycle.current().store.similaritySearchVectorWithScore(vector, 3)).map(([doc]) => doc.metadata.chunkId);
       expect(inDb).toEqual(inMemory);
     }
   });
@@ -125,7 +125,7 @@ describe('STORE=postgres', () => {
     const first = await engineOn(url, a);
     await first.start();
     const stale = stores.at(-1)! as PostgresStore;
-    const older = (first as unknown as { snapshot: Parameters<PostgresStore['save']>[0] }).snapshot;
+    const older = first.lifecycle.current();
     const second = await engineOn(url, b);
     await second.start();
     await writeFile(join(b, 'beta.txt'), 'Beta harbour news\n\nThe beta harbour closed its old quay on Friday.\n');

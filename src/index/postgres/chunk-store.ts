@@ -2,7 +2,7 @@ import { Document } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { VectorStore } from '@langchain/core/vectorstores';
 import type pg from 'pg';
-import type { ChunkMetadata } from './hnsw-store.js';
+import type { ChunkMetadata } from '../hnsw-store.js';
 
 const literal = (vector: number[]) => `[${vector.join(',')}]`;
 

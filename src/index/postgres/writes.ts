@@ -1,0 +1,121 @@
+import type pg from 'pg';
+import { composedVector, type IndexSnapshot, type Manifest } from '../snapshot.js';
+import { describeMismatch } from '../store.js';
+import { CHANNEL } from './connection.js';
+
+/** Text vectors and chunk vectors known to be in the database: a save sends only the new ones. */
+export interface SavedVectors {
+  vectors: Set<string>;
+  chunkVectors: Set<string>;
+}
+
+const vectorLiteral = (vector: ArrayLike<number>) => `[${Array.from(vector, (x) => +x.toPrecision(7)).join(',')}]`;
+
+/**
+ * Writes what changed since the database's state, in the caller's transaction, bumps the corpus
+ * version and NOTIFYs. Returns what it wrote: the caller remembers it once the transaction commits.
+ */
+export async function writeChanges(client: pg.PoolClient, snapshot: IndexSnapshot, saved: SavedVectors): Promise<{ version: bigint; vectors: string[]; chunkVectors: string[] }> {
+  const previous = (await client.query<{ manifest: Manifest }>('SELECT manifest FROM corpus WHERE id = 1')).rows[0]?.manifest;
+  if (previous && describeMismatch(previous, { embedder: snapshot.manifest.embedder, chunker: snapshot.manifest.chunker })) {
+    // Other chunk settings or another embedder: nothing stored can be reused, so everything is written anew.
+    await client.query('DELETE FROM articles');
+    await client.query('DELETE FROM text_vectors');
+    saved.vectors.clear();
+    saved.chunkVectors.clear();
+  }
+  const stored = new Map((await client.query<{ id: string; hash: string }>('SELECT id, hash FROM articles')).rows.map((r) => [r.id, r.hash]));
+  const wanted = new Map(snapshot.articles.map((a) => [a.id, a]));
+  const stale = [...stored].filter(([id, hash]) => wanted.get(id)?.hash !== hash).map(([id]) => id);
+  if (stale.length) await client.query('DELETE FROM articles WHERE id = ANY($1)', [stale]);
+  // Their chunks' vectors went with them (chunk ids are `<article id>#<n>`).
+  const gone = new Set(stale);
+  for (const id of saved.chunkVectors) if (gone.has(id.slice(0, id.lastIndexOf('#')))) saved.chunkVectors.delete(id);
+  const fresh = snapshot.articles.filter((a) => stored.get(a.id) !== a.hash);
+  if (fresh.length) {
+    await client.query(
+      `INSERT INTO articles (id, position, file, title, author, publication, hash, source, modified_at, size)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::float8[], $10::bigint[])`,
+      [
+        fresh.map((a) => a.id),
+        fresh.map(() => 0),
+        fresh.map((a) => a.file),
+        fresh.map((a) => a.title),
+        fresh.map((a) => a.author ?? null),
+        fresh.map((a) => a.publication ?? null),
+        fresh.map((a) => a.hash),
+        fresh.map((a) => a.source),
+        fresh.map((a) => a.modifiedAt),
+        fresh.map((a) => a.size ?? null),
+      ],
+    );
+    const freshIds = new Set(fresh.map((a) => a.id));
+    const s = { article: [] as string[], ordinal: [] as number[], start: [] as number[], end: [] as number[], paragraph: [] as number[], hash: [] as string[] };
+    const position = new Map<string, Map<number, number>>();
+    for (const id of freshIds) {
+      const list = snapshot.sentencesByArticle.get(id) ?? [];
+      position.set(id, new Map(list.map((sentence, i) => [sentence.start, i])));
+      list.forEach((sentence, i) => {
+        s.article.push(id);
+        s.ordinal.push(i);
+        s.start.push(sentence.start);
+        s.end.push(sentence.end);
+        s.paragraph.push(sentence.paragraph);
+        s.hash.push(sentence.hash);
+      });
+    }
+    await client.query('INSERT INTO sentences SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::int[], $6::text[])', [s.article, s.ordinal, s.start, s.end, s.paragraph, s.hash]);
+    const ordinals = new Map<string, number>();
+    const chunks = snapshot.chunks.filter((c) => freshIds.has(c.articleId));
+    await client.query(
+      'INSERT INTO chunks SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::text[])',
+      [
+        chunks.map((c) => c.id),
+        chunks.map((c) => c.articleId),
+        chunks.map((c) => {
+          const n = ordinals.get(c.articleId) ?? 0;
+          ordinals.set(c.articleId, n + 1);
+          return n;
+        }),
+        chunks.map((c) => position.get(c.articleId)!.get(c.sentences[0]!.start)!),
+        chunks.map((c) => position.get(c.articleId)!.get(c.sentences.at(-1)!.start)!),
+        chunks.map((c) => c.start),
+        chunks.map((c) => c.end),
+        chunks.map((c) => c.hash),
+      ],
+    );
+  }
+  await client.query('UPDATE articles SET position = t.position FROM unnest($1::text[], $2::int[]) AS t(id, position) WHERE articles.id = t.id', [
+    snapshot.articles.map((a) => a.id),
+    snapshot.articles.map((_, i) => i),
+  ]);
+
+  const newVectors = [...snapshot.vectors.entries()].filter(([hash]) => !saved.vectors.has(hash));
+  if (newVectors.length) {
+    await client.query('INSERT INTO text_vectors SELECT * FROM unnest($1::text[], $2::real[], $3::bytea[]) ON CONFLICT (hash) DO NOTHING', [
+      newVectors.map(([hash]) => hash),
+      newVectors.map(([, scale]) => scale),
+      newVectors.map(([, , bytes]) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
+    ]);
+  }
+  // Articles inserted now get their passage vectors whatever this process remembers of their ids.
+  const inserted = new Set(fresh.map((a) => a.id));
+  const newChunkVectors = snapshot.chunks.filter((c) => !snapshot.waiting.has(c.id) && (inserted.has(c.articleId) || !saved.chunkVectors.has(c.id)));
+  const composed = newChunkVectors.map((c) => [c.id, composedVector(snapshot, c)] as const).filter((entry): entry is readonly [string, number[]] => Boolean(entry[1]));
+  if (composed.length) {
+    await client.query('INSERT INTO chunk_vectors SELECT id, embedding::vector FROM unnest($1::text[], $2::text[]) AS t(id, embedding) ON CONFLICT (chunk_id) DO UPDATE SET embedding = EXCLUDED.embedding', [
+      composed.map(([id]) => id),
+      composed.map(([, vector]) => vectorLiteral(vector)),
+    ]);
+  }
+  const version = (
+    await client.query<{ version: string }>(
+      `INSERT INTO corpus (id, version, manifest) VALUES (1, 1, $1)
+       ON CONFLICT (id) DO UPDATE SET version = corpus.version + 1, manifest = EXCLUDED.manifest, saved_at = now()
+       RETURNING version`,
+      [snapshot.manifest],
+    )
+  ).rows[0]!.version;
+  await client.query(`SELECT pg_notify('${CHANNEL}', $1)`, [version]);
+  return { version: BigInt(version), vectors: newVectors.map(([hash]) => hash), chunkVectors: composed.map(([id]) => id) };
+}
