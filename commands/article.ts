@@ -10,7 +10,8 @@ import {
   type ModalSubmitInteraction,
   type RepliableInteraction,
 } from 'discord.js';
-import { customId, isModerator, ManageGuild, type CommandContext, type CommandData } from '../src/discord/command.js';
+import { customId, type CommandContext, type CommandData } from '../src/discord/command.js';
+import { ManageGuild, moderator } from '../src/discord/preconditions.js';
 import { ErrorCode, FootnoteError, toFootnoteError } from '../src/errors.js';
 import type { ArticleInput } from '../src/ingest/editor.js';
 import { articleModal, notice, renderArticleChoices, renderEdited, renderRemoveConfirm, renderRemoved, type DiscordMessage } from '../src/render/discord.js';
@@ -31,18 +32,13 @@ export const data = {
   ],
 } as const satisfies CommandData;
 
+/** Checked at every step: the command, its form and its buttons. */
+export const preconditions = [moderator('change the articles')] as const;
+
 type Action = 'add' | 'replace' | 'remove';
 
 async function audit(ctx: CommandContext, interaction: RepliableInteraction, action: Action, entry: Record<string, unknown>): Promise<void> {
   await ctx.audit.append({ at: new Date().toISOString(), action: `article-${action}`, user: ctx.hashUser(interaction.user.id), guild: interaction.guildId, ...entry });
-}
-
-/** Moderators only (Manage Server or MOD_ROLE_IDS), checked at every step: command, modal, button. */
-async function allowed(interaction: RepliableInteraction, ctx: CommandContext, action: Action): Promise<boolean> {
-  if (isModerator(interaction, ctx.config.MOD_ROLE_IDS)) return true;
-  await audit(ctx, interaction, action, { result: 'refused' });
-  await interaction.reply({ ...notice('Only moderators can change the articles (Manage Server permission or a moderator role).'), flags: MessageFlags.Ephemeral });
-  return false;
 }
 
 /** Runs a change, audits it (with the content hash on success), then shows the result privately. */
@@ -82,7 +78,6 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   if (action !== 'add' && action !== 'replace' && action !== 'remove') {
     throw new FootnoteError(ErrorCode.BadInteraction, 'That /article arrived without add, replace or remove. Please run the command again from the / menu.');
   }
-  if (!(await allowed(interaction, ctx, action))) return;
   const attachment = interaction.options.getAttachment('file');
   if (action === 'add') {
     if (!attachment) {
@@ -121,7 +116,6 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
 /** The form of /article add or replace, submitted: `article:add`, or `article:replace:<id of the /article replace interaction>`. */
 export async function modal(interaction: ModalSubmitInteraction, ctx: CommandContext, [action, askId = '']: string[]): Promise<boolean> {
   if (action !== 'add' && action !== 'replace') return false;
-  if (!(await allowed(interaction, ctx, action))) return true;
   if (action === 'add') {
     await change(interaction, ctx, 'add', undefined, async () => {
       const added = await ctx.articles.add(typed(interaction));
@@ -159,7 +153,6 @@ export async function button(interaction: ButtonInteraction, ctx: CommandContext
     await interaction.update({ ...notice('Cancelled: nothing was removed.'), embeds: [], components: [] });
     return true;
   }
-  if (!(await allowed(interaction, ctx, 'remove'))) return true;
   const { articleId } = pending.action;
   await interaction.update({ ...notice('Removing…'), embeds: [], components: [] });
   let removed: Awaited<ReturnType<typeof ctx.articles.remove>>;

@@ -1,6 +1,7 @@
 import { ApplicationCommandOptionType, InteractionContextType, MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import { DEFAULT_MAX_QUESTION_CHARS } from '../src/config.js';
-import { customId, readOptions, type CommandContext, type CommandData } from '../src/discord/command.js';
+import { customId, type CommandContext, type CommandData } from '../src/discord/command.js';
+import { readOptions } from '../src/discord/options.js';
 import type { Answer } from '../src/types.js';
 import { notice, renderAnswer, renderDraft, renderPassages } from '../src/render/discord.js';
 

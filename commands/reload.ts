@@ -1,7 +1,8 @@
-import { InteractionContextType, MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
-import { isModerator, ManageGuild, type CommandContext, type CommandData } from '../src/discord/command.js';
+import { InteractionContextType, type ChatInputCommandInteraction } from 'discord.js';
+import type { CommandContext, CommandData } from '../src/discord/command.js';
+import { ManageGuild, moderator } from '../src/discord/preconditions.js';
 import { toFootnoteError } from '../src/errors.js';
-import { notice, renderReload } from '../src/render/discord.js';
+import { renderReload } from '../src/render/discord.js';
 
 export const data = {
   name: 'reload',
@@ -11,13 +12,10 @@ export const data = {
   contexts: [InteractionContextType.Guild],
 } as const satisfies CommandData;
 
+export const preconditions = [moderator('reload the articles')] as const;
+
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const who = { user: ctx.hashUser(interaction.user.id), guild: interaction.guildId };
-  if (!isModerator(interaction, ctx.config.MOD_ROLE_IDS)) {
-    await ctx.audit.append({ at: new Date().toISOString(), action: 'reload', ...who, result: 'refused' });
-    await interaction.reply({ ...notice('Only moderators can reload the articles (Manage Server permission or a moderator role).'), flags: MessageFlags.Ephemeral });
-    return;
-  }
   await interaction.deferReply();
   try {
     const report = await ctx.engine.reload();

@@ -1,5 +1,6 @@
 import { ApplicationCommandOptionType, InteractionContextType, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
-import { readOptions, type CommandContext, type CommandData } from '../src/discord/command.js';
+import type { CommandContext, CommandData } from '../src/discord/command.js';
+import { readOptions } from '../src/discord/options.js';
 import { renderArticleChoices, renderSummary } from '../src/render/discord.js';
 import { SummaryLengths, type SummaryLength } from '../src/types.js';
 

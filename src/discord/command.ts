@@ -1,14 +1,5 @@
-import {
-  ApplicationCommandOptionType,
-  PermissionFlagsBits,
-  type AutocompleteInteraction,
-  type ButtonInteraction,
-  type ChatInputCommandInteraction,
-  type ModalSubmitInteraction,
-  type RepliableInteraction,
-} from 'discord.js';
+import type { ApplicationCommandOptionType, AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, ModalSubmitInteraction, RepliableInteraction } from 'discord.js';
 import type { Config } from '../config.js';
-import { ErrorCode, FootnoteError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
 import type { DiscordMessage } from '../render/discord.js';
@@ -16,6 +7,7 @@ import type { ArticleEditor } from '../ingest/editor.js';
 import type { AnswerCache } from './answers.js';
 import type { Confirmations } from './confirm.js';
 import type { JsonlLog } from './logs.js';
+import type { Precondition } from './preconditions.js';
 
 /** What commands may call on the engine: the public API, so tests can wrap it. */
 export type BotEngine = Pick<Engine, 'ask' | 'summarize' | 'sources' | 'indexing' | 'findArticles' | 'reload' | 'passagesAround' | 'answerer' | 'articleWithText'>;
@@ -80,53 +72,6 @@ export interface CommandData {
   readonly contexts?: readonly number[];
 }
 
-type ValueOf<O extends OptionData> = O extends { readonly choices: readonly { readonly value: infer V }[] }
-  ? V
-  : O['type'] extends ApplicationCommandOptionType.String | ApplicationCommandOptionType.Attachment
-    ? string
-    : O['type'] extends ApplicationCommandOptionType.Boolean
-      ? boolean
-      : O['type'] extends ApplicationCommandOptionType.Integer | ApplicationCommandOptionType.Number
-        ? number
-        : never;
-
-/** The options a definition declares, typed: required ones present, the others possibly undefined. */
-export type OptionsOf<D extends CommandData> = D extends { readonly options: readonly OptionData[] }
-  ? { [O in D['options'][number] as O['name']]: O extends { readonly required: true } ? ValueOf<O> : ValueOf<O> | undefined }
-  : Record<string, never>;
-
-/** The JavaScript type of each option type the commands declare. */
-const VALUE_TYPE: Partial<Record<ApplicationCommandOptionType, string>> = {
-  [ApplicationCommandOptionType.String]: 'string',
-  // An attachment option's value is the attachment's id; the file itself is in the interaction's resolved data.
-  [ApplicationCommandOptionType.Attachment]: 'string',
-  [ApplicationCommandOptionType.Boolean]: 'boolean',
-  [ApplicationCommandOptionType.Integer]: 'number',
-  [ApplicationCommandOptionType.Number]: 'number',
-};
-
-/**
- * Reads an interaction's options as the definition declares them; a value outside `choices` reads
- * as absent. Discord's own client never sends a required option missing or of another type, but
- * anything can arrive: such an interaction is refused in words, not with an internal error.
- */
-export function readOptions<const D extends CommandData>(interaction: ChatInputCommandInteraction, data: D): OptionsOf<D> {
-  const values: Record<string, unknown> = {};
-  for (const option of data.options ?? []) {
-    const raw = interaction.options.get(option.name)?.value;
-    const present = raw !== undefined && raw !== null;
-    if ((!present && option.required) || (present && typeof raw !== VALUE_TYPE[option.type])) {
-      throw new FootnoteError(
-        ErrorCode.BadInteraction,
-        `That /${data.name} arrived ${present ? `with \`${option.name}\` of the wrong kind` : `without its \`${option.name}\``}. Please run the command again from the / menu.`,
-      );
-    }
-    const allowed = !option.choices || option.choices.some((choice) => choice.value === raw);
-    values[option.name] = !present || !allowed ? undefined : raw;
-  }
-  return values as OptionsOf<D>;
-}
-
 export interface CommandModule {
   data: CommandData;
   execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void>;
@@ -140,6 +85,11 @@ export interface CommandModule {
   modal?(interaction: ModalSubmitInteraction, ctx: CommandContext, args: string[]): Promise<boolean>;
   /** False for cheap commands that skip the per-user cooldown and the concurrency bound. */
   limited?: boolean;
+  /**
+   * Checked by the dispatcher before the command, its buttons and its forms run; a refusal is
+   * replied privately and audited there (src/discord/preconditions.ts).
+   */
+  preconditions?: readonly Precondition[];
 }
 
 /** A button's custom id: `<command>:<arg>:<arg>`, at most 100 characters. */
@@ -147,16 +97,4 @@ export function customId(command: string, ...args: string[]): string {
   const id = [command, ...args].join(':');
   if (id.length > 100) throw new RangeError(`custom id over 100 characters: ${id.slice(0, 40)}…`);
   return id;
-}
-
-export const ManageGuild = PermissionFlagsBits.ManageGuild.toString();
-
-/** A moderator has Manage Server, or one of the roles listed in MOD_ROLE_IDS. */
-export function isModerator(interaction: RepliableInteraction, modRoleIds: readonly string[]): boolean {
-  if (!interaction.inGuild()) return false;
-  // An interaction without the member's permissions or roles (never sent by Discord) proves nothing.
-  if (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) return true;
-  const roles = interaction.member?.roles;
-  if (!roles) return false;
-  return modRoleIds.some((id) => (Array.isArray(roles) ? roles.includes(id) : roles.cache.has(id)));
 }

@@ -94,6 +94,8 @@ export class Dispatcher {
       await replyPrivately(interaction, Notices.unknownCommand(interaction.commandName));
       return 'unknown';
     }
+    const subcommand = interaction.options.getSubcommand(false);
+    if (!(await this.admits(interaction, command, subcommand ? `${command.data.name}-${subcommand}` : command.data.name))) return 'refused';
     if (command.limited === false) {
       await command.execute(interaction, this.deps.ctx);
       return 'ok';
@@ -128,12 +130,29 @@ export class Dispatcher {
   private async runCustomId(interaction: ButtonInteraction | ModalSubmitInteraction): Promise<string> {
     const [name = '', ...args] = interaction.customId.split(':');
     const command = this.deps.commands.get(name);
+    const handler = interaction.isButton() ? command?.button : command?.modal;
+    if (command && handler && !(await this.admits(interaction, command, args[0] ? `${name}-${args[0]}` : name))) return 'refused';
     const handled = interaction.isButton()
       ? command?.button && (await command.button(interaction, this.deps.ctx, args))
       : command?.modal && (await command.modal(interaction as ModalSubmitInteraction, this.deps.ctx, args));
     if (handled) return 'ok';
     if (!interaction.replied && !interaction.deferred) await replyPrivately(interaction, interaction.isButton() ? Notices.unknownButton : Notices.unknownForm);
     return 'unknown';
+  }
+
+  /**
+   * Runs the command's preconditions; the first that refuses is told to the user privately and
+   * audited as `action` (the command, and its subcommand or button), with the precondition's name.
+   */
+  private async admits(interaction: RepliableInteraction, command: CommandModule, action: string): Promise<boolean> {
+    const { ctx } = this.deps;
+    for (const precondition of command.preconditions ?? []) {
+      if (await precondition.allows(interaction, ctx)) continue;
+      await ctx.audit.append({ at: new Date().toISOString(), action, user: ctx.hashUser(interaction.user.id), guild: interaction.guildId, result: 'refused', precondition: precondition.name });
+      await replyPrivately(interaction, precondition.refusal);
+      return false;
+    }
+    return true;
   }
 
   /** The error boundary: log with an id, tell the user in words they can act on. Never throws. */

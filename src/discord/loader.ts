@@ -54,6 +54,7 @@ const ModuleSchema = z.object({
   button: fn.optional(),
   modal: fn.optional(),
   limited: z.boolean().optional(),
+  preconditions: z.array(z.object({ name: z.string().min(1), allows: fn, refusal: z.object({}).loose() }).loose()).optional(),
 });
 
 /** Checks one imported module; the error names the file and every problem. */

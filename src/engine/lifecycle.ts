@@ -194,7 +194,7 @@ export class IndexLifecycle {
    * a restart resumes where this stopped.
    */
   private embedInBackground(snapshot: IndexSnapshot): void {
-    const { options, embeddings, logger } = this.deps;
+    const { embeddings, logger } = this.deps;
     const controller = new AbortController();
     const bar = this.progress('Embedding');
     let savedAt = performance.now();

@@ -117,7 +117,7 @@ describe('/article add', () => {
     const reply = await article('add', { file: attach('Members news\n\nAnyone can write here, they said on Monday.\n') }, h.fake.member());
     expect(reply.text).toContain('Only moderators can change the articles');
     expect(await files()).toEqual(before);
-    expect((await audit()).at(-1)).toMatchObject({ action: 'article-add', result: 'refused' });
+    expect((await audit()).at(-1)).toMatchObject({ action: 'article-add', result: 'refused', precondition: 'moderator' });
   });
 
   it('GIVEN a member with a moderator role (MOD_ROLE_IDS) THEN the add is allowed', async () => {

@@ -5,7 +5,7 @@ import { SlashCommandBuilder } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { data as askData } from '../../commands/ask.js';
 import { data as summaryData } from '../../commands/summary.js';
-import type { OptionsOf } from '../../src/discord/command.js';
+import type { OptionsOf } from '../../src/discord/options.js';
 import { loadCommands, validateCommandModule } from '../../src/discord/loader.js';
 
 let dir: string;
