@@ -14,7 +14,8 @@ import { customId, type CommandContext, type CommandData } from '../src/discord/
 import { ManageGuild, moderator } from '../src/discord/preconditions.js';
 import { ErrorCode, FootnoteError, toFootnoteError } from '../src/errors.js';
 import type { ArticleInput } from '../src/ingest/editor.js';
-import { articleModal, notice, renderArticleChoices, renderEdited, renderRemoveConfirm, renderRemoved, type DiscordMessage } from '../src/render/discord.js';
+import { articleModal, renderArticleChoices, renderEdited, renderRemoveConfirm, renderRemoved } from '../src/render/discord/article.js';
+import { notice, type DiscordMessage } from '../src/render/discord/message.js';
 
 const article = { type: ApplicationCommandOptionType.String, name: 'article', description: 'Which article', required: true, autocomplete: true } as const;
 const file = (description: string) => ({ type: ApplicationCommandOptionType.Attachment, name: 'file', description }) as const;

@@ -3,7 +3,8 @@ import { DEFAULT_MAX_QUESTION_CHARS } from '../src/config.js';
 import { customId, type CommandContext, type CommandData } from '../src/discord/command.js';
 import { readOptions } from '../src/discord/options.js';
 import type { Answer } from '../src/types.js';
-import { notice, renderAnswer, renderDraft, renderPassages } from '../src/render/discord.js';
+import { renderAnswer, renderDraft, renderPassages } from '../src/render/discord/ask.js';
+import { notice } from '../src/render/discord/message.js';
 
 export const data = {
   name: 'ask',

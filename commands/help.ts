@@ -1,6 +1,6 @@
 import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
 import type { CommandContext, CommandData } from '../src/discord/command.js';
-import { renderHelp } from '../src/render/discord.js';
+import { renderHelp } from '../src/render/discord/help.js';
 import type { ArticleInfo } from '../src/types.js';
 
 export const data = {

@@ -2,7 +2,7 @@ import { InteractionContextType, type ChatInputCommandInteraction } from 'discor
 import type { CommandContext, CommandData } from '../src/discord/command.js';
 import { ManageGuild, moderator } from '../src/discord/preconditions.js';
 import { toFootnoteError } from '../src/errors.js';
-import { renderReload } from '../src/render/discord.js';
+import { renderReload } from '../src/render/discord/reload.js';
 
 export const data = {
   name: 'reload',

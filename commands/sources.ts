@@ -1,6 +1,6 @@
 import { InteractionContextType, MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import { customId, type CommandContext, type CommandData } from '../src/discord/command.js';
-import { renderSources } from '../src/render/discord.js';
+import { renderSources } from '../src/render/discord/sources.js';
 
 export const data = {
   name: 'sources',

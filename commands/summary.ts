@@ -1,7 +1,8 @@
 import { ApplicationCommandOptionType, InteractionContextType, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import type { CommandContext, CommandData } from '../src/discord/command.js';
 import { readOptions } from '../src/discord/options.js';
-import { renderArticleChoices, renderSummary } from '../src/render/discord.js';
+import { renderArticleChoices } from '../src/render/discord/article.js';
+import { renderSummary } from '../src/render/discord/summary.js';
 import { SummaryLengths, type SummaryLength } from '../src/types.js';
 
 export const data = {

@@ -2,7 +2,7 @@ import type { ApplicationCommandOptionType, AutocompleteInteraction, ButtonInter
 import type { Config } from '../config.js';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
-import type { DiscordMessage } from '../render/discord.js';
+import type { DiscordMessage } from '../render/discord/message.js';
 import type { ArticleEditor } from '../ingest/editor.js';
 import type { AnswerCache } from './answers.js';
 import type { Confirmations } from './confirm.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, Interaction, ModalSubmitInteraction, RepliableInteraction } from 'discord.js';
 import { toFootnoteError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { notice, renderError, type DiscordMessage } from '../render/discord.js';
+import { notice, renderError, type DiscordMessage } from '../render/discord/message.js';
 import type { CommandContext, CommandModule } from './command.js';
 import type { RequestGate } from './gate.js';
 import { replyPrivately } from './respond.js';

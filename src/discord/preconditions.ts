@@ -1,5 +1,5 @@
 import { PermissionFlagsBits, type RepliableInteraction } from 'discord.js';
-import { notice, type DiscordMessage } from '../render/discord.js';
+import { notice, type DiscordMessage } from '../render/discord/message.js';
 import type { CommandContext } from './command.js';
 
 /**

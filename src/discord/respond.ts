@@ -1,5 +1,5 @@
 import { MessageFlags, type RepliableInteraction } from 'discord.js';
-import type { DiscordMessage } from '../render/discord.js';
+import type { DiscordMessage } from '../render/discord/message.js';
 import { within } from '../within.js';
 
 const LATE = Symbol('late');

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { cut, DiscordLimits, embedsLength, escapeText, fitMessage, renderAnswer, renderArticleChoices, renderHelp, renderPassages, renderReload, renderSources, renderSummary } from '../../src/render/discord.js';
+import { renderArticleChoices } from '../../src/render/discord/article.js';
+import { renderAnswer, renderPassages } from '../../src/render/discord/ask.js';
+import { renderHelp } from '../../src/render/discord/help.js';
+import { cut, DiscordLimits, embedsLength, escapeText, fitMessage } from '../../src/render/discord/message.js';
+import { renderReload } from '../../src/render/discord/reload.js';
+import { renderSources } from '../../src/render/discord/sources.js';
+import { renderSummary } from '../../src/render/discord/summary.js';
 import type { Answer, ArticleInfo, Citation, Summary } from '../../src/types.js';
 import { validateMessage } from '../../tools/fake-discord.js';
 
