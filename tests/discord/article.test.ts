@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor, FakeAttachment, FakeInteraction } from '../../tools/fake-discord.js';
+import type { Actor, FakeAttachment, FakeInteraction } from '../../tools/fake-discord/server.js';
 import { SEED, startHarness, type Harness } from './harness.js';
 
 /** /article through the real discord.js client, the real engine on a copy of the seed, and the fake Discord's CDN. */

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FakeInteraction } from '../../tools/fake-discord.js';
+import type { FakeInteraction } from '../../tools/fake-discord/server.js';
 import { SEED_TITLE, startHarness, type Harness } from './harness.js';
 
 /** /ask end to end: the real discord.js client and engine, a fake Discord on 127.0.0.1. */

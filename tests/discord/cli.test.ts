@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscord } from '../../tools/fake-discord.js';
+import { FakeDiscord } from '../../tools/fake-discord/server.js';
 import { IRAN_QUESTION } from './harness.js';
 
 /** The real CLI as a child process: `footnote start` with a token runs the bot; `deploy-commands` registers. */

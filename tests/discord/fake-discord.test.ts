@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiErrors, FakeDiscord, pingsOf, type FakeInteraction } from '../../tools/fake-discord.js';
+import { ApiErrors, FakeDiscord, pingsOf, type FakeInteraction } from '../../tools/fake-discord/server.js';
 
 /** The fake must fail a bot the way Discord would, or the end-to-end tests prove nothing. */
 

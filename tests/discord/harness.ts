@@ -9,7 +9,7 @@ import { startBot, type BotOptions, type RunningBot } from '../../src/discord/bo
 import { botEngine, type BotEngine } from '../../src/discord/command.js';
 import type { Engine } from '../../src/engine/engine.js';
 import type { Logger } from '../../src/logger.js';
-import { FakeDiscord } from '../../tools/fake-discord.js';
+import { FakeDiscord } from '../../tools/fake-discord/server.js';
 
 export const SEED = join(import.meta.dirname, '../fixtures/seed/000_384e7f44ba0120d1.txt');
 export const SEED_TITLE = 'US cyber attack failed, Iran says';

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FakeInteraction } from '../../tools/fake-discord.js';
+import type { FakeInteraction } from '../../tools/fake-discord/server.js';
 import { answerReply, FakeLlm, notFoundReply, type FakeRequest } from '../../tools/fake-llm.js';
 import { startHarness, type Harness } from './harness.js';
 

@@ -7,7 +7,7 @@ import { renderReload } from '../../src/render/discord/reload.js';
 import { renderSources } from '../../src/render/discord/sources.js';
 import { renderSummary } from '../../src/render/discord/summary.js';
 import type { Answer, ArticleInfo, Citation, Summary } from '../../src/types.js';
-import { validateMessage } from '../../tools/fake-discord.js';
+import { validateMessage } from '../../tools/fake-discord/server.js';
 
 const words = (n: number, word = 'passage') => Array.from({ length: n }, (_, i) => `${word}${i}`).join(' ');
 

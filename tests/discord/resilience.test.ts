@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startBot } from '../../src/discord/bot.js';
-import { FakeDiscord } from '../../tools/fake-discord.js';
+import { FakeDiscord } from '../../tools/fake-discord/server.js';
 import { attachBot, capturingLogger, controlled, IRAN_QUESTION, startHarness, type ControlledEngine, type Harness } from './harness.js';
 
 /**

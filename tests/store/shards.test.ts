@@ -4,7 +4,7 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { FakeDiscord } from '../../tools/fake-discord.js';
+import { FakeDiscord } from '../../tools/fake-discord/server.js';
 import { startPgServer, type PgServer } from '../../tools/pg-server.js';
 import { SEEDS_DIR } from '../helpers.js';
 

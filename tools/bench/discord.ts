@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { FakeDiscord, type FakeInteraction } from '../fake-discord.js';
+import { FakeDiscord, type FakeInteraction } from '../fake-discord/server.js';
 import { writeBenchSeeds } from './corpus.js';
 import { createEngine } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';

@@ -22,7 +22,7 @@ import { loadConfig } from '../../src/config.js';
 import { startBot } from '../../src/discord/bot.js';
 import type { Engine } from '../../src/engine/engine.js';
 import type { Answer } from '../../src/types.js';
-import { FakeDiscord } from '../fake-discord.js';
+import { FakeDiscord } from '../fake-discord/server.js';
 import { answerReply, FakeLlm, parrot, type FakeReply, type FakeRequest } from '../fake-llm.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' } } });
