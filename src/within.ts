@@ -1,9 +1,6 @@
-/** Resolves with the promise's value, or with `fallback` after `ms` (the timer never outlives the race). */
-export async function within<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([promise, new Promise<F>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
+import pTimeout from 'p-timeout';
+
+/** Resolves with the promise's value, or with `fallback` after `ms` (p-timeout: the timer never outlives the race). */
+export function within<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  return pTimeout<T | F>(promise, { milliseconds: ms, fallback: () => fallback });
 }

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { terms } from '../index/text.js';
 import type { Nlp } from './nlp.js';
 import type { AnswerType } from './question.js';
@@ -141,22 +142,19 @@ export function spanCandidates(nlp: Nlp, text: string): SpanCandidate[] {
   return [...byRange.values()];
 }
 
-/** A bounded memo: the least recently used entry goes first once it is full. */
-export class Memo<V> {
-  private readonly entries = new Map<string, V>();
+/** A bounded memo (lru-cache): the least recently used entry goes first once it is full. */
+export class Memo<V extends NonNullable<unknown>> {
+  private readonly entries: LRUCache<string, V>;
 
-  constructor(private readonly limit: number) {}
+  constructor(limit: number) {
+    this.entries = new LRUCache({ max: limit });
+  }
 
   get(key: string, compute: () => V): V {
     const known = this.entries.get(key);
-    if (known !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, known);
-      return known;
-    }
+    if (known !== undefined) return known;
     const value = compute();
     this.entries.set(key, value);
-    if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
     return value;
   }
 }

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Answer } from '../types.js';
 
 export interface RememberedAnswer {
@@ -8,17 +9,17 @@ export interface RememberedAnswer {
 
 /**
  * Recent answers by the id of the interaction that asked them, so the buttons under an answer can
- * show its passages and record feedback. Bounded: the oldest answers are forgotten first.
+ * show its passages and record feedback. Bounded (lru-cache): the answers least recently asked about are forgotten first.
  */
 export class AnswerCache {
-  private readonly entries = new Map<string, RememberedAnswer>();
+  private readonly entries: LRUCache<string, RememberedAnswer>;
 
-  constructor(private readonly capacity = 1000) {}
+  constructor(capacity = 1000) {
+    this.entries = new LRUCache({ max: capacity });
+  }
 
   remember(interactionId: string, answer: Answer): void {
-    this.entries.delete(interactionId);
     this.entries.set(interactionId, { answer, votes: new Map() });
-    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
   }
 
   get(interactionId: string): RememberedAnswer | undefined {

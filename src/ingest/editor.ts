@@ -1,3 +1,4 @@
+import { Mutex } from 'async-mutex';
 import { randomBytes } from 'node:crypto';
 import { link, lstat, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
@@ -61,14 +62,12 @@ const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
  * at a time, so two adds never race for a name or a reload.
  */
 export class ArticleEditor {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly turn = new Mutex();
 
   constructor(private readonly deps: { seedsDir: string; maxFileBytes: number; index: EditedIndex }) {}
 
   private serially<T>(change: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(change, change);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.turn.runExclusive(change);
   }
 
   /** The article the input makes, by the ingest rules; the error says what is wrong in words a moderator can act on. */
