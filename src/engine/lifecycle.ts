@@ -132,7 +132,14 @@ export class IndexLifecycle {
       const { embeddings, options, logger } = this.deps;
       const expected = { embedder: embeddings, chunker: options.chunker };
       const current = this.snapshot;
-      const loading = current && store.loadChanges ? store.loadChanges(current, expected, embeddings) : store.load(expected, embeddings);
+      const whole = () => store.load(expected, embeddings);
+      // A change that cannot be applied to what this process holds is read whole instead, rather than failing the same way at every poll.
+      const loading = current && store.loadChanges
+        ? store.loadChanges(current, expected, embeddings).catch((error: Error) => {
+            logger.warn(`could not apply the newer index ${store.where} as a change (${error.message}): reading it whole`);
+            return whole();
+          })
+        : whole();
       const loaded = await loading.catch((error: Error) => {
         logger.warn(`could not load the newer index ${store.where}: ${error.message}`);
         return undefined;

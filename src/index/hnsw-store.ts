@@ -1,6 +1,7 @@
 import { Document } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { SaveableVectorStore } from '@langchain/core/vectorstores';
+import { Mutex } from 'async-mutex';
 import hnswlib from 'hnswlib-node';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,6 +37,12 @@ export class HnswChunkStore extends SaveableVectorStore {
   private readonly entries = new Map<number, Entry>();
   private readonly labelById = new Map<string, number>();
   private nextLabel = 0;
+  /**
+   * Copies (fork, save) take the index and its entries at one moment: adds and deletes wait for
+   * them, so a copy never lists a chunk its index lacks (background embedding adds while a reload
+   * or a refresh forks).
+   */
+  private readonly changing = new Mutex();
 
   private constructor(
     embeddings: EmbeddingsInterface,
@@ -71,12 +78,18 @@ export class HnswChunkStore extends SaveableVectorStore {
   }
 
   async save(directory: string): Promise<void> {
-    await this.index.writeIndex(join(directory, INDEX_FILE));
-    await writeFile(join(directory, ENTRIES_FILE), JSON.stringify({ dimension: this.dimension, nextLabel: this.nextLabel, entries: [...this.entries.values()] }));
+    await this.changing.runExclusive(async () => {
+      await this.index.writeIndex(join(directory, INDEX_FILE));
+      await writeFile(join(directory, ENTRIES_FILE), JSON.stringify({ dimension: this.dimension, nextLabel: this.nextLabel, entries: [...this.entries.values()] }));
+    });
   }
 
   /** An independent copy, to patch while this one keeps serving (hnswlib can only copy through a file). */
-  async fork(): Promise<HnswChunkStore> {
+  fork(): Promise<HnswChunkStore> {
+    return this.changing.runExclusive(() => this.copy());
+  }
+
+  private async copy(): Promise<HnswChunkStore> {
     const scratch = await mkdtemp(join(tmpdir(), 'footnote-fork-'));
     const index = new HierarchicalNSW('cosine', this.dimension);
     try {
@@ -104,15 +117,17 @@ export class HnswChunkStore extends SaveableVectorStore {
     this.labelById.set(entry.id, entry.label);
   }
 
-  async addVectors(vectors: number[][], documents: Document<ChunkMetadata>[]): Promise<string[]> {
-    const needed = this.index.getCurrentCount() + vectors.length;
-    if (needed > this.index.getMaxElements()) this.index.resizeIndex(Math.max(needed, this.index.getMaxElements() * 2));
-    return documents.map((document, i) => {
-      const label = this.nextLabel++;
-      this.index.addPoint(vectors[i]!, label);
-      const { chunkId: id, hash } = document.metadata;
-      this.remember({ label, id, hash });
-      return id;
+  addVectors(vectors: number[][], documents: Document<ChunkMetadata>[]): Promise<string[]> {
+    return this.changing.runExclusive(() => {
+      const needed = this.index.getCurrentCount() + vectors.length;
+      if (needed > this.index.getMaxElements()) this.index.resizeIndex(Math.max(needed, this.index.getMaxElements() * 2));
+      return documents.map((document, i) => {
+        const label = this.nextLabel++;
+        this.index.addPoint(vectors[i]!, label);
+        const { chunkId: id, hash } = document.metadata;
+        this.remember({ label, id, hash });
+        return id;
+      });
     });
   }
 
@@ -122,13 +137,15 @@ export class HnswChunkStore extends SaveableVectorStore {
   }
 
   override async delete({ ids }: { ids: string[] }): Promise<void> {
-    for (const id of ids) {
-      const label = this.labelById.get(id);
-      if (label === undefined) continue;
-      this.index.markDelete(label);
-      this.entries.delete(label);
-      this.labelById.delete(id);
-    }
+    await this.changing.runExclusive(() => {
+      for (const id of ids) {
+        const label = this.labelById.get(id);
+        if (label === undefined) continue;
+        this.index.markDelete(label);
+        this.entries.delete(label);
+        this.labelById.delete(id);
+      }
+    });
   }
 
   async similaritySearchVectorWithScore(query: number[], k: number, filter?: this['FilterType']): Promise<[Document<ChunkMetadata>, number][]> {
