@@ -23,6 +23,7 @@ import { definedAcronyms, Lexicon, type Acronym } from './lexicon.js';
 import { linearScore, sigmoid, softmax, type Features, type LinearModel } from './model.js';
 import { loadNlp, type Nlp } from './nlp.js';
 import { analyzeQuestion, type Question } from './question.js';
+import type { SpanNetwork } from './span-network.js';
 import { loadWordVectors, type WordVectors } from './word-vectors.js';
 
 interface ArticleTerms {
@@ -33,13 +34,16 @@ interface ArticleTerms {
   sentences: number;
 }
 
-/** The four trained models of the reader (src/answer/models, made by `npm run train`). */
+/** The trained models of the reader (src/answer/models, made by `npm run train`). */
 export interface ReaderModels {
   ranker: LinearModel;
+  /** The linear span model: its best phrase's probability tells answerability how clearly the sentences answer. */
   span: LinearModel;
   answerability: LinearModel;
   /** Whether the best short answer is right: it is shown in bold only when this is high. */
   short: LinearModel;
+  /** The neural span reader: when shipped (it beat the linear span model on dev), it proposes the short answers. */
+  network?: SpanNetwork;
 }
 
 export interface Candidate {
@@ -84,7 +88,7 @@ export interface Reading {
   question: Question;
   /** Candidate sentences, best first. */
   sentences: RankedSentence[];
-  /** Candidate short answers from the leading sentences, best first. */
+  /** Candidate short answers from the leading sentences, best first (the network's when shipped). */
   spans: RankedSpan[];
   answerability: { features: Features; probability: number };
   /** The probability that the best short answer is right (0 when there is none). */
@@ -306,6 +310,27 @@ export class Reader {
       .sort((a, b) => b.probability - a.probability);
   }
 
+  /**
+   * The neural reader's best spans in the leading sentences, with the span features of each (and
+   * the kinds of the phrase it coincides with, if any), best first.
+   */
+  networkSpans(question: Question, ranked: RankedSentence[], network: SpanNetwork): RankedSpan[] {
+    const leading = ranked.slice(0, SPAN_SENTENCES);
+    const vectors = this.wordTable();
+    const read = leading.map((s) => ({ text: s.text, facts: this.factsOf(s.article, s.sentence), probability: s.probability }));
+    const toward = new Map<number, Float64Array>();
+    return network.read(question, read, vectors).map((found) => {
+      const sentence = leading[found.sentence]!;
+      const facts = read[found.sentence]!.facts;
+      const phrase = this.spans.get(sentence.sentence.hash, () => spanCandidates(this.nlp!, sentence.text)).find((p) => p.start === found.start && p.end === found.end);
+      const span = { start: found.start, end: found.end, kinds: phrase?.kinds ?? [] };
+      if (!toward.has(found.sentence)) toward.set(found.sentence, towardQuestion(question, facts, vectors));
+      const words = { vectors, toward: toward.get(found.sentence)! };
+      const features = spanFeatures(question, { sentence: sentence.text, facts, span, sentenceProbability: sentence.probability, sentenceRank: found.sentence, words });
+      return { sentence, start: found.start, end: found.end, text: sentence.text.slice(found.start, found.end), kinds: span.kinds, features, probability: found.probability };
+    });
+  }
+
   /** The probability that the articles answer the question at all. */
   answerability(candidates: Candidates, ranked: RankedSentence[], spans: RankedSpan[], model = this.models.answerability): Reading['answerability'] {
     const best = ranked[0];
@@ -345,8 +370,9 @@ export class Reader {
   async read(snapshot: IndexSnapshot, question: Question, vector: number[], retrieval: RetrieveOptions): Promise<Reading> {
     const candidates = await this.candidates(snapshot, question, vector, retrieval);
     const sentences = this.rank(candidates);
-    const spans = this.readSpans(question, sentences);
-    const answerability = this.answerability(candidates, sentences, spans);
+    const phrases = this.readSpans(question, sentences);
+    const answerability = this.answerability(candidates, sentences, phrases);
+    const spans = this.models.network ? this.networkSpans(question, sentences, this.models.network) : phrases;
     const short = this.shortAnswer(question, sentences, spans, answerability.probability);
     return { question, sentences, spans, answerability, short, ...(candidates.scope ? { scope: candidates.scope } : {}) };
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ANSWERABILITY_FEATURES, SENTENCE_FEATURES, SHORT_ANSWER_FEATURES, SPAN_FEATURES } from '../../src/answer/features.js';
 import { linearScore, loadModel, sigmoid } from '../../src/answer/model.js';
 import { calibrated, shippedModels } from '../../src/answer/models.js';
+import { TOKEN_FEATURES } from '../../src/answer/span-network.js';
 
 const { ranker, span, answerability, short } = shippedModels;
 
@@ -18,6 +19,15 @@ describe('the shipped models', () => {
     expect(model.card.chosenOn).toMatch(/news QA dev split/);
     expect(model.card.date).toMatch(/^\d{4}-\d\d-\d\d$/);
     expect(Object.keys(model.card.metrics).length).toBeGreaterThan(0);
+  });
+
+  it('GIVEN the neural span reader THEN it is shipped (it beat the linear span model on dev), reads the token features the code computes, and its card says on what and by how much', () => {
+    const network = shippedModels.network!;
+    expect(network).toBeDefined();
+    expect(network.file.features).toEqual([...TOKEN_FEATURES]);
+    expect(network.file.card.trainedOn).toMatch(/news QA train split/);
+    expect(network.file.card.chosenOn).toMatch(/news QA dev split/);
+    expect(network.file.card.metrics.devTopSpanExact).toBeGreaterThan(network.file.card.metrics.linearDevTopSpanExact!);
   });
 
   it('GIVEN two sentences THEN the ranker prefers the one that holds the question and the kind of answer asked for', () => {

@@ -6,10 +6,15 @@ it by attention, exact-match and shape flags, the ranker's sentence probability]
 them; the question is a BiLSTM over its word vectors pooled by attention, plus its answer type;
 bilinear start and end scores over all the tokens of the question's sentences at once (shared
 normalisation), spans of at most 15 tokens within one sentence. Trained on the train split's
-examples, seeded; dev decides nothing but is reported: exact match of the top span, the measure the
-linear span model is chosen by.
+examples, seeded; dev chooses the number of epochs (exact match of the top span, the measure the
+linear span model is chosen by). Then the same number of epochs on each half of the train articles,
+so that Node (src/answer/span-network.ts) can read every train question with a network that never
+saw its article, for the short-answer model downstream. Writes raw weights as JSON to --out; the
+training script (tools/train/run.ts) checks them in Node and writes the shipped file with its card.
 """
 import argparse
+import base64
+import copy
 import json
 import random
 import time
@@ -38,17 +43,17 @@ def load_vectors(path):
 
 
 class Reader(nn.Module):
-    def __init__(self, vectors, features):
+    def __init__(self, vectors, features, hidden=HIDDEN):
         super().__init__()
         dim = vectors.shape[1]
         self.embed = nn.Embedding.from_pretrained(vectors, freeze=True, padding_idx=0)
-        self.align = nn.Linear(dim, HIDDEN)
-        self.passage = nn.LSTM(2 * dim + features, HIDDEN, batch_first=True, bidirectional=True)
-        self.question = nn.LSTM(dim, HIDDEN, batch_first=True, bidirectional=True)
-        self.pool = nn.Linear(2 * HIDDEN, 1)
-        self.answer_type = nn.Embedding(TYPES, 2 * HIDDEN)
-        self.start = nn.Linear(2 * HIDDEN, 2 * HIDDEN, bias=False)
-        self.end = nn.Linear(2 * HIDDEN, 2 * HIDDEN, bias=False)
+        self.align = nn.Linear(dim, hidden)
+        self.passage = nn.LSTM(2 * dim + features, hidden, batch_first=True, bidirectional=True)
+        self.question = nn.LSTM(dim, hidden, batch_first=True, bidirectional=True)
+        self.pool = nn.Linear(2 * hidden, 1)
+        self.answer_type = nn.Embedding(TYPES, 2 * hidden)
+        self.start = nn.Linear(2 * hidden, 2 * hidden, bias=False)
+        self.end = nn.Linear(2 * hidden, 2 * hidden, bias=False)
 
     def forward(self, q_rows, q_mask, p_rows, p_feats, p_mask, types):
         q_emb, p_emb = self.embed(q_rows), self.embed(p_rows)
@@ -56,13 +61,33 @@ class Reader(nn.Module):
         scores = torch.relu(self.align(p_emb)) @ torch.relu(self.align(q_emb)).transpose(1, 2)
         scores = scores.masked_fill(~q_mask.unsqueeze(1), -1e9)
         aligned = torch.softmax(scores, dim=-1) @ q_emb
-        h, _ = self.passage(torch.cat([p_emb, aligned, p_feats], dim=-1))
-        qh, _ = self.question(q_emb)
+        # Packed, so that each direction reads exactly the tokens Node will read (no padding).
+        h = self.encode(self.passage, torch.cat([p_emb, aligned, p_feats], dim=-1), p_mask)
+        qh = self.encode(self.question, q_emb, q_mask)
         weights = torch.softmax(self.pool(qh).squeeze(-1).masked_fill(~q_mask, -1e9), dim=-1)
         q = (weights.unsqueeze(-1) * qh).sum(1) + self.answer_type(types)
         start = (h @ self.start(q).unsqueeze(-1)).squeeze(-1).masked_fill(~p_mask, -1e9)
         end = (h @ self.end(q).unsqueeze(-1)).squeeze(-1).masked_fill(~p_mask, -1e9)
         return torch.log_softmax(start, -1), torch.log_softmax(end, -1)
+
+
+    @staticmethod
+    def encode(lstm, inputs, mask):
+        lengths = mask.sum(1).cpu()
+        packed = nn.utils.rnn.pack_padded_sequence(inputs, lengths, batch_first=True, enforce_sorted=False)
+        out, _ = lstm(packed)
+        return nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=inputs.shape[1])[0]
+
+
+def exported(model, epochs, dev_exact, seconds, hidden=HIDDEN):
+    """The trainable weights as little-endian float32 in base64, by PyTorch's names (the frozen word vectors are the table's)."""
+    weights = {}
+    for name, tensor in model.state_dict().items():
+        if name == 'embed.weight':
+            continue
+        array = tensor.detach().cpu().numpy().astype('<f4')
+        weights[name] = {'shape': list(array.shape), 'data': base64.b64encode(array.tobytes()).decode('ascii')}
+    return {'hidden': hidden, 'types': TYPES, 'maxSpan': MAX_SPAN, 'epochs': epochs, 'devTopSpanExact': dev_exact, 'trainingSeconds': round(seconds), 'weights': weights}
 
 
 def flatten(example):
@@ -139,30 +164,20 @@ def exact(model, examples, n_features):
     return hits / max(1, len(examples))
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument('--examples', required=True)
-    parser.add_argument('--vectors', required=True)
-    parser.add_argument('--seed', type=int, default=20261127)
-    parser.add_argument('--epochs', type=int, default=8)
-    args = parser.parse_args()
-    random.seed(args.seed)
-    torch.manual_seed(args.seed)
-    torch.set_num_threads(2)
-    examples = [json.loads(line) for line in open(args.examples)]
-    train = [e for e in examples if e['split'] == 'train' and any(s['gold'] for s in e['sentences'])]
-    dev = [e for e in examples if e['split'] == 'dev']
-    n_features = len(next(iter(s['features'][0] for e in examples for s in e['sentences'] if s['features'])))
-    model = Reader(load_vectors(args.vectors), n_features)
+def train(examples, vectors, n_features, epochs, seed, dev=None):
+    """A seeded model after `epochs` epochs; with dev, the epoch with the best dev exact match (and the curve)."""
+    random.seed(seed)
+    torch.manual_seed(seed)
+    examples = list(examples)
+    model = Reader(vectors, n_features)
     optimiser = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=2e-3)
-    began = time.time()
-    print(f'neural span reader: {len(train)} train examples with a gold span, {len(dev)} dev questions', flush=True)
-    for epoch in range(args.epochs):
+    best, curve, began = None, [], time.time()
+    for epoch in range(epochs):
         model.train()
-        random.shuffle(train)
+        random.shuffle(examples)
         total = 0.0
-        for i in range(0, len(train), 32):
-            inputs, flat = batch(train[i:i + 32], n_features)
+        for i in range(0, len(examples), 32):
+            inputs, flat = batch(examples[i:i + 32], n_features)
             start, end = model(*inputs)
             loss = loss_of(start, end, flat)
             if loss is None:
@@ -171,7 +186,69 @@ def main():
             loss.backward()
             optimiser.step()
             total += loss.item()
-        print(f'  epoch {epoch + 1}: train loss {total / max(1, len(train) / 32):.3f}, dev top span exact {exact(model, dev, n_features):.3f} ({time.time() - began:.0f} s)', flush=True)
+        line = f'  epoch {epoch + 1}: train loss {total / max(1, len(examples) / 32):.3f}'
+        if dev is not None:
+            curve.append(exact(model, dev, n_features))
+            line += f', dev top span exact {curve[-1]:.3f}'
+            if best is None or curve[-1] > max(curve[:-1]):
+                best = copy.deepcopy(model.state_dict())
+        print(f'{line} ({time.time() - began:.0f} s)', flush=True)
+    if best is not None:
+        model.load_state_dict(best)
+    return model, curve
+
+
+def fixture(path):
+    """A tiny random network, an input and PyTorch's outputs for it: the test that Node computes the same (tests/answer/span-network.test.ts)."""
+    torch.manual_seed(7)
+    vectors = torch.nn.functional.normalize(torch.randn(6, 4), dim=1)
+    vectors[0] = 0
+    model = Reader(vectors, 3, hidden=3)
+    for p in model.parameters():
+        if p.requires_grad:
+            torch.nn.init.uniform_(p, -0.8, 0.8)
+    model.eval()
+    q_rows, p_rows = [1, 0, 3], [2, 5, 0, 4, 1, 3, 2]
+    feats = torch.rand(len(p_rows), 3)
+    with torch.no_grad():
+        start, end = model(torch.tensor([q_rows]), torch.ones(1, 3, dtype=torch.bool), torch.tensor([p_rows]), feats.unsqueeze(0), torch.ones(1, len(p_rows), dtype=torch.bool), torch.tensor([2]))
+    data = exported(model, 0, -1, 0, hidden=3)
+    data['fixture'] = {'vectors': vectors.tolist(), 'question': q_rows, 'passage': p_rows, 'features': feats.tolist(), 'type': 2, 'start': start[0].tolist(), 'end': end[0].tolist()}
+    with open(path, 'w') as out:
+        json.dump(data, out)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--fixture', help='write the inference test fixture here and stop')
+    parser.add_argument('--examples')
+    parser.add_argument('--vectors')
+    parser.add_argument('--out', help='folder for full.json and fold-<k>.json')
+    parser.add_argument('--seed', type=int, default=20261127)
+    parser.add_argument('--epochs', type=int, default=8)
+    parser.add_argument('--halves', type=int, default=2, help='out-of-fold models, by article fold modulo this')
+    args = parser.parse_args()
+    if args.fixture:
+        return fixture(args.fixture)
+    torch.set_num_threads(2)
+    examples = [json.loads(line) for line in open(args.examples)]
+    train_set = [e for e in examples if e['split'] == 'train' and any(s['gold'] for s in e['sentences'])]
+    dev = [e for e in examples if e['split'] == 'dev']
+    n_features = len(next(iter(s['features'][0] for e in examples for s in e['sentences'] if s['features'])))
+    vectors = load_vectors(args.vectors)
+    began = time.time()
+    print(f'neural span reader: {len(train_set)} train examples with a gold span, {len(dev)} dev questions', flush=True)
+    model, curve = train(train_set, vectors, n_features, args.epochs, args.seed, dev)
+    epochs = 1 + max(range(len(curve)), key=lambda k: (curve[k], -k))
+    print(f'  chosen on dev: {epochs} epochs (top span exact {curve[epochs - 1]:.3f})', flush=True)
+    with open(f'{args.out}/full.json', 'w') as out:
+        json.dump(exported(model, epochs, curve[epochs - 1], time.time() - began), out)
+    for half in range(args.halves):
+        part = [e for e in train_set if e['fold'] % args.halves != half]
+        print(f'  without fold {half} (mod {args.halves}): {len(part)} examples', flush=True)
+        fold_model, _ = train(part, vectors, n_features, epochs, args.seed + 1 + half)
+        with open(f'{args.out}/fold-{half}.json', 'w') as out:
+            json.dump(exported(fold_model, epochs, -1, time.time() - began), out)
 
 
 if __name__ == '__main__':
