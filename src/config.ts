@@ -10,6 +10,11 @@ const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17 to 2
 const integer = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 const number = (min: number, max: number, fallback: number) => z.coerce.number().min(min).max(max).default(fallback);
 
+/** A web address Footnote calls or links to: http or https, with no user name or password in it (keys have settings of their own). */
+const webUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+  .refine((url) => !/^[a-z]+:\/\/[^/@]*@/i.test(url), 'must not contain a user name or password (put keys in LLM_API_KEY or EMBEDDINGS_API_KEY)');
+
 /** Questions longer than this are declined (MAX_QUESTION_CHARS); Discord's /ask option shows the same limit. */
 export const DEFAULT_MAX_QUESTION_CHARS = 500;
 
@@ -21,7 +26,7 @@ const Schema = z
     STORE: z.enum(['local', 'postgres']).default('local'),
     DATABASE_URL: optionalText.pipe(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string').optional()),
     EMBEDDINGS: z.enum(['local', 'openai']).default('local'),
-    EMBEDDINGS_URL: optionalText.pipe(z.url().optional()),
+    EMBEDDINGS_URL: optionalText.pipe(webUrl.optional()),
     EMBEDDINGS_API_KEY: optionalText,
     EMBEDDINGS_MODEL: z.string().default('text-embedding-3-small'),
     EMBED_WORKERS: integer(1, 16, Math.min(4, availableParallelism())),
@@ -38,7 +43,7 @@ const Schema = z
     MAX_FILE_BYTES: integer(1, 100 * 1024 * 1024, 5 * 1024 * 1024),
     ANSWERER: z.enum(['extractive', 'llm']).default('extractive'),
     LLM_PROVIDER: z.enum(LlmProviders).default('ollama'),
-    LLM_BASE_URL: optionalText.pipe(z.url().optional()),
+    LLM_BASE_URL: optionalText.pipe(webUrl.optional()),
     LLM_MODEL: optionalText,
     LLM_API_KEY: optionalText,
     // Within Discord's 15-minute interaction token, with room for the final edit.
@@ -48,8 +53,8 @@ const Schema = z
     DISCORD_TOKEN: optionalText,
     DISCORD_APPLICATION_ID: optionalText.pipe(snowflake.optional()),
     DISCORD_GUILD_ID: optionalText.pipe(snowflake.optional()),
-    DISCORD_API_URL: z.url().default('https://discord.com/api'),
-    DISCORD_CDN_URL: z.url().default('https://cdn.discordapp.com'),
+    DISCORD_API_URL: webUrl.default('https://discord.com/api'),
+    DISCORD_CDN_URL: webUrl.default('https://cdn.discordapp.com'),
     SHARDS: z
       .union([z.literal('auto'), z.coerce.number().int().min(1).max(1000)])
       .optional(),

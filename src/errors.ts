@@ -23,14 +23,24 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/** Text with the user name and password of every URL in it masked ("postgres://***@db:5432/x"): what logs and messages may show. */
+export function maskCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1***@');
+}
+
 export class FootnoteError extends Error {
   override readonly name = 'FootnoteError';
+  readonly userMessage: string;
+
   constructor(
     readonly code: ErrorCode,
-    readonly userMessage: string,
+    userMessage: string,
     options: { cause?: unknown; detail?: string } = {},
   ) {
-    super(options.detail ? `${userMessage} (${options.detail})` : userMessage, { cause: options.cause });
+    // Causes quote URLs as they were given (a driver's error, a failed fetch): no password gets further.
+    const shown = maskCredentials(userMessage);
+    super(options.detail ? `${shown} (${maskCredentials(options.detail)})` : shown, { cause: options.cause });
+    this.userMessage = shown;
   }
 }
 
