@@ -24,7 +24,7 @@ const Schema = z
     SEEDS_DIR: z.string().default('./seeds'),
     DATA_DIR: z.string().default('./data'),
     STORE: z.enum(['local', 'postgres']).default('local'),
-    DATABASE_URL: optionalText.pipe(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string').optional()),
+    DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// connection string' }).optional()),
     EMBEDDINGS: z.enum(['local', 'openai']).default('local'),
     EMBEDDINGS_URL: optionalText.pipe(webUrl.optional()),
     EMBEDDINGS_API_KEY: optionalText,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createStore } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { Engine } from '../../src/engine/engine.js';
+import { storeError } from '../../src/index/postgres/connection.js';
 import { PostgresStore } from '../../src/index/postgres/store.js';
 import type { IndexStore } from '../../src/index/store.js';
 import type { Answer } from '../../src/types.js';
@@ -230,4 +231,30 @@ describe('a writer killed mid-reload', () => {
       last = now;
     }
   }, 120_000);
+});
+
+describe('STORE=postgres: a DATABASE_URL that does not work', () => {
+  it('GIVEN nothing listening at its port THEN opening says it cannot be reached, once, with host, port and reason, and never the password', async () => {
+    const closed = await import('node:net').then(({ createServer }) => new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    }));
+    const opening = PostgresStore.open(`postgres://footnote:SECRET@127.0.0.1:${closed}/news`, silentLogger);
+    await expect(opening).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', userMessage: expect.stringMatching(new RegExp(`127\\.0\\.0\\.1:${closed}/news cannot be reached \\(.*ECONNREFUSED.*\\)\\. Check DATABASE_URL`)) });
+    const error = (await opening.catch((e: unknown) => e)) as Error;
+    expect(error.message).not.toContain('SECRET');
+    expect(error.message.match(/cannot be reached/g)).toHaveLength(1);
+  });
+
+  it.each([
+    ['28P01', 'password authentication failed for user "footnote"'],
+    ['3D000', 'database "news" does not exist'],
+    ['42501', 'permission denied for schema public'],
+    ['58P01', 'could not open extension control file "vector.control"'],
+  ])('GIVEN the server refusing with %s THEN it is a settings error naming the cause', (code, message) => {
+    const error = storeError('in Postgres at db.example:5432/news', Object.assign(new Error(message), { code }), 'open');
+    expect(error).toMatchObject({ code: 'CONFIG_INVALID', userMessage: `The shared index database in Postgres at db.example:5432/news refused Footnote (${message}). Check DATABASE_URL and the database's privileges; the pgvector extension must be installable.` });
+  });
 });

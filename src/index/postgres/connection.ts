@@ -13,16 +13,30 @@ export const POLL_MS = 2000;
 /** Errors of reaching the database (refused, reset, terminated, shutting down), as opposed to errors of what was asked of it. */
 function isConnectionError(error: unknown): boolean {
   const { code, message = '' } = error as { code?: string; message?: string };
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P02', '57P03'].includes(code ?? '') || code?.startsWith('08') === true || /Connection terminated|timeout exceeded when trying to connect/i.test(message);
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', '57P01', '57P02', '57P03'].includes(code ?? '') || code?.startsWith('08') === true || /Connection terminated|timeout exceeded when trying to connect/i.test(message);
 }
 
-/** A database failure as the user sees it: "temporarily unavailable" when it cannot be reached, an internal error otherwise. */
-export function storeError(where: string, error: unknown): FootnoteError {
+/** Errors that say the settings are wrong (password, database name, privileges, the pgvector extension), not that the server is away. */
+function isSettingsError(error: unknown): boolean {
+  return ['28P01', '28000', '3D000', '42501', '58P01', '0A000'].includes((error as { code?: string }).code ?? '');
+}
+
+/**
+ * A database failure as the user sees it, with its cause once (host, port and reason; never the
+ * password): "cannot be reached" when the server is away, the settings to fix when they are wrong,
+ * an internal error otherwise. `doing`: what was being done ("open", "read", "update").
+ */
+export function storeError(where: string, error: unknown, doing: 'open' | 'read' | 'update'): FootnoteError {
   if (error instanceof FootnoteError) return error;
-  const detail = `${where}: ${(error as Error).message}`;
-  return isConnectionError(error)
-    ? new FootnoteError(ErrorCode.StoreUnavailable, 'The shared index database is temporarily unavailable: answers still come from the articles loaded last. Try again in a minute.', { cause: error, detail })
-    : new FootnoteError(ErrorCode.Internal, 'The shared index database refused the update.', { cause: error, detail });
+  const { message, code } = error as { message?: string; code?: string };
+  const reason = message || code || String(error);
+  if (isConnectionError(error)) {
+    return doing === 'open'
+      ? new FootnoteError(ErrorCode.StoreUnavailable, `The shared index database ${where} cannot be reached (${reason}). Check DATABASE_URL's host and port, and that the server is up.`, { cause: error })
+      : new FootnoteError(ErrorCode.StoreUnavailable, `The shared index database ${where} is temporarily unavailable (${reason}): answers still come from the articles loaded last. Try again in a minute.`, { cause: error });
+  }
+  if (isSettingsError(error)) return new FootnoteError(ErrorCode.ConfigInvalid, `The shared index database ${where} refused Footnote (${reason}). Check DATABASE_URL and the database's privileges; the pgvector extension must be installable.`, { cause: error });
+  return new FootnoteError(ErrorCode.Internal, `The shared index database ${where} failed to ${doing} the index (${reason}).`, { cause: error });
 }
 
 /** The connection string without its password, for logs and messages. */
@@ -56,7 +70,7 @@ export async function transaction<T>(pool: pg.Pool, lock: number, work: (client:
 /** `work` in one read-only snapshot of the database: a writer committing meanwhile is seen whole or not at all. */
 export async function readOnly<T>(pool: pg.Pool, where: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect().catch((error: Error) => {
-    throw storeError(where, error);
+    throw storeError(where, error, 'read');
   });
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -65,7 +79,7 @@ export async function readOnly<T>(pool: pg.Pool, where: string, work: (client: p
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
-    throw storeError(where, error);
+    throw storeError(where, error, 'read');
   } finally {
     client.release();
   }

@@ -54,7 +54,7 @@ export class PostgresStore implements IndexStore {
       await migrate(store.pool, logger);
     } catch (error) {
       await store.pool.end().catch(() => undefined);
-      throw storeError(store.where, error);
+      throw storeError(store.where, error, 'open');
     }
     return store;
   }
@@ -110,7 +110,7 @@ export class PostgresStore implements IndexStore {
     const rows = wanted.length
       ? (
           await this.pool.query<VectorRow>('SELECT hash, scale, components FROM text_vectors WHERE hash = ANY($1)', [wanted]).catch((error: Error) => {
-            throw storeError(this.where, error);
+            throw storeError(this.where, error, 'read');
           })
         ).rows
       : [];
@@ -144,7 +144,7 @@ export class PostgresStore implements IndexStore {
       for (const hash of written.vectors) this.saved.vectors.add(hash);
       for (const id of written.chunkVectors) this.saved.chunkVectors.add(id);
     } catch (error) {
-      throw storeError(this.where, error);
+      throw storeError(this.where, error, 'update');
     } finally {
       this.saving = false;
     }
