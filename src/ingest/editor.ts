@@ -1,11 +1,11 @@
 import { Mutex } from 'async-mutex';
 import { randomBytes } from 'node:crypto';
-import { link, lstat, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
 import { ErrorCode, FootnoteError } from '../errors.js';
 import type { Article, ArticleInfo, ReloadReport } from '../types.js';
 import { contentHash } from './parse-article.js';
-import { ARTICLE_EXTENSIONS, articleFromBytes } from './read-seeds.js';
+import { articleFromBytes, articleId, isArticleFile } from './read-seeds.js';
 
 /** What the editor needs of the engine: the articles it serves, and a reload that sees a change just made. */
 export interface EditedIndex {
@@ -130,13 +130,10 @@ export class ArticleEditor {
     return { article: info, paragraphs: article.paragraphs.length, hash: article.hash, report, ...(keptAs ? { keptAs } : {}) };
   }
 
-  /** An article of that id already, in any of the extensions the folder reads (ids are names without extension). */
+  /** The file of an article with that id already, whatever the case of its extension (`dock-report.TXT`). */
   private async taken(id: string): Promise<string | undefined> {
-    for (const extension of ARTICLE_EXTENSIONS) {
-      const file = `${id}${extension}`;
-      if (await lstat(join(this.deps.seedsDir, file)).then(() => true, () => false)) return file;
-    }
-    return undefined;
+    const files = await readdir(this.deps.seedsDir).catch(() => []);
+    return files.find((file) => isArticleFile(file) && articleId(file) === id);
   }
 
   add(input: ArticleInput): Promise<Edited> {

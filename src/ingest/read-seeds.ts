@@ -6,6 +6,12 @@ import type { Article, FailedFile } from '../types.js';
 import { parseArticle } from './parse-article.js';
 
 export const ARTICLE_EXTENSIONS = new Set(['.txt', '.md']);
+
+/** An article's id: its file name without the extension (`dock-report.TXT` → `dock-report`). */
+export const articleId = (file: string) => basename(file, extname(file));
+
+/** Whether the folder reads a file of this name as an article (.txt or .md, in any case). */
+export const isArticleFile = (file: string) => ARTICLE_EXTENSIONS.has(extname(file).toLowerCase());
 const decoder = new TextDecoder('utf-8', { fatal: true }); // strips a BOM, rejects invalid UTF-8
 
 export interface SeedsResult {
@@ -65,7 +71,7 @@ export function articleFromBytes(bytes: Uint8Array, { file, modifiedAt, maxFileB
     throw new Error('it is not valid UTF-8 text');
   }
   if (!source.trim()) throw new Error('it is empty');
-  return { ...parseArticle({ id: basename(file, extname(file)), file, source, modifiedAt }), size: bytes.length };
+  return { ...parseArticle({ id: articleId(file), file, source, modifiedAt }), size: bytes.length };
 }
 
 async function readArticle(realDir: string, dir: string, file: string, options: ReadSeedsOptions): Promise<Article> {
@@ -88,7 +94,9 @@ async function readArticle(realDir: string, dir: string, file: string, options: 
 
 /**
  * Reads every .txt/.md article in `dir`. A bad file never stops the others: it is reported in
- * `failed` with a reason a moderator can act on. Files with the same text are kept once.
+ * `failed` with a reason a moderator can act on. Files with the same text are kept once, and so
+ * are files with the same id (a name without its extension: `twin.txt` and `twin.md`): the first
+ * readable one in name order is indexed, the other named, so answers never quote one file for another.
  */
 export async function readSeeds(dir: string, options: ReadSeedsOptions): Promise<SeedsResult> {
   let entries: string[];
@@ -99,11 +107,18 @@ export async function readSeeds(dir: string, options: ReadSeedsOptions): Promise
   } catch (error) {
     throw new FootnoteError(ErrorCode.SeedsUnavailable, `The seeds folder ${dir} cannot be read.`, { cause: error });
   }
-  const files = entries.filter((file) => ARTICLE_EXTENSIONS.has(extname(file).toLowerCase())).sort();
+  const files = entries.filter(isArticleFile).sort();
   const articles: Article[] = [];
   const failed: FailedFile[] = [];
   const byHash = new Map<string, Article>();
+  const byId = new Map<string, string>();
   for (const file of files) {
+    const id = articleId(file);
+    const sameId = byId.get(id);
+    if (sameId) {
+      failed.push({ file, reason: `it has the same id (“${id}”) as ${sameId}, which is read instead: rename or remove one of them` });
+      continue;
+    }
     try {
       const article = (await unchanged(join(dir, file), options.known?.get(file))) ?? (await readArticle(realDir, dir, file, options));
       const twin = byHash.get(article.hash);
@@ -112,6 +127,7 @@ export async function readSeeds(dir: string, options: ReadSeedsOptions): Promise
         continue;
       }
       byHash.set(article.hash, article);
+      byId.set(id, file);
       articles.push(article);
     } catch (error) {
       const reason = error instanceof Error && !('code' in error) ? error.message : reasonFor(error);

@@ -28,6 +28,17 @@ function folderIndex(dir: string, { failReloads = false } = {}): EditedIndex & {
 const STORY = 'Ferry timetable changes\n\nThe morning ferry now leaves at 7:15, the operator said.\n';
 
 describe('ArticleEditor', () => {
+  it('GIVEN a file of that id already, with its extension in capitals THEN an add of the same title is refused and names the file: no second file of one id', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'ferry-timetable-changes.TXT'), 'Ferry timetable changes\n\nAn older text.\n');
+    const editor = new ArticleEditor({ seedsDir: dir, maxFileBytes: 10_000, index: folderIndex(dir) });
+    await expect(editor.add({ title: 'Ferry timetable changes', byline: '', body: 'The morning ferry now leaves at 7:15, the operator said.' })).rejects.toMatchObject({
+      code: 'ARTICLE_EXISTS',
+      userMessage: expect.stringContaining('`ferry-timetable-changes.TXT` already exists'),
+    });
+    expect(await readdir(dir)).toEqual(['ferry-timetable-changes.TXT']);
+  });
+
   it('GIVEN a reload that fails after the file is written THEN the file is taken back: the folder is as it was', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'old.txt'), 'Old story\n\nSomething happened on Monday in the harbour.\n');

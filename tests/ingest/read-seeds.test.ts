@@ -32,6 +32,16 @@ describe('readSeeds', () => {
     });
   });
 
+  it('GIVEN two files with one id (twin.txt and twin.MD) THEN the first is indexed and the other is skipped and named, so answers never quote one for the other', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'twin.txt'), 'Harbour report\n\nThe harbour reopened on Monday.\n');
+    await writeFile(join(dir, 'twin.MD'), 'Dock report\n\nThe dock closed on Tuesday.\n');
+    await writeFile(join(dir, 'other.txt'), 'Other story\n\nNothing happened.\n');
+    const { articles, failed } = await readSeeds(dir, { maxFileBytes: 4000 });
+    expect(articles.map((a) => [a.id, a.file])).toEqual([['other', 'other.txt'], ['twin', 'twin.MD']]);
+    expect(failed).toEqual([{ file: 'twin.txt', reason: 'it has the same id (“twin”) as twin.MD, which is read instead: rename or remove one of them' }]);
+  });
+
   it('GIVEN symbolic links THEN one leading out of the seeds folder is skipped and named, never read; one inside is read', async () => {
     const outside = await tempDir('footnote-secrets-');
     await writeFile(join(outside, '.env'), 'DISCORD_TOKEN=MTIz.secret.token\n');
