@@ -5,7 +5,7 @@ import { isShardProcess, loadConfig, type Config } from '../config.js';
 import type { Engine } from '../engine/engine.js';
 import { toFootnoteError, type FootnoteError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
-import { createProgressFactory, logProgress } from '../progress.js';
+import { createProgressFactory, logProgress, silentProgress } from '../progress.js';
 import { forTerminal } from '../render/safe-text.js';
 import { renderAnswer, renderReload, renderSources, renderSummary } from '../render/terminal.js';
 import { SummaryLengths, type ReloadReport, type SummaryLength } from '../types.js';
@@ -31,23 +31,28 @@ function printError(error: FootnoteError): void {
 }
 
 /**
- * Loads and syncs the index. A one-shot command then waits for every vector (with a progress bar
- * on a terminal); a serving one (`start`, `console`) answers at once, by words alone where vectors
- * are still being embedded in the background.
+ * How a command uses the index: `waits` for every vector (with a progress bar on a terminal:
+ * `reload`, `summary`, `sources`); `answers` at once, by words alone where vectors are missing, and
+ * leaves the rest to the next process (`ask`: the vectors embedded meanwhile are saved); `serves`
+ * while vectors land in the background (`start`, `console`).
  */
-async function boot({ serving }: { serving: boolean }): Promise<Runtime> {
+type Mode = 'waits' | 'answers' | 'serves';
+
+async function boot(mode: Mode): Promise<Runtime> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.LOG_LEVEL);
-  const engine = await createEngine(config, logger, { progress: serving ? logProgress(logger) : createProgressFactory(logger), serving });
+  // A one-shot answer shows no bar: the embedding it starts stops when it has answered.
+  const progress = mode === 'serves' ? logProgress(logger) : mode === 'answers' ? silentProgress : createProgressFactory(logger);
+  const engine = await createEngine(config, logger, { progress, serving: mode !== 'waits' });
   return { config, logger, engine, started: await engine.start() };
 }
 
 /** Runs one command; any error becomes a clear message on stderr (and a JSON error with --json) and exit code 1. */
-function action<A extends unknown[]>(run: (runtime: Runtime, ...args: A) => Promise<void>, wantsJson: (...args: A) => boolean = () => false, serving = false) {
+function action<A extends unknown[]>(run: (runtime: Runtime, ...args: A) => Promise<void>, wantsJson: (...args: A) => boolean = () => false, mode: Mode = 'waits') {
   return async (...args: A) => {
     let runtime: Runtime | undefined;
     try {
-      runtime = await boot({ serving });
+      runtime = await boot(mode);
       if (runtime.started.warning) process.stderr.write(forTerminal(`${runtime.started.warning}\n`));
       await run(runtime, ...args);
     } catch (raw) {
@@ -84,6 +89,7 @@ program
     action(
       async ({ engine }, question: string[], options: JsonFlag) => print(options.json, await engine.ask(question.join(' ')), renderAnswer),
       (_q, options) => Boolean(options.json),
+      'answers',
     ),
   );
 
@@ -122,7 +128,7 @@ program
 program
   .command('console')
   .description('ask questions interactively')
-  .action(action(async ({ engine }) => runConsole(engine, process.stdin, process.stdout, untilSignalled()), undefined, true));
+  .action(action(async ({ engine }) => runConsole(engine, process.stdin, process.stdout, untilSignalled()), undefined, 'serves'));
 
 program
   .command('deploy-commands')
@@ -149,7 +155,7 @@ const serve = action(async ({ config, engine, logger }) => {
       }
       process.stderr.write('No DISCORD_TOKEN in .env: starting the terminal console. See README › Discord to connect the bot.\n');
       await runConsole(engine, process.stdin, process.stdout, untilSignalled());
-    }, undefined, true);
+    }, undefined, 'serves');
 
 program
   .command('start', { isDefault: true })

@@ -19,7 +19,7 @@ function writtenBy({ answerer, llm }: Pick<Answer, 'answerer' | 'llm'>, what: 'a
 }
 
 export function renderAnswer(answer: Answer): string {
-  const indexing = answer.indexing ? [`(${answer.indexing.chunksWithoutVectors.toLocaleString('en')} passages are still being indexed: they were searched by their words only.)`] : [];
+  const indexing = answer.indexing ? [`(${answer.indexing.chunksWithoutVectors.toLocaleString('en')} passages are still being indexed: they were searched by their words only. Their vectors are being made; what is done is saved for the next run.)`] : [];
   // A written answer carries its markers where the model put them.
   const text = answer.citations.length && answer.kind !== 'written' ? `${answer.answer} [1]` : answer.answer;
   const lines = [answer.scope ? `(About the article “${answer.scope.title}”.)` : '', text].filter(Boolean);
