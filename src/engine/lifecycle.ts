@@ -287,6 +287,7 @@ export class IndexLifecycle {
       ms: elapsed(started),
     });
     if (current && !added.length && !changed.length && !removed.length) {
+      if (this.store?.heal && !this.owner) await this.store.heal(current).catch((error: Error) => logger.warn(`could not check the shared index ${this.store?.where} for missing rows: ${error.message}`));
       if (current.pending.size && !this.background) this.embedInBackground(current);
       await this.settle();
       return report(current.chunks.length, current.pending.size);

@@ -28,6 +28,11 @@ export interface IndexStore {
   loadChanges?(current: IndexSnapshot, expected: Expectations, embeddings: EmbedderInfo & EmbeddingsInterface): Promise<LoadResult>;
   /** Shared stores: calls back when another process has saved a newer index. */
   watch?(onChange: () => void): void;
+  /**
+   * Shared stores, at a reload that found nothing changed: writes what the store lacks of
+   * `snapshot` (rows another writer's delete took away), and nothing (no new version) when it lacks nothing.
+   */
+  heal?(snapshot: IndexSnapshot): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -66,6 +66,29 @@ describe('STORE=postgres', () => {
     }
   });
 
+  it('GIVEN passage vectors another writer\'s delete took away THEN a reload that finds nothing changed writes them back, and bumps no version when nothing is missing', async () => {
+    const url = await database();
+    const engine = await engineOn(url, await seedCopy());
+    await engine.start();
+    const pg = new (await import('pg')).default.Client({ connectionString: url });
+    await pg.connect();
+    try {
+      const count = async () => Number((await pg.query('SELECT count(*) AS n FROM chunk_vectors')).rows[0].n);
+      const version = async () => String((await pg.query('SELECT version FROM corpus')).rows[0].version);
+      const whole = await count();
+      expect(whole).toBe(engine.lifecycle.current().chunks.length);
+      await pg.query("DELETE FROM chunk_vectors WHERE chunk_id IN (SELECT id FROM chunks ORDER BY id LIMIT 3)");
+      expect(await count()).toBe(whole - 3);
+      await engine.reload();
+      expect(await count()).toBe(whole);
+      const before = await version();
+      await engine.reload();
+      expect(await version()).toBe(before);
+    } finally {
+      await pg.end();
+    }
+  });
+
   it('GIVEN the passage vectors in pgvector THEN its HNSW search finds the passages the in-memory index finds', async () => {
     const url = await database();
     const engine = await engineOn(url, await seedCopy());

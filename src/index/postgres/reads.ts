@@ -34,17 +34,16 @@ export async function readCorpus(client: pg.PoolClient, expected: Expectations):
   return { version: BigInt(row.version), manifest: row.manifest, ...(mismatch ? { mismatch } : {}) };
 }
 
-/** Every article, sentence, chunk and vector, as the docstore they make and the vector rows. */
-export async function readWhole(client: pg.PoolClient): Promise<{ docstore: ReturnType<typeof unpackDocstore>; vectors: VectorRow[]; chunkVectors: string[] }> {
+/** Every article, sentence, chunk and text vector, as the docstore they make and the vector rows. */
+export async function readWhole(client: pg.PoolClient): Promise<{ docstore: ReturnType<typeof unpackDocstore>; vectors: VectorRow[] }> {
   const articles = (await client.query<ArticleRow>('SELECT id, file, source, modified_at, size FROM articles ORDER BY position')).rows;
   const sentenceRows = (await client.query('SELECT article_id, start_offset, end_offset, paragraph, hash FROM sentences ORDER BY article_id, ordinal')).rows;
   const chunks = (await client.query('SELECT c.article_id, c.first_sentence, c.last_sentence, c.hash FROM chunks c JOIN articles a ON a.id = c.article_id ORDER BY a.position, c.ordinal')).rows;
   const vectors = (await client.query<VectorRow>('SELECT hash, scale, components FROM text_vectors')).rows;
-  const chunkVectors = (await client.query<{ chunk_id: string }>('SELECT chunk_id FROM chunk_vectors')).rows.map((r) => r.chunk_id);
   const sentences: SavedDocstore['sentences'] = {};
   for (const r of sentenceRows) (sentences[r.article_id] ??= []).push([r.start_offset, r.end_offset, r.paragraph, r.hash]);
   const docstore = unpackDocstore({ articles: articles.map(articleOf), sentences, chunks: chunks.map((r) => [r.article_id, r.first_sentence, r.last_sentence, r.hash]) });
-  return { docstore, vectors, chunkVectors };
+  return { docstore, vectors };
 }
 
 /** The articles in order, by id and hash, and the full rows of those `current` lacks or holds in another version. */

@@ -24,7 +24,7 @@ import { writeChanges, type SavedVectors } from './writes.js';
  */
 export class PostgresStore implements IndexStore {
   private readonly pool: pg.Pool;
-  private readonly saved: SavedVectors = { vectors: new Set(), chunkVectors: new Set() };
+  private readonly saved: SavedVectors = { vectors: new Set() };
   /** The corpus version this process last loaded or wrote. */
   private version = 0n;
   /** While this process saves, its own new version is not news to it. */
@@ -83,7 +83,6 @@ export class PostgresStore implements IndexStore {
     const vectors = new VectorTable(POSTGRES_DIMENSION);
     this.saved.vectors.clear();
     putVectors(vectors, whole.vectors, this.saved.vectors);
-    this.saved.chunkVectors = new Set(whole.chunkVectors);
     const store = HnswChunkStore.create(embeddings, POSTGRES_DIMENSION, whole.docstore.chunks.length);
     const snapshot = await assembleSnapshot({ ...whole.docstore, store, vectors, manifest: corpus.manifest });
     // The passage vectors are composed from the sentence vectors, as when the index was built.
@@ -142,12 +141,16 @@ export class PostgresStore implements IndexStore {
       if (!written) return;
       this.version = written.version;
       for (const hash of written.vectors) this.saved.vectors.add(hash);
-      for (const id of written.chunkVectors) this.saved.chunkVectors.add(id);
     } catch (error) {
       throw storeError(this.where, error, 'update');
     } finally {
       this.saving = false;
     }
+  }
+
+  /** A progress save: skipped when another process saved since (this one will load that), and a no-op write when nothing is missing. */
+  heal(snapshot: IndexSnapshot): Promise<void> {
+    return this.save(snapshot, { progress: true });
   }
 
   watch(onChange: () => void): void {

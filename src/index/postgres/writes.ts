@@ -3,10 +3,9 @@ import { composedVector, type IndexSnapshot, type Manifest } from '../snapshot.j
 import { describeMismatch } from '../store.js';
 import { CHANNEL } from './connection.js';
 
-/** Text vectors and chunk vectors known to be in the database: a save sends only the new ones. */
+/** Text vectors known to be in the database (by text hash, never deleted but all at once): a save sends only the new ones. */
 export interface SavedVectors {
   vectors: Set<string>;
-  chunkVectors: Set<string>;
 }
 
 const vectorLiteral = (vector: ArrayLike<number>) => `[${Array.from(vector, (x) => +x.toPrecision(7)).join(',')}]`;
@@ -15,22 +14,19 @@ const vectorLiteral = (vector: ArrayLike<number>) => `[${Array.from(vector, (x) 
  * Writes what changed since the database's state, in the caller's transaction, bumps the corpus
  * version and NOTIFYs. Returns what it wrote: the caller remembers it once the transaction commits.
  */
-export async function writeChanges(client: pg.PoolClient, snapshot: IndexSnapshot, saved: SavedVectors): Promise<{ version: bigint; vectors: string[]; chunkVectors: string[] }> {
+export async function writeChanges(client: pg.PoolClient, snapshot: IndexSnapshot, saved: SavedVectors): Promise<{ version: bigint; vectors: string[] }> {
   const previous = (await client.query<{ manifest: Manifest }>('SELECT manifest FROM corpus WHERE id = 1')).rows[0]?.manifest;
   if (previous && describeMismatch(previous, { embedder: snapshot.manifest.embedder, chunker: snapshot.manifest.chunker })) {
     // Other chunk settings or another embedder: nothing stored can be reused, so everything is written anew.
     await client.query('DELETE FROM articles');
     await client.query('DELETE FROM text_vectors');
     saved.vectors.clear();
-    saved.chunkVectors.clear();
   }
   const stored = new Map((await client.query<{ id: string; hash: string }>('SELECT id, hash FROM articles')).rows.map((r) => [r.id, r.hash]));
   const wanted = new Map(snapshot.articles.map((a) => [a.id, a]));
   const stale = [...stored].filter(([id, hash]) => wanted.get(id)?.hash !== hash).map(([id]) => id);
+  // Their chunks and the chunks' vectors go with them (ON DELETE CASCADE).
   if (stale.length) await client.query('DELETE FROM articles WHERE id = ANY($1)', [stale]);
-  // Their chunks' vectors went with them (chunk ids are `<article id>#<n>`).
-  const gone = new Set(stale);
-  for (const id of saved.chunkVectors) if (gone.has(id.slice(0, id.lastIndexOf('#')))) saved.chunkVectors.delete(id);
   const fresh = snapshot.articles.filter((a) => stored.get(a.id) !== a.hash);
   if (fresh.length) {
     await client.query(
@@ -98,16 +94,25 @@ export async function writeChanges(client: pg.PoolClient, snapshot: IndexSnapsho
       newVectors.map(([, , bytes]) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
     ]);
   }
-  // Articles inserted now get their passage vectors whatever this process remembers of their ids.
-  const inserted = new Set(fresh.map((a) => a.id));
-  const newChunkVectors = snapshot.chunks.filter((c) => !snapshot.waiting.has(c.id) && (inserted.has(c.articleId) || !saved.chunkVectors.has(c.id)));
-  const composed = newChunkVectors.map((c) => [c.id, composedVector(snapshot, c)] as const).filter((entry): entry is readonly [string, number[]] => Boolean(entry[1]));
+  // Every chunk the database holds without a passage vector gets one, if this snapshot has that
+  // chunk's text and its vectors: asked of the database in this transaction, not of what this
+  // process remembers (another writer's delete-and-reinsert drops rows by cascade; chunk ids are
+  // positions, so the chunk's hash must match too).
+  const lacking = (await client.query<{ id: string; hash: string }>('SELECT c.id, c.hash FROM chunks c WHERE NOT EXISTS (SELECT 1 FROM chunk_vectors v WHERE v.chunk_id = c.id)')).rows;
+  const composed = lacking
+    .map((row) => snapshot.chunkById.get(row.id))
+    .filter((c, i) => c && c.hash === lacking[i]!.hash && !snapshot.waiting.has(c.id))
+    .map((c) => [c!.id, composedVector(snapshot, c!)] as const)
+    .filter((entry): entry is readonly [string, number[]] => Boolean(entry[1]));
   if (composed.length) {
-    await client.query('INSERT INTO chunk_vectors SELECT id, embedding::vector FROM unnest($1::text[], $2::text[]) AS t(id, embedding) ON CONFLICT (chunk_id) DO UPDATE SET embedding = EXCLUDED.embedding', [
+    await client.query('INSERT INTO chunk_vectors SELECT id, embedding::vector FROM unnest($1::text[], $2::text[]) AS t(id, embedding) ON CONFLICT (chunk_id) DO NOTHING', [
       composed.map(([id]) => id),
       composed.map(([, vector]) => vectorLiteral(vector)),
     ]);
   }
+  // Nothing to write (a save to heal what another writer's delete took away, and nothing was lost): no new version for the others to load.
+  const current = (await client.query<{ version: string }>('SELECT version FROM corpus WHERE id = 1')).rows[0]?.version;
+  if (current && !stale.length && !fresh.length && !newVectors.length && !composed.length) return { version: BigInt(current), vectors: [] };
   const version = (
     await client.query<{ version: string }>(
       `INSERT INTO corpus (id, version, manifest) VALUES (1, 1, $1)
@@ -117,5 +122,5 @@ export async function writeChanges(client: pg.PoolClient, snapshot: IndexSnapsho
     )
   ).rows[0]!.version;
   await client.query(`SELECT pg_notify('${CHANNEL}', $1)`, [version]);
-  return { version: BigInt(version), vectors: newVectors.map(([hash]) => hash), chunkVectors: composed.map(([id]) => id) };
+  return { version: BigInt(version), vectors: newVectors.map(([hash]) => hash) };
 }
