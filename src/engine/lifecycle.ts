@@ -3,7 +3,7 @@ import type { ChunkerSettings } from '../ingest/chunk.js';
 import { readSeeds } from '../ingest/read-seeds.js';
 import type { FootnoteEmbeddings } from '../index/embeddings.js';
 import { LocalStore } from '../index/local-store.js';
-import type { IndexStore } from '../index/store.js';
+import { StaleWriteError, type IndexStore } from '../index/store.js';
 import { buildSnapshot, embedPending, type IndexSnapshot } from '../index/snapshot.js';
 import type { Logger } from '../logger.js';
 import { silentProgress, type ProgressFactory } from '../progress.js';
@@ -36,6 +36,8 @@ export interface LifecycleDeps {
 
 /** How long a serving start waits for vectors before it answers by words alone. */
 const START_WAIT_MS = 3000;
+/** How many times a reload reads the seeds again when another process saved first. */
+const MAX_REBASES = 3;
 /** Background embedding saves what it has done this often. */
 const SAVE_EVERY_MS = 30_000;
 
@@ -125,36 +127,42 @@ export class IndexLifecycle {
    * unless this process was embedding too: then it goes on, on the new index.
    */
   private async refresh(): Promise<void> {
-    const { store } = this;
-    if (!store || this.reloading || this.refreshing) return;
+    if (!this.store || this.reloading || this.refreshing) return;
     this.refreshing = true;
     try {
-      const { embeddings, options, logger } = this.deps;
-      const expected = { embedder: embeddings, chunker: options.chunker };
-      const current = this.snapshot;
-      const whole = () => store.load(expected, embeddings);
-      // A change that cannot be applied to what this process holds is read whole instead, rather than failing the same way at every poll.
-      const loading = current && store.loadChanges
-        ? store.loadChanges(current, expected, embeddings).catch((error: Error) => {
-            logger.warn(`could not apply the newer index ${store.where} as a change (${error.message}): reading it whole`);
-            return whole();
-          })
-        : whole();
-      const loaded = await loading.catch((error: Error) => {
-        logger.warn(`could not load the newer index ${store.where}: ${error.message}`);
-        return undefined;
-      });
+      const loaded = await this.loadNewer();
       // A reload that started meanwhile has the last word (it saves, and this process hears of it).
-      if (loaded?.status !== 'loaded' || this.reloading) return;
+      if (!loaded || this.reloading) return;
       const wasEmbedding = Boolean(this.background);
       // Swapped first, so the embedding being stopped cannot save the old index over the new one.
-      this.snapshot = loaded.snapshot;
+      this.snapshot = loaded;
       await this.pauseEmbedding();
-      if (wasEmbedding && loaded.snapshot.pending.size && this.snapshot === loaded.snapshot) this.embedInBackground(loaded.snapshot);
-      logger.info({ articles: loaded.snapshot.articles.length, chunks: loaded.snapshot.chunks.length, withoutVectors: loaded.snapshot.waiting.size }, 'loaded the index another process saved');
+      if (wasEmbedding && loaded.pending.size && this.snapshot === loaded) this.embedInBackground(loaded);
+      this.deps.logger.info({ articles: loaded.articles.length, chunks: loaded.chunks.length, withoutVectors: loaded.waiting.size }, 'loaded the index another process saved');
     } finally {
       this.refreshing = false;
     }
+  }
+
+  /** The newer index another process saved in the shared store, as a change to the current one where it can be; undefined when there is none or it cannot be read. */
+  private async loadNewer(): Promise<IndexSnapshot | undefined> {
+    const store = this.store!;
+    const { embeddings, options, logger } = this.deps;
+    const expected = { embedder: embeddings, chunker: options.chunker };
+    const current = this.snapshot;
+    const whole = () => store.load(expected, embeddings);
+    // A change that cannot be applied to what this process holds is read whole instead, rather than failing the same way at every poll.
+    const loading = current && store.loadChanges
+      ? store.loadChanges(current, expected, embeddings).catch((error: Error) => {
+          logger.warn(`could not apply the newer index ${store.where} as a change (${error.message}): reading it whole`);
+          return whole();
+        })
+      : whole();
+    const loaded = await loading.catch((error: Error) => {
+      logger.warn(`could not load the newer index ${store.where}: ${error.message}`);
+      return undefined;
+    });
+    return loaded?.status === 'loaded' ? loaded.snapshot : undefined;
   }
 
   private unchanged({ articles, chunks, pending }: IndexSnapshot): ReloadReport {
@@ -260,7 +268,7 @@ export class IndexLifecycle {
     return { chunks: snapshot.chunks.length, chunksWithVectors: snapshot.chunks.length - snapshot.waiting.size, textsToEmbed: snapshot.pending.size };
   }
 
-  private async runReload(): Promise<ReloadReport> {
+  private async runReload(rebases = 0): Promise<ReloadReport> {
     const started = performance.now();
     const { options, embeddings, logger } = this.deps;
     const current = this.snapshot;
@@ -302,6 +310,12 @@ export class IndexLifecycle {
       try {
         await this.store.save(next);
       } catch (error) {
+        // Another process saved since this one read the folder: read it again on top of that index, so neither change is lost.
+        if (error instanceof StaleWriteError && rebases < MAX_REBASES) {
+          logger.info(`another process saved the index ${this.store.where} since this one read the seeds: reading them again on top of it`);
+          this.snapshot = (await this.loadNewer()) ?? this.snapshot;
+          return this.runReload(rebases + 1);
+        }
         // A store that says why in user terms (the shared database is down) is passed on as it is.
         if (current && error instanceof FootnoteError) throw error;
         if (current) {

@@ -84,3 +84,12 @@ export function describeMismatch(manifest: Manifest, expected: Expectations): st
   }
   return undefined;
 }
+
+/**
+ * A shared store refused a reload's save: another process saved a newer index after this one
+ * loaded its own. Writing would undo that process's changes; the caller loads the newer index and
+ * reads the folder again on top of it.
+ */
+export class StaleWriteError extends Error {
+  override readonly name = 'StaleWriteError';
+}

@@ -122,6 +122,45 @@ describe('STORE=postgres', () => {
     for (const question of [...QUESTIONS, 'How many emperor penguins walked to the sea?']) expect(comparable(await reader2.ask(question))).toEqual(comparable(await whole.ask(question)));
   });
 
+  it('GIVEN one seeds folder, A reading it before B changes an article and saving after B THEN neither change is lost: A reads the folder again on top of B\'s index', async () => {
+    const url = await database();
+    const seeds = await seedCopy();
+    const a = await engineOn(url, seeds);
+    // A's saves wait at a gate the test opens: A has read the folder, B has not yet.
+    const store = stores.at(-1)!;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let reachedGate!: () => void;
+    const atGate = new Promise<void>((resolve) => (reachedGate = resolve));
+    const save = store.save.bind(store);
+    await a.start();
+    store.save = async (snapshot, options) => {
+      if (!options?.progress) {
+        reachedGate();
+        await gate;
+      }
+      return save(snapshot, options);
+    };
+    const b = await engineOn(url, seeds);
+    await b.start();
+    await writeFile(join(seeds, 'p.txt'), 'Pier news\n\nThe pier reopened on Monday after repairs.\n');
+    const reloading = a.reload();
+    await atGate;
+    await writeFile(join(seeds, 'q.txt'), 'Quay news\n\nThe quay closed on Friday for dredging.\n');
+    await b.reload();
+    open();
+    await reloading;
+    const pg = new (await import('pg')).default.Client({ connectionString: url });
+    await pg.connect();
+    try {
+      const ids = (await pg.query('SELECT id FROM articles ORDER BY id')).rows.map((r) => r.id);
+      expect(ids).toEqual(expect.arrayContaining(['p', 'q']));
+    } finally {
+      await pg.end();
+    }
+    expect(a.sources().map((s) => s.id)).toEqual(expect.arrayContaining(['p', 'q']));
+  });
+
   it('GIVEN two engines with different seeds reloading at once THEN both finish, and the database holds one whole corpus: the last writer\'s', async () => {
     const url = await database();
     const [a, b] = [await seedCopy(), await seedCopy()];

@@ -4,7 +4,7 @@ import type { Logger } from '../../logger.js';
 import type { EmbedderInfo } from '../embeddings.js';
 import { HnswChunkStore } from '../hnsw-store.js';
 import { assembleSnapshot, buildSnapshot, indexReadyChunks, withSavedVectors, type IndexSnapshot } from '../snapshot.js';
-import { describeMismatch, type Expectations, type IndexStore, type LoadResult, type Ownership } from '../store.js';
+import { describeMismatch, StaleWriteError, type Expectations, type IndexStore, type LoadResult, type Ownership } from '../store.js';
 import { VectorTable } from '../vector-table.js';
 import { PgChunkStore } from './chunk-store.js';
 import { POSTGRES_DIMENSION, readOnly, shown, storeError, transaction, WRITE_LOCK } from './connection.js';
@@ -125,16 +125,21 @@ export class PostgresStore implements IndexStore {
   }
 
   /**
-   * Writes the snapshot. A `progress` save (vectors embedded since, the same snapshot) is skipped when
-   * another process has saved since this one loaded or wrote: its corpus is newer, and this process
-   * will load it. A reload's save always writes: it read the seeds itself.
+   * Writes the snapshot, over the version this process last loaded or wrote only. When another
+   * process has saved since, a `progress` save (vectors embedded since, the same snapshot) is
+   * skipped, as this process will load that newer corpus; a reload's save throws StaleWriteError,
+   * so that the reload is done again on top of it instead of undoing it.
    */
   async save(snapshot: IndexSnapshot, { progress = false }: { progress?: boolean } = {}): Promise<void> {
     this.saving = true;
     try {
       const written = await transaction(this.pool, WRITE_LOCK, async (client) => {
+        // Decided under the lock: what this process read of the folder is written only over the version it built on.
         const current = BigInt((await client.query<{ version: string }>('SELECT version FROM corpus WHERE id = 1')).rows[0]?.version ?? 0);
-        if (progress && current !== this.version) return undefined;
+        if (current !== this.version) {
+          if (progress) return undefined;
+          throw new StaleWriteError(`${this.where}: version ${current} was saved by another process after this one loaded version ${this.version}`);
+        }
         return writeChanges(client, snapshot, this.saved);
       });
       // Only what was committed is remembered.
@@ -142,6 +147,7 @@ export class PostgresStore implements IndexStore {
       this.version = written.version;
       for (const hash of written.vectors) this.saved.vectors.add(hash);
     } catch (error) {
+      if (error instanceof StaleWriteError) throw error;
       throw storeError(this.where, error, 'update');
     } finally {
       this.saving = false;
