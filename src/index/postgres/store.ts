@@ -64,10 +64,15 @@ export class PostgresStore implements IndexStore {
     return { acquired: true };
   }
 
-  /** What a load read, as the process now holds it (never backwards: a load that started before this process's own save may end after it). */
+  /** What a load read, as the process now holds it. */
   private loaded(snapshot: IndexSnapshot, version: bigint): LoadResult {
+    return this.seen(version, { status: 'loaded', snapshot });
+  }
+
+  /** The version a load read becomes the one this process builds on (never backwards: a load that started before this process's own save may end after it). */
+  private seen(version: bigint, result: LoadResult): LoadResult {
     if (version > this.version) this.version = version;
-    return { status: 'loaded', snapshot };
+    return result;
   }
 
   async load(expected: Expectations, embeddings: EmbeddingsInterface): Promise<LoadResult> {
@@ -79,7 +84,8 @@ export class PostgresStore implements IndexStore {
       return { corpus, whole: corpus && !corpus.mismatch ? await readWhole(client) : undefined };
     });
     if (!corpus) return { status: 'missing', reason: `no index ${this.where} yet` };
-    if (corpus.mismatch || !whole) return { status: 'mismatch', reason: corpus.mismatch ?? '' };
+    // Seen, and to be rebuilt for these settings: this process's save may replace that version.
+    if (corpus.mismatch || !whole) return this.seen(corpus.version, { status: 'mismatch', reason: corpus.mismatch ?? '' });
     const vectors = new VectorTable(POSTGRES_DIMENSION);
     this.saved.vectors.clear();
     putVectors(vectors, whole.vectors, this.saved.vectors);
