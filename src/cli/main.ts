@@ -117,7 +117,8 @@ program
   .description('re-read the seeds folder and update the index (only changed articles are embedded)')
   .addOption(jsonOption)
   // Start-up has just synced the index with the seeds: its report is what changed since the saved index.
-  .action(action(async ({ started }, options: JsonFlag) => print(options.json, started, renderReload), (options) => Boolean(options.json)));
+  // Beside a process that holds the folder nothing was synced: reloading says so (and exits 1) instead of reporting nothing new.
+  .action(action(async ({ engine, started }, options: JsonFlag) => print(options.json, engine.lifecycle.heldBy ? await engine.reload() : started, renderReload), (options) => Boolean(options.json)));
 
 program
   .command('sources')

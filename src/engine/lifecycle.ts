@@ -97,7 +97,7 @@ export class IndexLifecycle {
     // A shared store: another process's reload reaches this one as a newer index to load.
     store?.watch?.(() => void this.refresh());
     if (this.owner && this.snapshot) {
-      const warning = `Another Footnote process (pid ${this.owner}) is updating the index ${store?.where}: answering from the saved index, which may be stale.`;
+      const warning = `Another Footnote process (pid ${this.owner}) holds the index ${store?.where}: answering from the saved index, which may be stale.`;
       logger.warn(warning);
       return { ...this.unchanged(this.snapshot), warning };
     }
@@ -176,6 +176,11 @@ export class IndexLifecycle {
     await this.store?.close();
   }
 
+  /** The pid of another live process that holds the data folder (this one then only reads), if any. */
+  get heldBy(): number | undefined {
+    return this.owner;
+  }
+
   get ready(): boolean {
     return this.snapshot !== undefined;
   }
@@ -189,7 +194,7 @@ export class IndexLifecycle {
     if (fresh && this.reloading) return this.reloading.catch(() => undefined).then(() => this.reload());
     if (this.owner && this.snapshot) {
       return Promise.reject(
-        new FootnoteError(ErrorCode.IndexLocked, `Another Footnote process (pid ${this.owner}) owns the index ${this.store?.where}: reload from there.`),
+        new FootnoteError(ErrorCode.IndexLocked, `Another Footnote process (pid ${this.owner}) holds the index ${this.store?.where}: nothing was reloaded. Reload from there (type /reload in its console, or use /reload in Discord), or stop it first.`),
       );
     }
     this.reloading ??= this.runReload().finally(() => {

@@ -39,3 +39,19 @@ describe('footnote ask next to a running bot', () => {
     expect((await readdir(env.DATA_DIR)).sort()).toEqual([...saved, 'LOCK'].sort());
   });
 });
+
+describe('footnote reload next to a running console', () => {
+  it('GIVEN another live process holds the data folder THEN reload changes nothing, exits 1 and says where to reload instead of reporting success', async () => {
+    const env = { PATH: process.env.PATH, SEEDS_DIR: await seedCopy(), DATA_DIR: await tempDir(), LOG_LEVEL: 'warn' };
+    await run(process.execPath, [BIN, 'sources', '--json'], { env });
+    await writeFile(join(env.DATA_DIR, 'LOCK'), `${sleeper.pid}\n`);
+    await writeFile(join(env.SEEDS_DIR, 'penguins.txt'), 'Penguins march\n\nA colony of 4,000 emperor penguins walked to the sea.\n');
+    const failed = await run(process.execPath, [BIN, 'reload', '--json'], { env }).then(
+      () => undefined,
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    expect(failed?.code).toBe(1);
+    expect(JSON.parse(failed!.stdout)).toMatchObject({ error: { code: 'INDEX_LOCKED' } });
+    expect(failed!.stderr).toContain(`Another Footnote process (pid ${sleeper.pid}) holds the index in ${env.DATA_DIR}: nothing was reloaded. Reload from there`);
+  });
+});
