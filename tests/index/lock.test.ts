@@ -43,7 +43,7 @@ describe('the data folder lock', () => {
 
     const { engine } = makeEngine({ seedsDir, dataDir });
     const report = await engine.start();
-    expect(report.warning).toContain(`Another Footnote process (pid ${sleeper.pid}) is updating the index`);
+    expect(report.warning).toContain(`Another Footnote process (pid ${sleeper.pid}) holds the index`);
     expect(report.warning).toContain('may be stale');
     expect(firstShown(await engine.ask('How many attacks did Iran say it neutralized last year?'))).toContain('33 million');
     await expect(engine.reload()).rejects.toMatchObject({ code: 'INDEX_LOCKED' });
