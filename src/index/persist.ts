@@ -92,17 +92,24 @@ export async function saveSnapshot(dataDir: string, snapshot: IndexSnapshot): Pr
   // Unique per save: background embedding saves the same snapshot again as its vectors land.
   const name = `index-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${++saves}`;
   const staging = join(dataDir, `${name}.partial`);
-  await rm(staging, { recursive: true, force: true });
-  await mkdir(staging);
-  await snapshot.store.save(staging);
-  await snapshot.vectors.save(staging);
-  await saveLexical(staging, snapshot);
-  // The manifest goes last: a folder without one was never finished.
-  await writeDurably(join(staging, MANIFEST), JSON.stringify(snapshot.manifest, null, 2));
-  await rename(staging, join(dataDir, name));
-  lexicalSavedIn.set(snapshot, join(dataDir, name));
-  await writeDurably(join(dataDir, `${POINTER}.next`), name);
-  await rename(join(dataDir, `${POINTER}.next`), join(dataDir, POINTER));
+  const folder = join(dataDir, name);
+  try {
+    await rm(staging, { recursive: true, force: true });
+    await mkdir(staging);
+    await snapshot.store.save(staging);
+    await snapshot.vectors.save(staging);
+    await saveLexical(staging, snapshot);
+    // The manifest goes last: a folder without one was never finished.
+    await writeDurably(join(staging, MANIFEST), JSON.stringify(snapshot.manifest, null, 2));
+    await rename(staging, folder);
+    await writeDurably(join(dataDir, `${POINTER}.next`), name);
+    await rename(join(dataDir, `${POINTER}.next`), join(dataDir, POINTER));
+  } catch (error) {
+    // A save that failed (a full disk) leaves nothing behind: CURRENT still names the previous folder.
+    await Promise.all([staging, folder].map((dir) => rm(dir, { recursive: true, force: true }).catch(() => undefined)));
+    throw error;
+  }
+  lexicalSavedIn.set(snapshot, folder);
   await removeStale(dataDir, name);
   return name;
 }

@@ -29,6 +29,8 @@ describe('a full disk', () => {
     expect(engine.sources().map((s) => s.id)).toEqual(['000_384e7f44ba0120d1']);
     expect((await engine.ask('How many attacks did Iran say it neutralized last year?')).citations[0]?.quote).toContain('33 million');
     expect((await readFile(join(dataDir, 'CURRENT'), 'utf8')).trim()).toBe(saved);
+    // And the failed save left no folder of its own behind (partial or whole).
+    expect((await readdir(dataDir)).filter((name) => name.startsWith('index-'))).toEqual([saved]);
     const embeddings = new TestEmbeddings();
     const loaded = await loadSnapshot(dataDir, { embedder: embeddings, chunker: testOptions({ seedsDir }).chunker }, embeddings);
     expect(loaded.status === 'loaded' && loaded.snapshot.manifest.articles.map((a) => a.id)).toEqual(['000_384e7f44ba0120d1']);
