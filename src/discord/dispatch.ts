@@ -100,7 +100,8 @@ export class Dispatcher {
       await command.execute(interaction, this.deps.ctx);
       return 'ok';
     }
-    const admission = this.deps.gate.tryEnter(interaction.user.id);
+    // A command behind preconditions (a moderator's) has a slot of its own beside the questions'.
+    const admission = this.deps.gate.tryEnter(interaction.user.id, { reserved: Boolean(command.preconditions?.length) });
     if (!admission.admitted) {
       await replyPrivately(interaction, admission.reason === 'cooldown' ? Notices.cooldown(admission.retryAfterMs) : Notices.busy);
       return admission.reason;

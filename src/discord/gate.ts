@@ -26,12 +26,17 @@ export class RequestGate {
     return this.active;
   }
 
-  tryEnter(userId: string): Admission {
+  /**
+   * `reserved`: a moderator's command (it passed its preconditions), which may take one slot more
+   * than questions can, so /reload and /article are never refused as busy because questions fill the slots.
+   */
+  tryEnter(userId: string, { reserved = false }: { reserved?: boolean } = {}): Admission {
     const now = this.now();
     const { cooldownMs, maxConcurrent } = this.settings;
     const last = this.lastStart.get(userId);
     if (last !== undefined && now - last < cooldownMs) return { admitted: false, reason: 'cooldown', retryAfterMs: cooldownMs - (now - last) };
-    if (this.active >= maxConcurrent) return { admitted: false, reason: 'busy' };
+    const slots = reserved ? maxConcurrent + 1 : maxConcurrent;
+    if (this.active >= slots) return { admitted: false, reason: 'busy' };
     this.active += 1;
     if (cooldownMs > 0) this.lastStart.set(userId, now);
     if (this.lastStart.size > 10_000) this.forgetExpired(now);

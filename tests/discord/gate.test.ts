@@ -15,6 +15,14 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('RequestGate', () => {
+  it('GIVEN questions filling every slot THEN a moderator\'s command still gets in, on a slot of its own (one only), and questions are still refused', () => {
+    const gate = new RequestGate({ cooldownMs: 0, maxConcurrent: 2 });
+    expect([gate.tryEnter('a').admitted, gate.tryEnter('b').admitted, gate.tryEnter('c').admitted]).toEqual([true, true, false]);
+    expect(gate.tryEnter('mod', { reserved: true }).admitted).toBe(true);
+    expect(gate.tryEnter('mod2', { reserved: true })).toMatchObject({ admitted: false, reason: 'busy' });
+    expect(gate.tryEnter('d')).toMatchObject({ admitted: false, reason: 'busy' });
+  });
+
   it('GIVEN a 3 s cooldown THEN refuses the same user until 3 s have passed, and tells how long to wait', () => {
     let now = 0;
     const gate = new RequestGate({ cooldownMs: 3000, maxConcurrent: 10, now: () => now });
