@@ -59,7 +59,7 @@ async function openArticle(realDir: string, path: string): Promise<FileHandle> {
 
 /**
  * The ingest rules every article meets, from a file in the folder or from Discord: text, valid
- * UTF-8, not empty, within the size limit. Throws an Error whose message says what is wrong.
+ * UTF-8, not empty (a title alone is empty), within the size limit. Throws an Error whose message says what is wrong.
  */
 export function articleFromBytes(bytes: Uint8Array, { file, modifiedAt, maxFileBytes }: { file: string; modifiedAt: number; maxFileBytes: number }): Article {
   if (bytes.length > maxFileBytes) throw new Error(`it is larger than the ${Math.round(maxFileBytes / 1024)} KiB limit (${bytes.length} bytes)`);
@@ -71,7 +71,9 @@ export function articleFromBytes(bytes: Uint8Array, { file, modifiedAt, maxFileB
     throw new Error('it is not valid UTF-8 text');
   }
   if (!source.trim()) throw new Error('it is empty');
-  return { ...parseArticle({ id: articleId(file), file, source, modifiedAt }), size: bytes.length };
+  const article = parseArticle({ id: articleId(file), file, source, modifiedAt });
+  if (!article.paragraphs.length) throw new Error('it has a title but no text under it to answer from');
+  return { ...article, size: bytes.length };
 }
 
 async function readArticle(realDir: string, dir: string, file: string, options: ReadSeedsOptions): Promise<Article> {

@@ -10,6 +10,7 @@ describe('readSeeds', () => {
     await copyFile(SEED_FILE, join(dir, 'good.txt'));
     await copyFile(SEED_FILE, join(dir, 'twin.md'));
     await writeFile(join(dir, 'empty.txt'), '  \n\n');
+    await writeFile(join(dir, 'title-only.md'), 'A headline and nothing else\n\n');
     await writeFile(join(dir, 'binary.txt'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]));
     await writeFile(join(dir, 'latin1.txt'), Buffer.from('Caf\xe9 story\n\nIt was cold.', 'latin1'));
     await writeFile(join(dir, 'huge.txt'), 'Huge\n\n' + 'word '.repeat(1000));
@@ -28,6 +29,7 @@ describe('readSeeds', () => {
       'gone.txt': expect.stringMatching(/disappeared/),
       'huge.txt': expect.stringMatching(/larger than/),
       'latin1.txt': expect.stringMatching(/UTF-8/),
+      'title-only.md': 'it has a title but no text under it to answer from',
       'twin.md': 'it has the same text as good.txt',
     });
   });
