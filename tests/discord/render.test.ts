@@ -95,6 +95,7 @@ describe('renderAnswer', () => {
     const rlo = '\u202e';
     const tricky = answer({ question: `Who won${rlo}?`, citations: [citation(1, `He said ${rlo}evil${'\u202c'} things.`, `Title ${rlo}sdrawkcab`)] });
     expect(JSON.stringify(renderAnswer(tricky))).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    expect(JSON.stringify(renderPassages(tricky))).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
     const bestMatch = renderAnswer(answer({ outcome: 'best-match', kind: 'passage', answer: 'Best match — this may not answer your question.', citations: [], closest: [citation(1, 'A related passage.')] }));
     expect(bestMatch.embeds![0]!.description).toContain("**Best match — this may not answer your question.** The articles don't clearly answer this");
     expect(bestMatch.embeds![0]!.footer!.text).toContain('best match, not an answer');
@@ -164,6 +165,8 @@ describe('other renderings', () => {
     expect(embed.description).toBe('*On “firewall”*\n\nFirst sentence. [1] Second sentence. [2]');
     expect(embed.author?.name).toBe('A. Writer, Daily');
     expect(embed.fields![0]!.value).toBe('[1] ¶3 · [2] ¶4');
+    const reversed = renderSummary({ ...summary, article: { ...info(1), title: 'Title \u202esdrawkcab' } });
+    expect(JSON.stringify(reversed)).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
   });
 
   it('GIVEN a reload of thousands of files THEN lists them within the field limits', () => {

@@ -1,3 +1,4 @@
+import { withoutBidiControls } from '../safe-text.js';
 import { ButtonStyle, ComponentType, type APIButtonComponent, type APIEmbed } from 'discord.js';
 import type { Answer, Citation } from '../../types.js';
 import { footerBy, llmNote, quoteBlocks } from './citations.js';
@@ -73,7 +74,7 @@ export function renderPassages(answer: Answer): DiscordMessage {
   const citations = supported ? answer.citations : answer.closest;
   if (!citations.length) return { content: 'This answer has no passages to show.' };
   const shown = citations.slice(0, DiscordLimits.embeds);
-  const titles = shown.map((c) => cut(`[${c.n}] ${c.title.replace(/\s+/g, ' ')}`, 200));
+  const titles = shown.map((c) => cut(`[${c.n}] ${withoutBidiControls(c.title).replace(/\s+/g, ' ')}`, 200));
   const footers = shown.map((c) => `${c.paragraph > 0 ? `¶${c.paragraph} · ` : ''}characters ${c.start}–${c.end}${supported ? '' : ' · closest passage, not an answer'}`);
   const fixed = titles.reduce((sum, t) => sum + t.length, 0) + footers.reduce((sum, f) => sum + f.length, 0);
   const each = Math.min(DiscordLimits.description, Math.floor((DiscordLimits.embedTotal - fixed) / shown.length));

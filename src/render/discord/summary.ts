@@ -1,3 +1,4 @@
+import { withoutBidiControls } from '../safe-text.js';
 import type { APIEmbed } from 'discord.js';
 import type { Summary } from '../../types.js';
 import { QUOTE_CHARS, footerBy, llmNote, quoteBlocks } from './citations.js';
@@ -23,7 +24,7 @@ export function renderSummary(summary: Summary): DiscordMessage {
   const author = byline(summary.article);
   const how = summary.written ? footerBy(summary.answerer, summary.llm) : 'every sentence is quoted verbatim';
   const embed: APIEmbed = {
-    title: cut(`Summary: ${summary.article.title.replace(/\s+/g, ' ')}`, DiscordLimits.title),
+    title: cut(`Summary: ${withoutBidiControls(summary.article.title).replace(/\s+/g, ' ')}`, DiscordLimits.title),
     ...(author ? { author: { name: cut(author, DiscordLimits.author) } } : {}),
     description: `${focus}${body}`,
     color: Colors.summary,
