@@ -67,13 +67,19 @@ interface ModelSummarySentence {
   quotes: { passage: number; quote: string }[];
 }
 
-/** The whole reply as strict JSON (a fenced block allowed): a reply cut short is not an answer. */
+/**
+ * The whole reply as strict JSON, or a fenced block of it: a reply cut short is not an answer. Plain
+ * JSON is read first, so a code fence inside one of its strings does not make it look fenced.
+ */
 function parsed(text: string): unknown {
-  try {
-    return parseJsonMarkdown(text, JSON.parse);
-  } catch {
-    return undefined;
+  for (const read of [() => JSON.parse(text.trim()) as unknown, () => parseJsonMarkdown(text, JSON.parse) as unknown]) {
+    try {
+      return read();
+    } catch {
+      // the next reading
+    }
   }
+  return undefined;
 }
 
 /** The model's whole reply read as an answer; undefined when it is not the JSON asked for. */
