@@ -144,6 +144,9 @@ export async function button(interaction: ButtonInteraction, ctx: CommandContext
   if ('refused' in pending || pending.action.kind !== 'remove') {
     if ('refused' in pending && pending.refused === 'not-yours') {
       await interaction.reply({ ...notice('Only the moderator who asked can answer this request.'), flags: MessageFlags.Ephemeral });
+    } else if ('refused' in pending && pending.refused === 'answered') {
+      // A late second press: the first one is being (or was) carried out, and its message says how it ended.
+      await interaction.reply({ ...notice('This request was already answered.'), flags: MessageFlags.Ephemeral });
     } else {
       // Expired, or asked before a restart: the request goes, buttons and all.
       await interaction.update({ ...notice('This request has expired: nothing was removed. Run /article remove again.'), embeds: [], components: [] });

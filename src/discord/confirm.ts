@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /** An action waiting for the one user who asked for it to confirm it (a button, a form), until it expires. */
 export interface Pending<T> {
   userId: string;
@@ -11,6 +13,8 @@ export interface Pending<T> {
  */
 export class Confirmations<T = { kind: 'remove' | 'replace'; articleId: string }> {
   private readonly pending = new Map<string, Pending<T>>();
+  /** Requests already answered, so a late second press is told so rather than "expired". */
+  private readonly answered = new LRUCache<string, true>({ max: 1000 });
 
   constructor(
     readonly ttlMs: number,
@@ -23,15 +27,16 @@ export class Confirmations<T = { kind: 'remove' | 'replace'; articleId: string }
   }
 
   /** What pressing the button by `userId` means: the action (taken, so it runs once), or why not. */
-  take(id: string, userId: string): { action: T } | { refused: 'unknown' | 'expired' | 'not-yours' } {
+  take(id: string, userId: string): { action: T } | { refused: 'unknown' | 'expired' | 'not-yours' | 'answered' } {
     const entry = this.pending.get(id);
-    if (!entry) return { refused: 'unknown' };
+    if (!entry) return { refused: this.answered.has(id) ? 'answered' : 'unknown' };
     if (entry.expiresAt <= this.now()) {
       this.pending.delete(id);
       return { refused: 'expired' };
     }
     if (entry.userId !== userId) return { refused: 'not-yours' };
     this.pending.delete(id);
+    this.answered.set(id, true);
     return { action: entry.action };
   }
 

@@ -1,3 +1,4 @@
+import { Confirmations } from '../../src/discord/confirm.js';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,5 +147,20 @@ describe('WorkQueue', () => {
     setTimeout(() => order.push('timer'), 0);
     await Promise.all([busy('a'), busy('b'), busy('c')]);
     expect(order.indexOf('timer')).toBeLessThan(order.length - 1);
+  });
+});
+
+describe('Confirmations', () => {
+  it('GIVEN a request confirmed by its asker THEN it runs once, and a late second press is told it was answered, not that it expired', () => {
+    let now = 0;
+    const confirmations = new Confirmations(60_000, () => now);
+    confirmations.ask('ask-1', 'mod', { kind: 'remove', articleId: 'pier' });
+    expect(confirmations.take('ask-1', 'other')).toEqual({ refused: 'not-yours' });
+    expect(confirmations.take('ask-1', 'mod')).toEqual({ action: { kind: 'remove', articleId: 'pier' } });
+    expect(confirmations.take('ask-1', 'mod')).toEqual({ refused: 'answered' });
+    confirmations.ask('ask-2', 'mod', { kind: 'remove', articleId: 'quay' });
+    now = 60_001;
+    expect(confirmations.take('ask-2', 'mod')).toEqual({ refused: 'expired' });
+    expect(confirmations.take('never', 'mod')).toEqual({ refused: 'unknown' });
   });
 });
