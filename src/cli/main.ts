@@ -172,7 +172,10 @@ program
     }
     if (!config.DISCORD_TOKEN || !config.SHARDS) return serve();
     const { runShards } = await import('../discord/shards.js');
-    await runShards(config, createLogger(config.LOG_LEVEL), process.argv[1]!);
+    await runShards(config, createLogger(config.LOG_LEVEL), process.argv[1]!).catch((raw: unknown) => {
+      printError(toFootnoteError(raw));
+      process.exitCode = 1;
+    });
   });
 
 await program.parseAsync();

@@ -1,7 +1,22 @@
 import { once } from 'node:events';
-import { ShardingManager } from 'discord.js';
+import { REST, Routes, ShardingManager } from 'discord.js';
 import type { Config } from '../config.js';
+import { ErrorCode, FootnoteError } from '../errors.js';
 import type { Logger } from '../logger.js';
+
+/**
+ * SHARDS=auto: the number of shards Discord recommends for the bot, asked of DISCORD_API_URL (the
+ * ShardingManager would ask discord.com itself, whatever the setting, and fail with a raw stack).
+ */
+export async function recommendedShards(config: Config): Promise<number> {
+  const rest = new REST({ api: config.DISCORD_API_URL, timeout: 15_000 }).setToken(config.DISCORD_TOKEN!);
+  try {
+    const { shards } = (await rest.get(Routes.gatewayBot())) as { shards: number };
+    return Math.max(1, shards);
+  } catch (error) {
+    throw new FootnoteError(ErrorCode.Internal, `Could not ask Discord at ${config.DISCORD_API_URL} how many shards to run (SHARDS=auto): ${(error as Error).message}. Set SHARDS to a number, or check DISCORD_TOKEN.`, { cause: error });
+  }
+}
 
 /**
  * SHARDS=auto|N: this process runs no bot itself; discord.js's ShardingManager starts one process
@@ -12,7 +27,7 @@ import type { Logger } from '../logger.js';
 export async function runShards(config: Config, logger: Logger, script: string): Promise<void> {
   const manager = new ShardingManager(script, {
     token: config.DISCORD_TOKEN!,
-    totalShards: config.SHARDS ?? 'auto',
+    totalShards: config.SHARDS === 'auto' || config.SHARDS === undefined ? await recommendedShards(config) : config.SHARDS,
     shardArgs: ['start'],
     respawn: true,
   });
