@@ -26,8 +26,8 @@ function print(json: boolean | undefined, value: unknown, text: (value: never) =
 
 /** An error on stderr: its message may hold what the user typed (an article name with escape codes). */
 function printError(error: FootnoteError): void {
-  // An internal error's message adds its detail to the user message: printed once, not twice.
-  process.stderr.write(forTerminal(`${error.code === 'INTERNAL' ? error.message : error.userMessage}\n`));
+  // The terminal is the operator's: the message with its detail (a path, a cause), printed once.
+  process.stderr.write(forTerminal(`${error.message}\n`));
 }
 
 /**

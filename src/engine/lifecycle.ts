@@ -281,7 +281,7 @@ export class IndexLifecycle {
     const { articles, failed } = await readSeeds(options.seedsDir, { maxFileBytes: options.maxFileBytes, known });
     for (const { file, reason } of failed) logger.warn({ file }, `skipped ${file}: ${reason}`);
     if (!articles.length && current?.articles.length) {
-      throw new FootnoteError(ErrorCode.NoArticles, `No readable articles in ${options.seedsDir}: keeping the current index.`);
+      throw new FootnoteError(ErrorCode.NoArticles, 'No readable articles in the articles folder: keeping the current index.', { detail: options.seedsDir });
     }
 
     const before = new Map(current?.articles.map((article) => [article.id, article.hash]));

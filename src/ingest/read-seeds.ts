@@ -107,7 +107,8 @@ export async function readSeeds(dir: string, options: ReadSeedsOptions): Promise
     entries = await readdir(dir);
     realDir = await realpath(dir);
   } catch (error) {
-    throw new FootnoteError(ErrorCode.SeedsUnavailable, `The seeds folder ${dir} cannot be read.`, { cause: error });
+    // The folder's path is for the operator (the detail), not for a reply a channel may see.
+    throw new FootnoteError(ErrorCode.SeedsUnavailable, 'The articles folder cannot be read.', { cause: error, detail: `${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
   }
   const files = entries.filter(isArticleFile).sort();
   const articles: Article[] = [];
