@@ -87,14 +87,55 @@ function crossChecks(raw: Raw): string[] {
   return problems;
 }
 
-/** Parses and validates the environment; the error names every bad variable and why. */
+/** Edit distance between two names, for "did you mean" (names are short: the plain table is enough). */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/** Variables that are not ours but look like a misspelling of one of ours ("CHUNKSIZE"): silently ignored, they would surprise. */
+function misspelt(env: Raw): string[] {
+  const known = Object.keys(Schema.shape);
+  return Object.keys(env)
+    .filter((name) => !known.includes(name) && name === name.toUpperCase() && name.length > 3)
+    .flatMap((name) => {
+      const near = known.filter((k) => distance(name, k) <= 2).sort((x, y) => distance(name, x) - distance(name, y));
+      return near.length ? [`${name}: is not a Footnote setting; did you mean ${near[0]}?`] : [];
+    });
+}
+
+/** A schema problem in plain words, with the value that caused it ("must be a whole number, got 'abc'"). */
+function plainProblem(issue: z.core.$ZodIssue, raw: Raw): string {
+  const name = issue.path.join('.');
+  const value = raw[name];
+  const got = value === undefined ? '' : `, got '${value.length > 60 ? `${value.slice(0, 60)}…` : value}'`;
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.expected === 'number' || issue.expected === 'int' ? `${name}: must be ${issue.expected === 'int' ? 'a whole number' : 'a number'}${got}` : `${name}: ${issue.message}${got}`;
+    case 'too_small':
+      return `${name}: must be at least ${String(issue.minimum)}${got}`;
+    case 'too_big':
+      return `${name}: must be at most ${String(issue.maximum)}${got}`;
+    case 'invalid_value':
+      return `${name}: must be one of ${issue.values.map(String).join(', ')}${got}`;
+    default:
+      return `${name}: ${issue.message}${issue.code === 'invalid_format' || issue.code === 'custom' ? '' : got}`;
+  }
+}
+
+/** Parses and validates the environment; the error names every bad variable and why, in plain words. */
 export function loadConfig(env: Raw): Config {
   // An empty value means "not set": `CHUNK_SIZE=` takes the default rather than 0.
   const raw: Raw = Object.fromEntries(Object.keys(Schema.shape).map((key) => [key, env[key]?.trim() ? env[key] : undefined]));
   // In a shard process discord.js's ShardingManager sets SHARDS to the shard's own ids: not ours to read.
   if (isShardProcess(env)) raw.SHARDS = undefined;
   const result = Schema.safeParse(raw);
-  const problems = [...(result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)), ...crossChecks(raw)];
+  const problems = [...(result.success ? [] : result.error.issues.map((issue) => plainProblem(issue, raw))), ...crossChecks(raw), ...misspelt(env)];
   if (result.success && !problems.length) return Object.freeze(result.data);
   throw new FootnoteError(ErrorCode.ConfigInvalid, `Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
 }

@@ -36,6 +36,14 @@ describe('loadConfig', () => {
     for (const name of ['CHUNK_SIZE', 'DENSE_WEIGHT', 'DISCORD_APPLICATION_ID', 'MOD_ROLE_IDS', 'EMBEDDINGS_URL']) expect(message).toContain(name);
   });
 
+  it('GIVEN a misspelt setting, or a value of the wrong kind THEN the error says so in plain words, with a suggestion or the value', () => {
+    expect(() => loadConfig({ CHUNKSIZE: '300', DISCORD_TOKNE: 'x', PATH: '/bin' })).toThrow(/CHUNKSIZE: is not a Footnote setting; did you mean CHUNK_SIZE\?\n {2}DISCORD_TOKNE: is not a Footnote setting; did you mean DISCORD_TOKEN\?$/);
+    expect(() => loadConfig({ CHUNK_SIZE: 'abc' })).toThrow("CHUNK_SIZE: must be a number, got 'abc'");
+    expect(() => loadConfig({ CHUNK_SIZE: '1.5' })).toThrow("CHUNK_SIZE: must be a whole number, got '1.5'");
+    expect(() => loadConfig({ CHUNK_SIZE: '50' })).toThrow("CHUNK_SIZE: must be at least 100, got '50'");
+    expect(() => loadConfig({ RETRIEVAL: 'fuzzy' })).toThrow("RETRIEVAL: must be one of hybrid, lexical, dense, got 'fuzzy'");
+  });
+
   it('GIVEN the token THEN the parsed config is frozen and role ids are split', () => {
     const config = loadConfig({ DISCORD_TOKEN: 't', DISCORD_APPLICATION_ID: '123456789012345678', MOD_ROLE_IDS: '123456789012345678, 223456789012345678' });
     expect(config.MOD_ROLE_IDS).toEqual(['123456789012345678', '223456789012345678']);

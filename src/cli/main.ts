@@ -1,5 +1,6 @@
 import 'dotenv/config';
 import { Command, Option } from 'commander';
+import { existsSync } from 'node:fs';
 import { createEngine } from '../app.js';
 import { isShardProcess, loadConfig, type Config } from '../config.js';
 import type { Engine } from '../engine/engine.js';
@@ -154,7 +155,8 @@ const serve = action(async ({ config, engine, logger }) => {
         if (isShardProcess(process.env)) process.disconnect?.();
         return;
       }
-      process.stderr.write('No DISCORD_TOKEN in .env: starting the terminal console. See README › Discord to connect the bot.\n');
+      const why = existsSync('.env') ? 'No DISCORD_TOKEN in .env' : 'No .env file (copy .env.example to .env and set DISCORD_TOKEN to run the bot)';
+      process.stderr.write(`${why}: starting the terminal console. See README › Discord to connect the bot.\n`);
       await runConsole(engine, process.stdin, process.stdout, untilSignalled());
     }, undefined, 'serves');
 
