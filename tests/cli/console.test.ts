@@ -24,7 +24,7 @@ describe('npm start without DISCORD_TOKEN', () => {
       await tempDir(),
     );
     expect(code).toBe(0);
-    expect(stderr).toContain('No DISCORD_TOKEN');
+    expect(stderr).toMatch(/No DISCORD_TOKEN in \.env|No \.env file/);
     expect(stdout).toContain('Footnote is ready: 1 article(s)');
     expect(stdout).toMatch(/33 million[^\n]* \[1\]\n\n\[1\] Calling such attempts/);
     expect(stdout).toContain('id 000_384e7f44ba0120d1');
