@@ -10,6 +10,30 @@ export const ARTICLE_EXTENSIONS = new Set(['.txt', '.md']);
 /** An article's id: its file name without the extension (`dock-report.TXT` → `dock-report`). */
 export const articleId = (file: string) => basename(file, extname(file));
 
+/** File signatures of what is most often renamed or dropped into the folder by mistake. */
+const SIGNATURES: [string, number[]][] = [
+  ['a PNG image', [0x89, 0x50, 0x4e, 0x47]],
+  ['a JPEG image', [0xff, 0xd8, 0xff]],
+  ['a GIF image', [0x47, 0x49, 0x46, 0x38]],
+  ['a PDF document', [0x25, 0x50, 0x44, 0x46]],
+  ['a ZIP archive or an Office document', [0x50, 0x4b, 0x03, 0x04]],
+  ['a gzip archive', [0x1f, 0x8b]],
+];
+
+/**
+ * What kind of binary file the bytes are, if they are one: a known signature, a NUL byte, or mostly
+ * control characters at the start. Checked before the text is decoded, so a picture is called a
+ * picture, not "invalid UTF-8".
+ */
+function binaryKind(bytes: Uint8Array): string | undefined {
+  const signature = SIGNATURES.find(([, magic]) => magic.every((b, i) => bytes[i] === b));
+  if (signature) return signature[0];
+  const head = bytes.subarray(0, 4096);
+  if (head.includes(0)) return 'it holds NUL bytes';
+  const control = head.filter((b) => b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c).length;
+  return head.length && control / head.length > 0.1 ? 'mostly control characters' : undefined;
+}
+
 /** Whether the folder reads a file of this name as an article (.txt or .md, in any case). */
 export const isArticleFile = (file: string) => ARTICLE_EXTENSIONS.has(extname(file).toLowerCase());
 const decoder = new TextDecoder('utf-8', { fatal: true }); // strips a BOM, rejects invalid UTF-8
@@ -63,7 +87,8 @@ async function openArticle(realDir: string, path: string): Promise<FileHandle> {
  */
 export function articleFromBytes(bytes: Uint8Array, { file, modifiedAt, maxFileBytes }: { file: string; modifiedAt: number; maxFileBytes: number }): Article {
   if (bytes.length > maxFileBytes) throw new Error(`it is larger than the ${Math.round(maxFileBytes / 1024)} KiB limit (${bytes.length} bytes)`);
-  if (bytes.includes(0)) throw new Error('it is a binary file, not text');
+  const binary = binaryKind(bytes);
+  if (binary) throw new Error(`it is a binary file (${binary}), not text`);
   let source: string;
   try {
     source = decoder.decode(bytes);
@@ -113,6 +138,10 @@ export async function readSeeds(dir: string, options: ReadSeedsOptions): Promise
   const files = entries.filter(isArticleFile).sort();
   const articles: Article[] = [];
   const failed: FailedFile[] = [];
+  // Other visible files are named once, so a notes.pdf dropped in is not silently left out.
+  for (const file of entries.filter((f) => !isArticleFile(f) && !f.startsWith('.')).sort()) {
+    if (await lstat(join(dir, file)).then((info) => info.isFile(), () => false)) failed.push({ file, reason: `only .txt and .md files are read (this is ${extname(file) ? `a ${extname(file)} file` : 'a file without an extension'})` });
+  }
   const byHash = new Map<string, Article>();
   const byId = new Map<string, string>();
   for (const file of files) {

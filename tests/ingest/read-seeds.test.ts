@@ -16,7 +16,8 @@ describe('readSeeds', () => {
     await writeFile(join(dir, 'huge.txt'), 'Huge\n\n' + 'word '.repeat(1000));
     await symlink(join(dir, 'missing-target.txt'), join(dir, 'gone.txt'));
     await mkdir(join(dir, 'folder.txt'));
-    await writeFile(join(dir, 'notes.pdf'), 'ignored: not an article type');
+    await writeFile(join(dir, 'notes.pdf'), 'not an article type');
+    await writeFile(join(dir, 'picture.md'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x41, 0x42]));
 
     const { articles, failed } = await readSeeds(dir, { maxFileBytes: 4000 });
 
@@ -29,6 +30,8 @@ describe('readSeeds', () => {
       'gone.txt': expect.stringMatching(/disappeared/),
       'huge.txt': expect.stringMatching(/larger than/),
       'latin1.txt': expect.stringMatching(/UTF-8/),
+      'notes.pdf': 'only .txt and .md files are read (this is a .pdf file)',
+      'picture.md': 'it is a binary file (a PNG image), not text',
       'title-only.md': 'it has a title but no text under it to answer from',
       'twin.md': 'it has the same text as good.txt',
     });
