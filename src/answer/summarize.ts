@@ -6,6 +6,9 @@ import { citeSentences } from './citations.js';
 
 type Vector = Map<string, number>;
 
+/** Openings that refer back to the sentence before ("It specifically hacked those…", "The latter…"). */
+const DEPENDENT_OPENING = /^[\s“"'‘(]*(?:it|its|they|their|them|he|his|she|her|this|these|those|that|such|the latter|the former|both|neither)\b/i;
+
 function tfidf(text: string, idf: (term: string) => number): Vector {
   const vector: Vector = new Map();
   for (const term of terms(text)) vector.set(term, (vector.get(term) ?? 0) + idf(term));
@@ -51,17 +54,26 @@ export function summarizeArticle(article: Article, bm25: Bm25Index, options: Sum
     return topic ? 0.3 * base + 0.7 * cosine(vector, topic) : base;
   });
 
+  const budget = Math.min(options.sentences, sentences.length);
+  // A sentence that opens on what the one before it named ("It", "Those", "The latter") is shown
+  // only with that sentence: picked alone, it would not say what it is about.
+  const leansOnPrevious = sentences.map((s, i) => i > 0 && sentences[i - 1]!.end <= s.start && DEPENDENT_OPENING.test(article.source.slice(s.start, s.end)));
   const chosen: number[] = [];
-  while (chosen.length < Math.min(options.sentences, sentences.length)) {
+  const passed = new Set<number>();
+  while (chosen.length < budget) {
     let bestIndex = -1;
     let bestScore = -Infinity;
     sentences.forEach((_, i) => {
-      if (chosen.includes(i)) return;
+      if (chosen.includes(i) || passed.has(i)) return;
       const redundancy = Math.max(0, ...chosen.map((j) => cosine(vectors[i]!, vectors[j]!)));
       const score = lambda * relevance[i]! - (1 - lambda) * redundancy;
       if (score > bestScore) [bestIndex, bestScore] = [i, score];
     });
-    chosen.push(bestIndex);
+    if (bestIndex < 0) break;
+    const antecedent = bestIndex - 1;
+    if (!leansOnPrevious[bestIndex] || chosen.includes(antecedent)) chosen.push(bestIndex);
+    else if (chosen.length + 2 <= budget && !leansOnPrevious[antecedent]) chosen.push(antecedent, bestIndex);
+    else passed.add(bestIndex);
   }
   return chosen
     .sort((a, b) => a - b)

@@ -36,10 +36,14 @@ function header(info: ArticleInfo): string {
 
 export function renderSummary(summary: Summary): string {
   const focus = summary.topic ? ` (on “${summary.topic}”)` : '';
-  const where = (c: Citation) => `[${c.n}] ¶${c.paragraph}, characters ${c.start}–${c.end}`;
-  const [body, sources] = summary.written
-    ? [summary.written.map((s) => `${s.text} ${s.citations.map((n) => `[${n}]`).join('')}`).join(' '), summary.citations.map((c) => `${quote(c)}\n    ${where(c).replace(/^\[\d+\] /, '')}`)]
-    : [summary.citations.map((c) => `${c.quote.replace(/\s*\n\s*/g, ' ')} [${c.n}]`).join(' '), summary.citations.map(where)];
+  // Offsets are for --json and "Show passages": here a citation says which paragraph it is from.
+  const where = (c: Citation) => `[${c.n}] ¶${c.paragraph}`;
+  const sentences = summary.written
+    ? summary.written.map((s) => `${s.text} ${s.citations.map((n) => `[${n}]`).join('')}`)
+    : summary.citations.map((c) => `${c.quote.replace(/\s*\n\s*/g, ' ')} [${c.n}]`);
+  // Paragraphs of at most three sentences: one long block is hard to read.
+  const body = Array.from({ length: Math.ceil(sentences.length / 3) }, (_, k) => sentences.slice(3 * k, 3 * k + 3).join(' ')).join('\n\n');
+  const sources = summary.written ? summary.citations.map((c) => `${quote(c)}\n    ${where(c).replace(/^\[\d+\] /, '')}`) : [summary.citations.map(where).join(' · ')];
   return safe([`Summary of ${header(summary.article)}${focus}`, '', body, '', ...sources, ...(summary.llm ? ['', ...writtenBy(summary, 'summary')] : [])].join('\n'));
 }
 
