@@ -26,12 +26,13 @@ const SUPPORT = 0.5;
 /** An answer as the reader gives it; the engine adds who answered and the timings. */
 export type ReaderAnswer = Omit<Answer, 'timings' | 'answerer'>;
 
-function metadataAnswer(question: Question, article: Article, field: MetadataField): ReaderAnswer | undefined {
+/** The byline or headline of `article`; `scoped`: several articles are indexed, so the answer says which one it read. */
+function metadataAnswer(question: Question, article: Article, field: MetadataField, scoped: boolean): ReaderAnswer | undefined {
   const value = article[field];
   const span = field === 'title' ? article.titleSpan : article.bylineSpan;
   if (!value || !span) return undefined;
   const citation: Citation = { n: 1, articleId: article.id, title: article.title, paragraph: 0, ...span, quote: article.source.slice(span.start, span.end) };
-  return { question: question.text, answer: value, outcome: 'answer', kind: 'metadata', refused: false, confidence: 1, citations: [citation], closest: [] };
+  return { question: question.text, answer: value, outcome: 'answer', kind: 'metadata', refused: false, confidence: 1, citations: [citation], closest: [], ...(scoped ? { scope: { articleId: article.id, title: article.title } } : {}) };
 }
 
 // "He said...": whoever "he" is stands in the sentence before.
@@ -80,8 +81,9 @@ export async function answerQuestion(
 ): Promise<{ answer: ReaderAnswer; reading?: Reading }> {
   const question = await reader.analyze(snapshot, text);
   if (question.metadata) {
-    const article = snapshot.articles.length === 1 ? snapshot.articles[0] : undefined;
-    const answer = article && metadataAnswer(question, article, question.metadata);
+    // The byline and headline answer, with any number of articles: of the one the question means.
+    const article = reader.articleMeant(snapshot, question);
+    const answer = article && metadataAnswer(question, article, question.metadata, snapshot.articles.length > 1);
     if (answer) return { answer };
   }
   const reading = await reader.read(snapshot, question, vector, settings.retrieval);

@@ -377,6 +377,15 @@ export class Reader {
     return { question, sentences, spans, answerability, short, ...(candidates.scope ? { scope: candidates.scope } : {}) };
   }
 
+  /**
+   * The article a question about "the article" means: the only one; the one whose headline it names
+   * ("who wrote the article about the harbour repairs"); else, for a bare "this article", the latest.
+   */
+  articleMeant(snapshot: IndexSnapshot, question: Question): Article | undefined {
+    if (snapshot.articles.length <= 1) return snapshot.articles[0];
+    return this.namedByTitle(snapshot, question) ?? this.latest(snapshot);
+  }
+
   /** "What does the article say about <its headline>?" names its article: only a bare "this article" means the latest one. */
   private namedByTitle(snapshot: IndexSnapshot, question: Question): Article | undefined {
     const [top] = this.corpus(snapshot).titles.searchTerms(question.terms.map((t) => t.term), 1);
