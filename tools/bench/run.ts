@@ -7,6 +7,7 @@
  * The corpus is written to temporary seeds folders (never into the project); each size runs in a
  * child process of its own. Progress goes to stderr; the markdown table to stdout.
  */
+import { requireDatasets } from '../eval/datasets.js';
 import { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
@@ -50,6 +51,7 @@ const program = new Command('bench')
   .option('--out <file>', 'also write the results as JSON');
 
 program.action(async (opts: { corpus: string; sizes: string; questions: number; rougeLimit: number; soak: number; skipSoak?: boolean; skipLangchain?: boolean; out?: string }) => {
+  requireDatasets({ corpus: opts.corpus });
   const corpus = resolve(opts.corpus);
   const available = (await loadCorpus(corpus)).length;
   const sizes = [...new Set(opts.sizes.split(',').map((n) => Math.min(positive(n.trim()), available)))].sort((a, b) => a - b);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -159,6 +160,17 @@ export async function seedCorpus(qaPath: string, seedFile: string): Promise<Eval
       };
     }),
   };
+}
+
+/**
+ * Stops a tool in one line when a dataset it reads is missing (`../shared/datasets` beside the
+ * checkout), instead of a stack trace from deep inside the reading.
+ */
+export function requireDatasets(paths: Record<string, string | undefined>): void {
+  const missing = Object.entries(paths).filter(([, path]) => path && !existsSync(path));
+  if (!missing.length) return;
+  for (const [option, path] of missing) process.stderr.write(`Missing ${path}: pass --${option} <file>, or put the datasets in ../shared/datasets beside this checkout.\n`);
+  process.exit(1);
 }
 
 export const defaultPaths = {

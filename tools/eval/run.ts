@@ -23,7 +23,7 @@ import { createLogger } from '../../src/logger.js';
 import type { Answer, Answerer, LlmReport } from '../../src/types.js';
 import { toolEmbeddings, withSeedsFolder } from '../lib/corpus-snapshot.js';
 import { baselineEngine, BASELINE_COMMIT } from './baseline.js';
-import { defaultPaths, isEvidence, newsCorpus, seedCorpus, squadCorpora, withOffTopicQuestions, type EvalCorpus, type EvalQuestion } from './datasets.js';
+import { defaultPaths, isEvidence, requireDatasets, newsCorpus, seedCorpus, squadCorpora, withOffTopicQuestions, type EvalCorpus, type EvalQuestion } from './datasets.js';
 import type { Split } from '../news-qa/dataset.js';
 import { containsAnswer, exactMatch, f1, isShortAnswerRight, mean, percentile } from './metrics.js';
 
@@ -195,6 +195,7 @@ const program = new Command('eval')
   .option('--out <file>', 'also write every answer and the summaries as JSON');
 
 program.action(async (opts) => {
+  requireDatasets({ bbc: opts.bbc, squad: opts.squad });
   const sets = String(opts.sets).split(',');
   if (opts.answerer !== 'extractive' && opts.answerer !== 'llm') throw new Error(`--answerer must be extractive or llm, not ${opts.answerer}`);
   const engines: EvaluatedEngine[] = [...(opts.baseline === 'none' ? [] : [await baselineEngine(opts.baseline)]), await currentEngine(opts.answerer)];

@@ -20,7 +20,7 @@ import { Reader, type Candidates, type RankedSentence, type RankedSpan } from '.
 import { loadNetwork, TOKEN_FEATURES, type NetworkFile, type SpanNetwork } from '../../src/answer/span-network.js';
 import { loadConfig } from '../../src/config.js';
 import type { IndexSnapshot } from '../../src/index/snapshot.js';
-import { asOffTopic, defaultPaths, isEvidence as quotesEvidence, newsCorpus, singleArticleCorpora, squadCorpora, type EvalCorpus, type EvalQuestion } from '../eval/datasets.js';
+import { asOffTopic, defaultPaths, requireDatasets, isEvidence as quotesEvidence, newsCorpus, singleArticleCorpora, squadCorpora, type EvalCorpus, type EvalQuestion } from '../eval/datasets.js';
 import { containsAnswer, isShortAnswerRight, normalizeAnswer } from '../eval/metrics.js';
 import { corpusSnapshot, toolEmbeddings } from '../lib/corpus-snapshot.js';
 import { seededRandom, shuffled } from '../lib/random.js';
@@ -78,6 +78,7 @@ const program = new Command('train')
   .option('--compare-trees', 'also fit gradient-boosted trees for the ranker and print their dev hit@1 beside the linear one (not shipped)');
 
 program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean; compareRerank?: boolean }) => {
+  requireDatasets({ bbc: opts.bbc, squad: opts.squad });
   const started = performance.now();
   const options = engineOptions(loadConfig({}));
   const embeddings = toolEmbeddings();
