@@ -41,7 +41,10 @@ type Mode = 'waits' | 'answers' | 'serves';
 
 async function boot(mode: Mode): Promise<Runtime> {
   const config = loadConfig(process.env);
-  const logger = createLogger(config.LOG_LEVEL);
+  // Only the bot logs its routine by default: in the console and one-shot commands the answers are
+  // what matters, so unless LOG_LEVEL says otherwise only warnings and errors are shown.
+  const bot = mode === 'serves' && Boolean(config.DISCORD_TOKEN);
+  const logger = createLogger((process.env.LOG_LEVEL?.trim() || bot) ? config.LOG_LEVEL : 'warn');
   // A one-shot answer shows no bar: the embedding it starts stops when it has answered.
   const progress = mode === 'serves' ? logProgress(logger) : mode === 'answers' ? silentProgress : createProgressFactory(logger);
   const engine = await createEngine(config, logger, { progress, serving: mode !== 'waits' });
