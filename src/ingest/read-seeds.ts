@@ -29,7 +29,7 @@ function binaryKind(bytes: Uint8Array): string | undefined {
   const signature = SIGNATURES.find(([, magic]) => magic.every((b, i) => bytes[i] === b));
   if (signature) return signature[0];
   const head = bytes.subarray(0, 4096);
-  if (head.includes(0)) return 'it holds NUL bytes';
+  if (head.includes(0)) return 'NUL bytes';
   const control = head.filter((b) => b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c).length;
   return head.length && control / head.length > 0.1 ? 'mostly control characters' : undefined;
 }
