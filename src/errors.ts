@@ -44,6 +44,20 @@ export class FootnoteError extends Error {
   }
 }
 
+/** What a file-system error means, in words a moderator can act on ("the disk is full"); undefined for other errors. */
+export function fileSystemReason(error: unknown): string | undefined {
+  const reasons: Record<string, string> = {
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is used up',
+    EROFS: 'the file system is read-only',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    ENOENT: 'it does not exist',
+    ENOTDIR: 'it is a file, not a folder',
+  };
+  return reasons[(error as NodeJS.ErrnoException)?.code ?? ''];
+}
+
 /** Wraps anything thrown into a FootnoteError, so boundaries only deal with one type. */
 export function toFootnoteError(error: unknown): FootnoteError {
   if (error instanceof FootnoteError) return error;

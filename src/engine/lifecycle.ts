@@ -1,4 +1,4 @@
-import { ErrorCode, FootnoteError, toFootnoteError } from '../errors.js';
+import { ErrorCode, fileSystemReason, FootnoteError, toFootnoteError } from '../errors.js';
 import type { ChunkerSettings } from '../ingest/chunk.js';
 import { readSeeds } from '../ingest/read-seeds.js';
 import type { FootnoteEmbeddings } from '../index/embeddings.js';
@@ -324,7 +324,8 @@ export class IndexLifecycle {
         // A store that says why in user terms (the shared database is down) is passed on as it is.
         if (current && error instanceof FootnoteError) throw error;
         if (current) {
-          throw new FootnoteError(ErrorCode.IndexWriteFailed, 'The new index could not be saved, so the previous one is still in use.', {
+          const reason = fileSystemReason(error);
+          throw new FootnoteError(ErrorCode.IndexWriteFailed, `The new index could not be saved${reason ? ` (${reason})` : ''}, so the previous one is still in use.`, {
             cause: error,
             detail: (error as Error).message,
           });

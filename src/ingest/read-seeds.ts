@@ -1,7 +1,7 @@
 import { constants, type Stats } from 'node:fs';
 import { lstat, open, readdir, realpath, type FileHandle } from 'node:fs/promises';
 import { basename, extname, isAbsolute, join, relative } from 'node:path';
-import { ErrorCode, FootnoteError } from '../errors.js';
+import { ErrorCode, fileSystemReason, FootnoteError } from '../errors.js';
 import type { Article, FailedFile } from '../types.js';
 import { parseArticle } from './parse-article.js';
 
@@ -133,7 +133,8 @@ export async function readSeeds(dir: string, options: ReadSeedsOptions): Promise
     realDir = await realpath(dir);
   } catch (error) {
     // The folder's path is for the operator (the detail), not for a reply a channel may see.
-    throw new FootnoteError(ErrorCode.SeedsUnavailable, 'The articles folder cannot be read.', { cause: error, detail: `${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+    const reason = fileSystemReason(error);
+    throw new FootnoteError(ErrorCode.SeedsUnavailable, `The articles folder cannot be read${reason ? ` (${reason})` : ''}.`, { cause: error, detail: `${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
   }
   const files = entries.filter(isArticleFile).sort();
   const articles: Article[] = [];

@@ -77,7 +77,10 @@ describe('reload', () => {
     await unlink(join(seedsDir, `${SEED_ID}.txt`));
     await expect(engine.reload()).rejects.toMatchObject({ code: 'NO_ARTICLES' });
     await rm(seedsDir, { recursive: true });
-    await expect(engine.reload()).rejects.toMatchObject({ code: 'SEEDS_UNAVAILABLE' });
+    await expect(engine.reload()).rejects.toMatchObject({ code: 'SEEDS_UNAVAILABLE', userMessage: 'The articles folder cannot be read (it does not exist).' });
+    // A folder replaced by a file says so, not "something went wrong".
+    await writeFile(seedsDir, 'not a folder');
+    await expect(engine.reload()).rejects.toMatchObject({ code: 'SEEDS_UNAVAILABLE', userMessage: 'The articles folder cannot be read (it is a file, not a folder).' });
     expect(firstShown(await engine.ask('How many attacks did Iran say it neutralized last year?'))).toContain('33 million');
   });
 

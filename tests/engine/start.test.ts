@@ -43,7 +43,7 @@ describe('engine start', () => {
     // The folder's path is in the detail (what the terminal prints), not in the words a channel may see.
     await expect(engine.start()).rejects.toMatchObject({
       code: 'NO_INDEX',
-      userMessage: expect.stringMatching(/no saved index in .*none could be built: The articles folder cannot be read\.$/),
+      userMessage: expect.stringMatching(/no saved index in .*none could be built: The articles folder cannot be read \(it does not exist\)\.$/),
       message: expect.stringMatching(/missing-seeds: ENOENT/),
     });
   });

@@ -22,7 +22,7 @@ describe('a full disk', () => {
     await writeFile(join(seedsDir, 'velmora.txt'), syntheticArticle(7));
     await symlink('/dev/full', join(dataDir, 'CURRENT.next'));
     const failed = await engine.reload().catch((error: unknown) => error);
-    expect(failed).toMatchObject({ code: 'INDEX_WRITE_FAILED', userMessage: 'The new index could not be saved, so the previous one is still in use.' });
+    expect(failed).toMatchObject({ code: 'INDEX_WRITE_FAILED', userMessage: 'The new index could not be saved (the disk is full), so the previous one is still in use.' });
     expect((failed as Error).message).toMatch(/ENOSPC/);
 
     // Still serving, from the previous index, which is still the one on disk.
