@@ -58,6 +58,12 @@ const Schema = z
     SHARDS: z
       .union([z.literal('auto'), z.coerce.number().int().min(1).max(1000)])
       .optional(),
+    SHARD_IDS: z
+      .string()
+      .default('')
+      .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^\d+$/, 'must be shard numbers, comma-separated')))
+      .transform((ids) => (ids.length ? ids.map(Number) : undefined)),
     MOD_ROLE_IDS: z
       .string()
       .default('')
@@ -77,6 +83,11 @@ function crossChecks(raw: Raw): string[] {
   const problems: string[] = [];
   if (raw.EMBEDDINGS === 'openai' && !raw.EMBEDDINGS_URL?.trim()) problems.push('EMBEDDINGS_URL: is required when EMBEDDINGS=openai');
   if (raw.SHARDS?.trim() && raw.STORE !== 'postgres') problems.push('SHARDS: shard processes share one index, which needs STORE=postgres');
+  if (raw.SHARD_IDS?.trim()) {
+    const total = Number(raw.SHARDS);
+    if (!Number.isInteger(total)) problems.push('SHARD_IDS: needs SHARDS set to the total number of shards across all machines');
+    else if (raw.SHARD_IDS.split(',').some((id) => id.trim() && !(Number(id) >= 0 && Number(id) < total))) problems.push(`SHARD_IDS: each id must be from 0 to ${total - 1} (SHARDS=${total})`);
+  }
   if (raw.STORE === 'postgres' && !raw.DATABASE_URL?.trim()) problems.push('DATABASE_URL: is required when STORE=postgres');
   if (raw.STORE === 'postgres' && raw.EMBEDDINGS === 'openai') problems.push('STORE: postgres holds the bundled 512-d embeddings only (EMBEDDINGS=local)');
   if (raw.ANSWERER === 'llm' && !raw.LLM_MODEL?.trim()) problems.push('LLM_MODEL: is required when ANSWERER=llm');
@@ -111,7 +122,7 @@ function misspelt(env: Raw): string[] {
 
 /** A schema problem in plain words, with the value that caused it ("must be a whole number, got 'abc'"). */
 function plainProblem(issue: z.core.$ZodIssue, raw: Raw): string {
-  const name = issue.path.join('.');
+  const name = String(issue.path[0] ?? '');
   const value = raw[name];
   const got = value === undefined ? '' : `, got '${value.length > 60 ? `${value.slice(0, 60)}…` : value}'`;
   switch (issue.code) {

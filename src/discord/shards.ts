@@ -24,13 +24,18 @@ export async function recommendedShards(config: Config): Promise<number> {
  * Postgres index. The shards are stopped when this process is stopped by a signal (a SIGKILL
  * leaves them running: stop them with it, e.g. as one process group).
  */
+/**
+ * The manager's shards: SHARDS in all (or Discord's count for `auto`), of which this machine runs
+ * SHARD_IDS (default: all of them). Each machine runs its share against one Postgres; whichever
+ * runs shard 0 registers the commands.
+ */
+export async function managerOptions(config: Config): Promise<{ token: string; totalShards: number; shardList: number[] | 'auto'; shardArgs: string[]; respawn: boolean }> {
+  const totalShards = config.SHARDS === 'auto' || config.SHARDS === undefined ? await recommendedShards(config) : config.SHARDS;
+  return { token: config.DISCORD_TOKEN!, totalShards, shardList: config.SHARD_IDS ?? 'auto', shardArgs: ['start'], respawn: true };
+}
+
 export async function runShards(config: Config, logger: Logger, script: string): Promise<void> {
-  const manager = new ShardingManager(script, {
-    token: config.DISCORD_TOKEN!,
-    totalShards: config.SHARDS === 'auto' || config.SHARDS === undefined ? await recommendedShards(config) : config.SHARDS,
-    shardArgs: ['start'],
-    respawn: true,
-  });
+  const manager = new ShardingManager(script, await managerOptions(config));
   manager.on('shardCreate', (shard) => logger.info({ shard: shard.id, of: manager.totalShards }, `started shard ${shard.id}`));
   const stopped = Promise.race((['SIGTERM', 'SIGINT'] as const).map((signal) => once(process, signal)));
   // Started, not waited for: each shard takes a while to load the index and connect, and says when it is ready.
