@@ -3,6 +3,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
+/** A slash command's interaction data: its registered id, and the options (under the subcommand when there is one). */
+function commandData(definition: Json, name: string, guildId: string, options: Json[], subcommand?: string): Json {
+  return { id: definition?.id ?? snowflake(), name, type: 1, guild_id: guildId, options: subcommand ? [{ type: 1, name: subcommand, options }] : options };
+}
+
 /**
  * A local stand-in for Discord: the REST API and the gateway WebSocket on 127.0.0.1, enough for the
  * real discord.js client to log in, register commands, receive interactions and answer them. It
@@ -155,14 +160,7 @@ export class FakeDiscord extends EventEmitter {
       attachments[id] = { id, filename: value.filename, size: value.size ?? bytes.length, url, proxy_url: url, ...(value.contentType ? { content_type: value.contentType } : {}) };
       return { type: 11, name: key, value: id };
     });
-    const data = {
-      id: definition?.id ?? snowflake(),
-      name,
-      type: 1,
-      guild_id: this.guildId,
-      options: subcommand ? [{ type: 1, name: subcommand, options: list }] : list,
-      ...(Object.keys(attachments).length ? { resolved: { attachments } } : {}),
-    };
+    const data = { ...commandData(definition, name, this.guildId, list, subcommand), ...(Object.keys(attachments).length ? { resolved: { attachments } } : {}) };
     return this.dispatchInteraction(2, data, by);
   }
 
@@ -179,14 +177,7 @@ export class FakeDiscord extends EventEmitter {
     const definition = this.registered(this.guildId).find((c) => c.name === name);
     const scope = subcommand ? definition?.options?.find((o: Json) => o.name === subcommand) : definition;
     const list = Object.entries(options).map(([key, value]) => ({ type: this.optionType(scope, key, value), name: key, value, ...(key === focused ? { focused: true } : {}) }));
-    const data = {
-      id: definition?.id ?? snowflake(),
-      name,
-      type: 1,
-      guild_id: this.guildId,
-      options: subcommand ? [{ type: 1, name: subcommand, options: list }] : list,
-    };
-    return this.dispatchInteraction(4, data, by);
+    return this.dispatchInteraction(4, commandData(definition, name, this.guildId, list, subcommand), by);
   }
 
   /** Clicks a button on the message `on` shows (its final visible message). */
