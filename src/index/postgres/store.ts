@@ -11,6 +11,10 @@ import { POSTGRES_DIMENSION, readOnly, shown, storeError, transaction, WRITE_LOC
 import { migrate } from './migrations.js';
 import { putVectors, readChangedArticles, readCorpus, readWhole, type VectorRow } from './reads.js';
 import { watchCorpus } from './watch.js';
+import { within } from '../../within.js';
+
+/** How long closing may wait for the database before it lets go. */
+const CLOSE_MS = 5000;
 import { writeChanges, type SavedVectors } from './writes.js';
 
 /**
@@ -174,8 +178,12 @@ export class PostgresStore implements IndexStore {
     return new PgChunkStore(embeddings, this.pool);
   }
 
+  /** Ends the listener and the pool; bounded, so a server that stopped answering cannot hold a shutdown. */
   async close(): Promise<void> {
-    await this.watcher?.close();
-    await this.pool.end().catch(() => undefined);
+    const ending = (async () => {
+      await this.watcher?.close();
+      await this.pool.end().catch(() => undefined);
+    })();
+    await within(ending, CLOSE_MS, undefined);
   }
 }
