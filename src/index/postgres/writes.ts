@@ -22,7 +22,8 @@ export async function writeChanges(client: pg.PoolClient, snapshot: IndexSnapsho
     await client.query('DELETE FROM text_vectors');
     saved.vectors.clear();
   }
-  const stored = new Map((await client.query<{ id: string; hash: string }>('SELECT id, hash FROM articles')).rows.map((r) => [r.id, r.hash]));
+  const storedRows = (await client.query<{ id: string; hash: string }>('SELECT id, hash FROM articles ORDER BY position')).rows;
+  const stored = new Map(storedRows.map((r) => [r.id, r.hash]));
   const wanted = new Map(snapshot.articles.map((a) => [a.id, a]));
   const stale = [...stored].filter(([id, hash]) => wanted.get(id)?.hash !== hash).map(([id]) => id);
   // Their chunks and the chunks' vectors go with them (ON DELETE CASCADE).
@@ -81,10 +82,14 @@ export async function writeChanges(client: pg.PoolClient, snapshot: IndexSnapsho
       ],
     );
   }
-  await client.query('UPDATE articles SET position = t.position FROM unnest($1::text[], $2::int[]) AS t(id, position) WHERE articles.id = t.id', [
-    snapshot.articles.map((a) => a.id),
-    snapshot.articles.map((_, i) => i),
-  ]);
+  // Positions are rewritten only when the articles or their order changed: a save that heals a few rows touches no article.
+  const sameOrder = !stale.length && !fresh.length && storedRows.length === snapshot.articles.length && storedRows.every((r, i) => r.id === snapshot.articles[i]!.id);
+  if (!sameOrder) {
+    await client.query('UPDATE articles SET position = t.position FROM unnest($1::text[], $2::int[]) AS t(id, position) WHERE articles.id = t.id', [
+      snapshot.articles.map((a) => a.id),
+      snapshot.articles.map((_, i) => i),
+    ]);
+  }
 
   const newVectors = [...snapshot.vectors.entries()].filter(([hash]) => !saved.vectors.has(hash));
   if (newVectors.length) {
