@@ -82,7 +82,6 @@ const NetworkFile = z.object({
   /** Whether it beat the linear span model on dev: only then does it propose the short answers. */
   use: z.boolean().default(true),
   weights: z.record(z.string(), Tensor),
-  thresholds: z.record(z.string(), z.number().finite()).default({}),
   card: z.object({ task: z.string(), trainedOn: z.string(), chosenOn: z.string(), date: z.string(), metrics: z.record(z.string(), z.number()), limits: z.string() }),
 });
 export type NetworkFile = z.infer<typeof NetworkFile>;

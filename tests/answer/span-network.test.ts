@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { loadNetwork, SpanNetwork, TOKEN_FEATURES, type NetworkFile } from '../../src/answer/span-network.js';
 
 /** A tiny random network with an input and PyTorch's outputs for it (`python3 tools/train/neural_span.py --fixture`). */
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/reader/span-network.json', import.meta.url), 'utf8')) as Omit<NetworkFile, 'kind' | 'features' | 'card' | 'thresholds' | 'use'> & {
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/reader/span-network.json', import.meta.url), 'utf8')) as Omit<NetworkFile, 'kind' | 'features' | 'card' | 'use'> & {
   fixture: { vectors: number[][]; question: number[]; passage: number[]; features: number[][]; type: number; start: number[]; end: number[] };
 };
 const card = { task: 'test', trainedOn: 'nothing', chosenOn: 'nothing', date: '2026-12-03', metrics: {}, limits: '' };
-const file = (features: readonly string[]): NetworkFile => ({ ...fixture, kind: 'span-network', features: [...features], use: true, thresholds: {}, card });
+const file = (features: readonly string[]): NetworkFile => ({ ...fixture, kind: 'span-network', features: [...features], use: true, card });
 
 describe('the neural span reader in Node', () => {
   it('GIVEN the weights and an input of a PyTorch network THEN Node computes the start and end log-probabilities PyTorch computed', () => {

@@ -235,8 +235,8 @@ program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean
     ...dev.filter(answerable).map((i) => spanExample(`${i.question.id}:${i.regime}`, 'dev', -1, i.candidates.question, i.question.answers, leading(i, devRanked.get(i)!, false), reader.wordTable())),
   ]);
   execFileSync(process.env.PYTHON ?? '/usr/bin/python3', [new URL('./neural_span.py', import.meta.url).pathname, '--examples', `${dir}examples.jsonl`, '--vectors', tablePath(), '--out', dir, '--seed', String(SEED), '--halves', String(HALVES)], { stdio: ['ignore', 'inherit', 'inherit'] });
-  const trainedNetwork = async (name: string) => JSON.parse(await readFile(`${dir}${name}.json`, 'utf8')) as Omit<NetworkFile, 'kind' | 'features' | 'card' | 'thresholds' | 'use'> & { epochs: number; trainingSeconds: number };
-  const asNetwork = (raw: Awaited<ReturnType<typeof trainedNetwork>>, cardOf: ModelCard, use: boolean): NetworkFile => ({ kind: 'span-network', features: [...TOKEN_FEATURES], hidden: raw.hidden, types: raw.types, maxSpan: raw.maxSpan, use, weights: raw.weights, thresholds: {}, card: cardOf });
+  const trainedNetwork = async (name: string) => JSON.parse(await readFile(`${dir}${name}.json`, 'utf8')) as Omit<NetworkFile, 'kind' | 'features' | 'card' | 'use'> & { epochs: number; trainingSeconds: number };
+  const asNetwork = (raw: Awaited<ReturnType<typeof trainedNetwork>>, cardOf: ModelCard, use: boolean): NetworkFile => ({ kind: 'span-network', features: [...TOKEN_FEATURES], hidden: raw.hidden, types: raw.types, maxSpan: raw.maxSpan, use, weights: raw.weights, card: cardOf });
   const fullRaw = await trainedNetwork('full');
   const networkOf = (raw: Awaited<ReturnType<typeof trainedNetwork>>) => loadNetwork(`${dir}`, asNetwork(raw, card('', {}, ''), true));
   const network = networkOf(fullRaw);
