@@ -1,8 +1,8 @@
 import type { BaseMessageLike } from '@langchain/core/messages';
+import { BrokenCircuitError, CircuitBreakerPolicy, ConsecutiveBreaker, TimeoutStrategy, circuitBreaker, handleAll, timeout, wrap } from 'cockatiel';
 import { NOT_FOUND } from '../answer/answer.js';
 import type { Logger } from '../logger.js';
 import { SummaryLengths, type Answer, type Article, type LlmReport, type Sentence, type Summary } from '../types.js';
-import { CircuitBreaker } from './breaker.js';
 import type { ChatModelFactory } from './chat-model.js';
 import { answerMessages, draftAnswer, readAnswer, readSummary, summaryMessages } from './prompt.js';
 import { answerPassages, summaryPassages } from './passages.js';
@@ -44,6 +44,8 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+class TimedOut extends Error {}
+
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').slice(0, 300);
 
 export interface WriteAnswerRequest {
@@ -69,14 +71,22 @@ export interface WriteSummaryRequest {
  * asked for, quotes that are not in the passages), the extractive result is shown with a note.
  */
 export class LlmWriter {
-  private readonly breaker: CircuitBreaker;
+  private readonly circuit: CircuitBreakerPolicy;
+  /** The warning is logged when the circuit first opens, not again at each failed retry. */
+  private failing = false;
 
   constructor(private readonly deps: WriterDeps) {
     const { logger, settings } = deps;
-    this.breaker = new CircuitBreaker({
-      ...BREAKER,
-      onOpen: (reason) => logger.warn(`the language model at ${settings.endpoint} keeps failing (${reason}): answering extractively, trying it again every ${BREAKER.coolDownMs / 1000} s`),
-      onClose: () => logger.info(`the language model at ${settings.endpoint} answers again`),
+    this.circuit = circuitBreaker(handleAll, { halfOpenAfter: BREAKER.coolDownMs, breaker: new ConsecutiveBreaker(BREAKER.threshold) });
+    this.circuit.onBreak((reason) => {
+      if (this.failing) return;
+      this.failing = true;
+      const why = 'error' in reason ? describe(reason.error) : 'isolated';
+      logger.warn(`the language model at ${settings.endpoint} keeps failing (${why}): answering extractively, trying it again every ${BREAKER.coolDownMs / 1000} s`);
+    });
+    this.circuit.onReset(() => {
+      this.failing = false;
+      logger.info(`the language model at ${settings.endpoint} answers again`);
     });
   }
 
@@ -84,36 +94,40 @@ export class LlmWriter {
     return this.deps.settings.model;
   }
 
-  /** Streams the model's reply within the time-out; any failure is reported, counted by the breaker, never thrown. */
+  /**
+   * Streams the model's reply within the time-out; any failure is reported, counted by the circuit
+   * breaker (cockatiel: open after consecutive failures, one trial call after the cool-down), never thrown.
+   */
   private async complete(messages: BaseMessageLike[], onPartial?: (text: string) => void): Promise<Completion> {
     const started = performance.now();
     const ms = () => Math.round(performance.now() - started);
-    if (!this.breaker.allows()) return { failure: 'The language model is failing, so it is not being asked for a while.', ms: 0 };
     const { timeoutMs } = this.deps.settings;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    let chunks: AsyncIterator<{ text: string }> | undefined;
+    // Cooperative: the stream is ended through the signal, which cockatiel also aborts when the call returns.
+    const policy = wrap(this.circuit, timeout(timeoutMs, TimeoutStrategy.Cooperative));
     try {
-      const stream = await untilAborted(this.deps.newModel(controller.signal).stream(messages, { signal: controller.signal }), controller.signal);
-      chunks = stream[Symbol.asyncIterator]();
-      let text = '';
-      for (let next = await untilAborted(chunks.next(), controller.signal); !next.done; next = await untilAborted(chunks.next(), controller.signal)) {
-        text += next.value.text;
-        onPartial?.(text);
-      }
-      // The endpoint works: whether the reply is usable is the model's matter, not the circuit's.
-      this.breaker.success();
+      const text = await policy.execute(async ({ signal }) => {
+        let chunks: AsyncIterator<{ text: string }> | undefined;
+        try {
+          const stream = await untilAborted(this.deps.newModel(signal).stream(messages, { signal }), signal);
+          chunks = stream[Symbol.asyncIterator]();
+          let text = '';
+          for (let next = await untilAborted(chunks.next(), signal); !next.done; next = await untilAborted(chunks.next(), signal)) {
+            text += next.value.text;
+            onPartial?.(text);
+          }
+          // The endpoint works: whether the reply is usable is the model's matter, not the circuit's.
+          return text;
+        } catch (error) {
+          this.deps.logger.debug({ err: error }, 'language model call failed');
+          throw signal.aborted ? new TimedOut(`no complete reply within ${timeoutMs} ms`) : error;
+        } finally {
+          void chunks?.return?.().catch(() => undefined);
+        }
+      });
       return { text, ms: ms() };
     } catch (error) {
-      const reason = controller.signal.aborted ? `no complete reply within ${timeoutMs} ms` : describe(error);
-      this.deps.logger.debug({ err: error }, 'language model call failed');
-      this.breaker.failure(reason);
-      return { failure: controller.signal.aborted ? `The language model did not answer within ${timeoutMs / 1000} s.` : 'The language model could not be reached.', ms: ms() };
-    } finally {
-      clearTimeout(timer);
-      // Ends the request (through the model's fetch) and the stream, whichever way the call ended.
-      controller.abort();
-      void chunks?.return?.().catch(() => undefined);
+      if (error instanceof BrokenCircuitError) return { failure: 'The language model is failing, so it is not being asked for a while.', ms: 0 };
+      return { failure: error instanceof TimedOut ? `The language model did not answer within ${timeoutMs / 1000} s.` : 'The language model could not be reached.', ms: ms() };
     }
   }
 
