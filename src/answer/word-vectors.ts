@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import writeFileAtomic from 'write-file-atomic';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -140,16 +141,14 @@ export function parseTable(buffer: Buffer): WordVectors {
   return new WordVectors(header, words, data);
 }
 
-/** Makes the table if it is missing (written beside, then renamed, so readers never see half a file) and returns its path. */
+/** Makes the table if it is missing (written atomically, so readers never see half a file) and returns its path. */
 export function ensureTable(): string {
   const path = tablePath();
   if (existsSync(path)) return path;
   const { path: source, version } = sourceFile();
   const table = deriveTable(source, version);
   mkdirSync(dirname(path), { recursive: true });
-  const partial = `${path}.${process.pid}.partial`;
-  writeFileSync(partial, table);
-  renameSync(partial, path);
+  writeFileAtomic.sync(path, table);
   return path;
 }
 

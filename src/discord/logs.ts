@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { appendFile, mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
+import writeFileAtomic from 'write-file-atomic';
 import { dirname, join } from 'node:path';
 
 /**
@@ -52,7 +53,8 @@ export async function createUserHasher(dataDir: string): Promise<(userId: string
   } catch {
     key = randomBytes(32);
     await mkdir(dataDir, { recursive: true });
-    await writeFile(file, `${key.toString('hex')}\n`, { mode: 0o600 });
+    // Atomic: a crash mid-write must not leave a short key that would change every user's hash.
+    await writeFileAtomic(file, `${key.toString('hex')}\n`, { mode: 0o600 });
   }
   return hasherWith(key);
 }

@@ -1,8 +1,7 @@
-import { link, mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { link, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { breather } from '../breathe.js';
 import { Bm25Index, type SavedBm25 } from './bm25.js';
-import { writeDurably } from './durable.js';
 import { HnswChunkStore } from './hnsw-store.js';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { VectorTable } from './vector-table.js';
@@ -14,7 +13,7 @@ import { describeMismatch, unpackDocstore, type Expectations, type LoadResult, t
  *   CURRENT                  the name of the live index folder (replaced by rename: atomic)
  *   index-<ISO time>-<pid>-<n>/   manifest.json, docstore.json, bm25.json, hnsw.bin, vectors.json, sentence-vectors.{bin,json}
  *                                (one per save; <name>.partial while it is written)
- * A save writes a whole new folder, then points CURRENT at it. A crash at any moment leaves
+ * A save writes a whole new folder (each file flushed to disk), then points CURRENT at it. A crash at any moment leaves
  * CURRENT naming a complete folder, so the previous index always loads.
  */
 const POINTER = 'CURRENT';
@@ -81,8 +80,8 @@ async function saveLexical(staging: string, snapshot: IndexSnapshot): Promise<vo
     }
   }
   const breathe = breather();
-  await writeDurably(join(staging, DOCSTORE), await stringifyInSteps(await packDocstore(snapshot, breathe), breathe));
-  await writeDurably(join(staging, BM25), await stringifyInSteps(snapshot.bm25.toJSON(), breathe));
+  await writeFile(join(staging, DOCSTORE), await stringifyInSteps(await packDocstore(snapshot, breathe), breathe), { flush: true });
+  await writeFile(join(staging, BM25), await stringifyInSteps(snapshot.bm25.toJSON(), breathe), { flush: true });
 }
 
 let saves = 0;
@@ -100,9 +99,9 @@ export async function saveSnapshot(dataDir: string, snapshot: IndexSnapshot): Pr
     await snapshot.vectors.save(staging);
     await saveLexical(staging, snapshot);
     // The manifest goes last: a folder without one was never finished.
-    await writeDurably(join(staging, MANIFEST), JSON.stringify(snapshot.manifest, null, 2));
+    await writeFile(join(staging, MANIFEST), JSON.stringify(snapshot.manifest, null, 2), { flush: true });
     await rename(staging, folder);
-    await writeDurably(join(dataDir, `${POINTER}.next`), name);
+    await writeFile(join(dataDir, `${POINTER}.next`), name, { flush: true });
     await rename(join(dataDir, `${POINTER}.next`), join(dataDir, POINTER));
   } catch (error) {
     // A save that failed (a full disk) leaves nothing behind: CURRENT still names the previous folder.

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeDurably } from './durable.js';
 
 const VECTORS = 'sentence-vectors.bin';
 const KEYS = 'sentence-vectors.json';
@@ -67,8 +66,8 @@ export class VectorTable {
     const scales = Float32Array.from(keys, (key) => this.rows.get(key)!.scale);
     const bytes = new Int8Array(keys.length * this.dimension);
     keys.forEach((key, i) => bytes.set(this.rows.get(key)!.bytes, i * this.dimension));
-    await writeDurably(join(directory, VECTORS), Buffer.concat([Buffer.from(scales.buffer), Buffer.from(bytes.buffer)]));
-    await writeDurably(join(directory, KEYS), JSON.stringify({ dimension: this.dimension, keys }));
+    await writeFile(join(directory, VECTORS), Buffer.concat([Buffer.from(scales.buffer), Buffer.from(bytes.buffer)]), { flush: true });
+    await writeFile(join(directory, KEYS), JSON.stringify({ dimension: this.dimension, keys }), { flush: true });
   }
 
   static async load(directory: string): Promise<VectorTable> {
