@@ -1,3 +1,4 @@
+import slugify from '@sindresorhus/slugify';
 import { Mutex } from 'async-mutex';
 import { randomBytes } from 'node:crypto';
 import { link, lstat, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
@@ -39,17 +40,12 @@ function compose(input: { title: string; byline?: string; body: string }): Uint8
 }
 
 /**
- * A file name from a title: lowercase ASCII words joined by hyphens (nothing that can climb out of
- * the folder). A title with no Latin letters or digits is named by its text's hash instead.
+ * A file name from a title: lowercase ASCII words joined by hyphens, transliterated by slugify
+ * ("Zürich" → zuerich, Cyrillic too; nothing that can climb out of the folder). A title with no
+ * letters it can spell is named by its text's hash instead.
  */
 function fileNameFor(title: string, extension: string, hash: string): string {
-  const slug = title
-    .normalize('NFKD')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, NAME_CHARS)
-    .replace(/-+$/, '');
+  const slug = slugify(title).slice(0, NAME_CHARS).replace(/-+$/, '');
   return `${slug || `article-${hash.slice(0, 8)}`}${extension}`;
 }
 

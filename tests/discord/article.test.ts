@@ -100,9 +100,11 @@ describe('/article add', () => {
     expect(await files()).not.toContain('tide-tables.txt');
   });
 
-  it('GIVEN a title with no Latin letters THEN the file is named from the text\'s hash', async () => {
-    const reply = await article('add', { file: attach('Новости порта\n\nПаром вернулся в порт в понедельник утром.\n') });
-    expect(reply.text).toMatch(/id `article-[0-9a-f]{8}`/);
+  it('GIVEN a title in another script THEN the file is named by its transliteration, or by the text\'s hash when it has none', async () => {
+    const cyrillic = await article('add', { file: attach('Новости порта\n\nПаром вернулся в порт в понедельник утром.\n') });
+    expect(cyrillic.text).toContain('id `novosti-porta`');
+    const japanese = await article('add', { file: attach('港のニュース\n\nフェリーは月曜日の朝に港へ戻った。\n') });
+    expect(japanese.text).toMatch(/id `article-[0-9a-f]{8}`/);
   });
 
   it('GIVEN a title that tries to climb out of the folder THEN the file lands inside it under a plain name', async () => {
