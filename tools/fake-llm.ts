@@ -1,7 +1,7 @@
+import { Command, Option } from 'commander';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 
 /**
  * A local stand-in for a language model server, over real HTTP on 127.0.0.1: Ollama's /api/chat
@@ -155,7 +155,11 @@ export const parrot: Script = (request) => {
 // `node --import tsx tools/fake-llm.ts [--flavour ollama|openai] [--port 11434]`: the parrot on a port, to try the
 // settings, the bot or `npm run eval -- --answerer llm` without a model.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({ options: { flavour: { type: 'string', default: 'ollama' }, port: { type: 'string', default: '11434' } } });
-  const fake = await new FakeLlm(values.flavour === 'openai' ? 'openai' : 'ollama', parrot, ['fake-model']).listen(Number(values.port));
+  const options = new Command('fake-llm')
+    .addOption(new Option('--flavour <api>', 'which API to speak').choices(['ollama', 'openai']).default('ollama'))
+    .option('--port <n>', 'port on 127.0.0.1', Number, 11434)
+    .parse()
+    .opts<{ flavour: 'ollama' | 'openai'; port: number }>();
+  const fake = await new FakeLlm(options.flavour, parrot, ['fake-model']).listen(options.port);
   process.stdout.write(`fake ${fake.flavour} server (model "fake-model", the parrot) at ${fake.url}\n`);
 }

@@ -1,8 +1,8 @@
+import { Command } from 'commander';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 
 /**
  * PostgreSQL with pgvector, in-process (PGlite: Postgres compiled to WebAssembly), served over the
@@ -53,8 +53,12 @@ export async function startPgServer({ port = 0, dataDir }: { port?: number; data
 
 // `node --import tsx tools/pg-server.ts [--port 5432] [--data ./pgdata]`: a local Postgres with pgvector to try STORE=postgres without installing one.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({ options: { port: { type: 'string', default: '5432' }, data: { type: 'string' } } });
-  const pgServer = await startPgServer({ port: Number(values.port), ...(values.data ? { dataDir: values.data } : {}) });
+  const options = new Command('pg-server')
+    .option('--port <n>', 'port on 127.0.0.1', Number, 5432)
+    .option('--data <folder>', 'keep the database in this folder (default: in memory)')
+    .parse()
+    .opts<{ port: number; data?: string }>();
+  const pgServer = await startPgServer({ port: options.port, ...(options.data ? { dataDir: options.data } : {}) });
   process.stdout.write(`PGlite with pgvector at ${pgServer.url}\n`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void pgServer.close().then(() => process.exit(0)));
 }

@@ -13,12 +13,12 @@
  * Prints a markdown table, then one JSON object, on stdout. Bot, fake and engine share one process
  * (one event loop), as a bot and its engine do in production; the fake's own work is small.
  */
+import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { FakeDiscord, type FakeInteraction } from '../fake-discord/server.js';
 import { writeBenchSeeds } from './corpus.js';
@@ -26,11 +26,14 @@ import { createEngine } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { startBot } from '../../src/discord/bot.js';
 
-const { values } = parseArgs({
-  options: { questions: { type: 'string', default: '200' }, users: { type: 'string', default: '10' }, corpus: { type: 'string' }, size: { type: 'string', default: '2225' } },
-});
-const total = Number(values.questions);
-const users = Number(values.users);
+const values = new Command('bench-discord')
+  .option('--questions <n>', 'questions asked in all', Number, 200)
+  .option('--users <n>', 'members asking at once', Number, 10)
+  .option('--corpus <file>', 'bbc-news-summary.jsonl.gz (default: the seed story only)')
+  .option('--size <n>', 'articles taken from the corpus', Number, 2225)
+  .parse()
+  .opts<{ questions: number; users: number; corpus?: string; size: number }>();
+const { questions: total, users } = values;
 const WARM_UP = 10;
 
 const root = new URL('../../', import.meta.url);
@@ -49,7 +52,7 @@ const stats = (samples: number[]) => {
 
 const dataDir = await mkdtemp(join(tmpdir(), 'footnote-bench-'));
 const seedsDir = values.corpus ? join(dataDir, 'seeds') : new URL('seeds', root).pathname;
-const corpus = values.corpus ? (await writeBenchSeeds(seedsDir, { corpus: values.corpus, size: Number(values.size), seedFile: new URL('seeds/000_384e7f44ba0120d1.txt', root).pathname })).selected : [];
+const corpus = values.corpus ? (await writeBenchSeeds(seedsDir, { corpus: values.corpus, size: values.size, seedFile: new URL('seeds/000_384e7f44ba0120d1.txt', root).pathname })).selected : [];
 const fake = await new FakeDiscord().listen();
 const logger = pino({ level: 'silent' });
 const config = loadConfig({

@@ -7,15 +7,15 @@
  *
  *   node --import tsx tools/bench/fts.ts [--bbc <bbc-news-summary.jsonl.gz>]
  */
+import { Command } from 'commander';
 import { SyntheticEmbeddings } from '@langchain/core/utils/testing';
-import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { parseArticle } from '../../src/ingest/parse-article.js';
 import { buildSnapshot, indexedText } from '../../src/index/snapshot.js';
 import { defaultPaths, isEvidence, newsCorpus, seedCorpus, type EvalCorpus } from '../eval/datasets.js';
 import { startPgServer } from '../pg-server.js';
 
-const { values } = parseArgs({ options: { bbc: { type: 'string', default: defaultPaths.bbc } } });
+const values = new Command('bench-fts').option('--bbc <file>', 'bbc-news-summary.jsonl.gz', defaultPaths.bbc).parse().opts<{ bbc: string }>();
 const K = [1, 5, 10] as const;
 
 /** Lexical only: no vector is computed. */

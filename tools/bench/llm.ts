@@ -11,11 +11,11 @@
  * the real bot and the fake Discord while the fake model streams 8 characters every 40 ms.
  * Prints markdown tables, then one JSON object.
  */
+import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { createEngine } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -25,8 +25,7 @@ import type { Answer } from '../../src/types.js';
 import { FakeDiscord } from '../fake-discord/server.js';
 import { answerReply, FakeLlm, parrot, type FakeReply, type FakeRequest } from '../fake-llm.js';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' } } });
-const rounds = Number(values.rounds);
+const { rounds } = new Command('bench-llm').option('--rounds <n>', 'times each question is asked', Number, 3).parse().opts<{ rounds: number }>();
 const root = new URL('../../', import.meta.url);
 const questions = (JSON.parse(readFileSync(new URL('tests/fixtures/seed-qa.json', root), 'utf8')) as { question: string }[]).map((q) => q.question);
 const logger = pino({ level: 'silent' });

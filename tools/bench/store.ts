@@ -10,18 +10,22 @@
  * cache (the first run fills it), so build times are indexing and saving, not embedding; the other
  * runs use the bot's own embedder, so their RSS is a bot process's.
  */
+import { Command } from 'commander';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { titleQuestions, writeBenchSeeds } from './corpus.js';
 import type { StoreChildSpec } from './store-child.js';
 
-const { values } = parseArgs({ options: { corpus: { type: 'string' }, sizes: { type: 'string', default: '100,2225' }, questions: { type: 'string', default: '200' } } });
-if (!values.corpus) throw new Error('--corpus <bbc-news-summary.jsonl.gz> is required');
+const values = new Command('bench-store')
+  .requiredOption('--corpus <file>', 'bbc-news-summary.jsonl.gz')
+  .option('--sizes <list>', 'corpus sizes, comma-separated', '100,2225')
+  .option('--questions <n>', 'title questions asked at each size', Number, 200)
+  .parse()
+  .opts<{ corpus: string; sizes: string; questions: number }>();
 const root = new URL('../../', import.meta.url);
 const seedQuestions = (JSON.parse(await readFile(new URL('tests/fixtures/seed-qa.json', root), 'utf8')) as { question: string }[]).map((q) => q.question);
 
@@ -59,11 +63,11 @@ async function pgServer(port: number, dataDir: string): Promise<ChildProcess> {
 }
 
 const rows: Record<string, unknown>[] = [];
-for (const size of String(values.sizes).split(',').map(Number)) {
+for (const size of values.sizes.split(',').map(Number)) {
   const work = await mkdtemp(join(tmpdir(), `footnote-store-${size}-`));
   const seedsDir = join(work, 'seeds');
   const { selected } = await writeBenchSeeds(seedsDir, { corpus: values.corpus, size, seedFile: new URL('seeds/000_384e7f44ba0120d1.txt', root).pathname });
-  const questions = [...seedQuestions, ...titleQuestions(selected, Number(values.questions)).map((q) => q.question)];
+  const questions = [...seedQuestions, ...titleQuestions(selected, values.questions).map((q) => q.question)];
   process.stderr.write(`${size} articles: local\n`);
   const localBuild = await child({ store: 'local', seedsDir, dataDir: join(work, 'data'), questions, cached: true });
   const localStart = await child({ store: 'local', seedsDir, dataDir: join(work, 'data'), questions, cached: false });
