@@ -1,4 +1,6 @@
-import { CallbackType, MessageFlags, type Json, type Rejection, type StoredMessage } from './model.js';
+/** The interactions a test sends: the payloads Discord dispatches for them, and the record of what the bot did with each. */
+
+import { CallbackType, MessageFlags, messageJson, snowflake, type Actor, type FakeState, type Json, type Rejection, type StoredMessage } from './model.js';
 
 /** One dispatched interaction and everything the bot did with it. */
 export class FakeInteraction {
@@ -72,4 +74,54 @@ export class FakeInteraction {
   get buttons(): { custom_id: string; label?: string; emoji?: { name: string }; disabled?: boolean }[] {
     return (this.visible?.components ?? []).flatMap((row: Json) => row.components ?? []);
   }
+}
+
+/** A slash command's interaction data: its registered id, and the options (under the subcommand when there is one). */
+export function commandData(definition: Json, name: string, guildId: string, options: Json[], subcommand?: string): Json {
+  return { id: definition?.id ?? snowflake(), name, type: 1, guild_id: guildId, options: subcommand ? [{ type: 1, name: subcommand, options }] : options };
+}
+
+/** An option's type as the registered definition declares it, else guessed from the value (string 3, boolean 5, number 10). */
+export function optionType(definition: Json, name: string, value: unknown): number {
+  const declared = definition?.options?.find((o: Json) => o.name === name)?.type;
+  if (declared) return declared;
+  return typeof value === 'boolean' ? 5 : typeof value === 'number' ? 10 : 3;
+}
+
+/** The INTERACTION_CREATE payload Discord sends: `by` as a guild member in the fake's one channel, with the clicked `message` for components. */
+export function interactionPayload(fake: FakeState, id: string, token: string, type: number, data: Json, by: Actor, message?: StoredMessage): Json {
+  return {
+    id,
+    application_id: fake.applicationId,
+    type,
+    token,
+    version: 1,
+    data,
+    guild_id: fake.guildId,
+    guild: { id: fake.guildId, locale: 'en-US', features: [] },
+    channel_id: fake.channelId,
+    channel: { id: fake.channelId, type: 0, guild_id: fake.guildId, name: 'general', flags: 0, nsfw: false, position: 0, permissions: '2248473465835073' },
+    member: {
+      user: { ...by.user, discriminator: '0', global_name: by.user.username, avatar: null },
+      roles: by.roles,
+      permissions: by.permissions.toString(),
+      joined_at: new Date(0).toISOString(),
+      deaf: false,
+      mute: false,
+      flags: 0,
+      pending: false,
+      nick: null,
+      avatar: null,
+      premium_since: null,
+      communication_disabled_until: null,
+    },
+    locale: 'en-US',
+    guild_locale: 'en-US',
+    app_permissions: '2248473465835073',
+    entitlements: [],
+    authorizing_integration_owners: { '0': fake.guildId },
+    context: 0,
+    attachment_size_limit: 10485760,
+    ...(message ? { message: messageJson(fake, message) } : {}),
+  };
 }

@@ -1,4 +1,7 @@
-/** The fake Discord's data: users, permissions, stored messages, attachments, callback types. */
+/** The fake Discord's data: users, permissions, stored messages, attachments, callback types, and the state its gateway and REST routes share. */
+
+import { EventEmitter } from 'node:events';
+import type { FakeInteraction } from './interaction.js';
 
 // The fake speaks raw Discord JSON.
 export type Json = any;
@@ -68,4 +71,78 @@ export interface FakeAttachment {
   redirectTo?: string;
   /** A size to report other than the content's (a client may lie). */
   size?: number;
+}
+
+export interface FakeDiscordOptions {
+  token?: string;
+  /** The clock the 3 s rule is measured with (tests of the fake inject one). */
+  now?: () => number;
+  initialResponseMs?: number;
+}
+
+/**
+ * Who the fake is and everything it has recorded, handed to the gateway and the REST routes
+ * explicitly; `change` is emitted after every request and gateway message.
+ */
+export class FakeState extends EventEmitter {
+  readonly token: string;
+  readonly applicationId = snowflake();
+  readonly guildId = snowflake();
+  readonly channelId = snowflake();
+  readonly modRoleId = snowflake();
+  readonly botUser = { id: this.applicationId, username: 'Footnote', discriminator: '0', global_name: null, avatar: null, bot: true, flags: 0 };
+
+  readonly identifies: Json[] = [];
+  readonly registrations: { scope: 'guild' | 'global'; guildId?: string; commands: Json[] }[] = [];
+  readonly rejections: Rejection[] = [];
+  readonly unknownRoutes: string[] = [];
+  /** Interaction requests that carried an Authorization header (Discord's interaction routes need none). */
+  readonly authorizedInteractionCalls: string[] = [];
+  readonly messages: StoredMessage[] = [];
+  readonly interactions = new Map<string, FakeInteraction>();
+  /** Attachments by id, and every fetch of one (its path) the bot made. */
+  readonly attachments = new Map<string, FakeAttachment>();
+  readonly attachmentFetches: string[] = [];
+
+  readonly now: () => number;
+  readonly initialResponseMs: number;
+  /** Known once the server listens. */
+  protected port = 0;
+
+  constructor(options: FakeDiscordOptions = {}) {
+    super();
+    this.setMaxListeners(0);
+    this.token = options.token ?? 'fake-token.for-tests';
+    this.now = options.now ?? Date.now;
+    this.initialResponseMs = options.initialResponseMs ?? 3000;
+  }
+
+  get gatewayUrl(): string {
+    return `ws://127.0.0.1:${this.port}/gateway`;
+  }
+}
+
+/** A stored message as Discord returns it: always the bot's, in the fake's one channel. */
+export function messageJson(fake: FakeState, m: StoredMessage): Json {
+  return {
+    id: m.id,
+    channel_id: fake.channelId,
+    guild_id: fake.guildId,
+    author: fake.botUser,
+    content: m.content,
+    embeds: m.embeds,
+    components: m.components,
+    flags: m.flags,
+    type: 20,
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    attachments: [],
+    pinned: false,
+    application_id: fake.applicationId,
+    webhook_id: fake.applicationId,
+  };
 }
