@@ -1,4 +1,5 @@
-import type { Features, LinearModel, ModelCard } from '../../src/answer/model.js';
+import { writeFile } from 'node:fs/promises';
+import { linearScore, sigmoid, type Features, type LinearModel, type ModelCard } from '../../src/answer/model.js';
 
 /**
  * Fitting the reader's linear models: full-batch gradient descent (Adam) with L2, on standardised
@@ -24,6 +25,9 @@ export interface FitOptions {
   epochs?: number;
   rate?: number;
 }
+
+/** The card of a model not yet saved: `save` gives it the real one. */
+const UNSAVED: ModelCard = { task: '', trainedOn: '', chosenOn: '', date: '', metrics: {}, limits: '' };
 
 interface Dense {
   names: readonly string[];
@@ -78,7 +82,7 @@ function fold(d: Dense, w: Float64Array, b: number) {
 }
 
 /** Softmax over each group's candidates, maximising the probability of its right ones. */
-export function fitSoftmax(names: readonly string[], groups: Group[], options: FitOptions, card: ModelCard): LinearModel {
+function fitSoftmax(names: readonly string[], groups: Group[], options: FitOptions): LinearModel {
   const usable = groups.filter((g) => g.weight > 0 && g.right.some(Boolean) && g.features.length > 1);
   const d = standardise(names, usable.flatMap((g) => g.features));
   const n = names.length;
@@ -120,11 +124,11 @@ export function fitSoftmax(names: readonly string[], groups: Group[], options: F
     },
     options,
   );
-  return { kind: 'softmax', features: [...names], ...fold(d, w, b), thresholds: {}, card };
+  return { kind: 'softmax', features: [...names], ...fold(d, w, b), thresholds: {}, card: UNSAVED };
 }
 
 /** Logistic regression: the probability that a row is positive. */
-export function fitLogistic(names: readonly string[], rows: Row[], options: FitOptions, card: ModelCard): LinearModel {
+function fitLogistic(names: readonly string[], rows: Row[], options: FitOptions): LinearModel {
   const d = standardise(names, rows.map((r) => r.features));
   const data = rows.map((r) => ({ x: vectorOf(d, r.features), y: r.label ? 1 : 0, weight: r.weight }));
   const totalWeight = data.reduce((s, r) => s + r.weight, 0);
@@ -143,5 +147,62 @@ export function fitLogistic(names: readonly string[], rows: Row[], options: FitO
     },
     options,
   );
-  return { kind: 'logistic', features: [...names], ...fold(d, w, b), thresholds: {}, card };
+  return { kind: 'logistic', features: [...names], ...fold(d, w, b), thresholds: {}, card: UNSAVED };
+}
+
+/**
+ * The reader's linear models as estimators, in the scikit-learn manner: configured with their
+ * features and options, then `fit`, `predict`, `save` (the shipped file: weights to 6 significant
+ * digits, the decision thresholds chosen on dev, and the model's card).
+ */
+abstract class LinearEstimator<Data> {
+  private fitted: LinearModel | undefined;
+
+  constructor(
+    readonly features: readonly string[],
+    readonly options: FitOptions,
+  ) {}
+
+  protected abstract train(data: Data): LinearModel;
+
+  fit(data: Data): this {
+    this.fitted = this.train(data);
+    return this;
+  }
+
+  /** The fitted model, as the reader takes it. */
+  get model(): LinearModel {
+    if (!this.fitted) throw new Error('predict or save before fit');
+    return this.fitted;
+  }
+
+  abstract predict(features: Features): number;
+
+  async save(path: string, thresholds: Record<string, number>, card: ModelCard): Promise<void> {
+    const { model } = this;
+    const shipped: LinearModel = { ...model, weights: model.weights.map((w) => Number(w.toPrecision(6))), bias: Number(model.bias.toPrecision(6)), thresholds, card };
+    await writeFile(path, `${JSON.stringify(shipped, null, 1)}\n`);
+  }
+}
+
+/** Scores that compete among one question's candidates (predict: the linear score). */
+export class SoftmaxRanker extends LinearEstimator<Group[]> {
+  protected train(groups: Group[]): LinearModel {
+    return fitSoftmax(this.features, groups, this.options);
+  }
+
+  predict(features: Features): number {
+    return linearScore(this.model, features);
+  }
+}
+
+/** One probability per row (predict: the probability of the positive class). */
+export class LogisticClassifier extends LinearEstimator<Row[]> {
+  protected train(rows: Row[]): LinearModel {
+    return fitLogistic(this.features, rows, this.options);
+  }
+
+  predict(features: Features): number {
+    return sigmoid(linearScore(this.model, features));
+  }
 }

@@ -25,7 +25,7 @@ import { containsAnswer, isShortAnswerRight, normalizeAnswer } from '../eval/met
 import { corpusSnapshot, toolEmbeddings } from '../lib/corpus-snapshot.js';
 import { seededRandom, shuffled } from '../lib/random.js';
 import { tablePath } from '../../src/answer/word-vectors.js';
-import { fitLogistic, fitSoftmax, type Group, type Row } from './fit.js';
+import { LogisticClassifier, SoftmaxRanker, type Group, type Row } from './fit.js';
 import { spanExample, writeExamples } from './neural-export.js';
 import { rerank, RERANKED, RERANK_FEATURES, rerankFeatures } from '../experiments/rerank.js';
 import { boostSoftmax, treeValue } from '../experiments/trees.js';
@@ -154,14 +154,14 @@ program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean
   const firstIs = <T>(list: T[], test: (x: T) => boolean) => (list[0] !== undefined && test(list[0]) ? 1 : 0);
   const hitAt1 = (items: Item[], model: LinearModel) => mean(items.filter(answerable).map((i) => firstIs(reader.rank(i.candidates, model), (s) => isEvidence(i, s))));
   const card = (task: string, metrics: Record<string, number>, limits: string): ModelCard => ({ task, trainedOn, chosenOn: `news QA dev split (${dev.length / 2} questions, each asked of a ${newsDev.files ? Object.keys(newsDev.files).length : 0}-article corpus and of its own article alone)`, date: today, metrics, limits });
-  let ranker: LinearModel | undefined;
+  let ranker: SoftmaxRanker | undefined;
   let rankerChoice = { l2: 0, squadWeight: 0, hit: -1 };
   for (const l2 of [1e-3, 1e-2]) {
     for (const squadWeight of [0.3, 1]) {
-      const model = fitSoftmax(SENTENCE_FEATURES, rankerGroups(train, squadWeight), { l2 }, card('', {}, ''));
-      const hit = hitAt1(dev, model);
+      const estimator = new SoftmaxRanker(SENTENCE_FEATURES, { l2 }).fit(rankerGroups(train, squadWeight));
+      const hit = hitAt1(dev, estimator.model);
       log(`ranker l2=${l2} squad weight=${squadWeight}: dev hit@1 ${hit.toFixed(3)}`);
-      if (hit > rankerChoice.hit) [ranker, rankerChoice] = [model, { l2, squadWeight, hit }];
+      if (hit > rankerChoice.hit) [ranker, rankerChoice] = [estimator, { l2, squadWeight, hit }];
     }
   }
   const rankerOptions = { l2: rankerChoice.l2 };
@@ -177,7 +177,7 @@ program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean
   // Out-of-fold rankings: what the ranker does on questions it was not fitted on, for the models downstream.
   const oofRanked = new Map<Item, RankedSentence[]>();
   for (const { fit, held } of folds) {
-    const model = fitSoftmax(SENTENCE_FEATURES, rankerGroups(fit, rankerChoice.squadWeight), rankerOptions, card('', {}, ''));
+    const model = new SoftmaxRanker(SENTENCE_FEATURES, rankerOptions).fit(rankerGroups(fit, rankerChoice.squadWeight)).model;
     for (const item of held) oofRanked.set(item, reader.rank(item.candidates, model));
   }
 
@@ -187,16 +187,16 @@ program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean
       const spans = reader.readSpans(i.candidates.question, ranked(i), untrained('softmax', SPAN_FEATURES));
       return { features: spans.map((s) => s.features), right: spans.map((s) => isGold(i, s)), weight: i.source === 'squad' ? Math.max(rankerChoice.squadWeight, 0.3) : 1 };
     });
-  const devRanked = new Map(dev.map((i) => [i, reader.rank(i.candidates, ranker)]));
+  const devRanked = new Map(dev.map((i) => [i, reader.rank(i.candidates, ranker!.model)]));
   const spanExact = (model: LinearModel) => mean(dev.filter(answerable).map((i) => firstIs(reader.readSpans(i.candidates.question, devRanked.get(i)!, model), (s) => isGold(i, s))));
-  let span: LinearModel | undefined;
+  let span: SoftmaxRanker | undefined;
   let spanChoice = { l2: 0, exact: -1 };
   const trainSpanGroups = spanGroups(train, (i) => oofRanked.get(i)!);
   for (const l2 of [1e-3, 1e-2]) {
-    const model = fitSoftmax(SPAN_FEATURES, trainSpanGroups, { l2 }, card('', {}, ''));
-    const exact = spanExact(model);
+    const estimator = new SoftmaxRanker(SPAN_FEATURES, { l2 }).fit(trainSpanGroups);
+    const exact = spanExact(estimator.model);
     log(`span l2=${l2}: dev top span exact ${exact.toFixed(3)}`);
-    if (exact > spanChoice.exact) [span, spanChoice] = [model, { l2, exact }];
+    if (exact > spanChoice.exact) [span, spanChoice] = [estimator, { l2, exact }];
   }
   if (opts.compareRerank) {
     // The leading sentences reordered with each one's best phrase in view, fitted on the out-of-fold
@@ -204,18 +204,18 @@ program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean
     // it did not beat the ranker's own order on dev (README › Evaluation).
     const groups: Group[] = train.filter(answerable).map((i) => {
       const leading = oofRanked.get(i)!.slice(0, RERANKED);
-      return { features: rerankFeatures(reader, i.candidates.question, leading, span!), right: leading.map((s) => isEvidence(i, s)), weight: i.source === 'squad' ? rankerChoice.squadWeight : 1 };
+      return { features: rerankFeatures(reader, i.candidates.question, leading, span!.model), right: leading.map((s) => isEvidence(i, s)), weight: i.source === 'squad' ? rankerChoice.squadWeight : 1 };
     });
     for (const l2 of [1e-3, 1e-2]) {
-      const model = fitSoftmax(RERANK_FEATURES, groups, { l2 }, card('', {}, ''));
-      const hit = mean(dev.filter(answerable).map((i) => firstIs(rerank(reader, i.candidates.question, devRanked.get(i)!, model, span!), (s) => isEvidence(i, s))));
+      const model = new SoftmaxRanker(RERANK_FEATURES, { l2 }).fit(groups).model;
+      const hit = mean(dev.filter(answerable).map((i) => firstIs(rerank(reader, i.candidates.question, devRanked.get(i)!, model, span!.model), (s) => isEvidence(i, s))));
       log(`reranker l2=${l2}: dev hit@1 ${hit.toFixed(3)} (the ranker alone: ${rankerChoice.hit.toFixed(3)})`);
     }
   }
 
   const oofSpans = new Map<Item, RankedSpan[]>();
   for (const { fit, held } of folds) {
-    const model = fitSoftmax(SPAN_FEATURES, spanGroups(fit, (i) => oofRanked.get(i)!), { l2: spanChoice.l2 }, card('', {}, ''));
+    const model = new SoftmaxRanker(SPAN_FEATURES, { l2: spanChoice.l2 }).fit(spanGroups(fit, (i) => oofRanked.get(i)!)).model;
     for (const item of held) oofSpans.set(item, reader.readSpans(item.candidates.question, oofRanked.get(item)!, model));
   }
 
@@ -254,19 +254,19 @@ program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean
     items
       .filter((i) => i.source !== 'squad' || squadWeight > 0)
       .map((i) => ({ features: reader.answerability(i.candidates, oofRanked.get(i)!, oofSpans.get(i)!).features, label: answerable(i), weight: i.source === 'squad' ? squadWeight : 1 }));
-  const devSpans = new Map(dev.map((i) => [i, reader.readSpans(i.candidates.question, devRanked.get(i)!, span)]));
-  let answerability: LinearModel | undefined;
+  const devSpans = new Map(dev.map((i) => [i, reader.readSpans(i.candidates.question, devRanked.get(i)!, span!.model)]));
+  let answerability: LogisticClassifier | undefined;
   let answerabilityChoice = { l2: 0, squadWeight: 0, loss: Infinity };
   for (const squadWeight of [0, 0.3]) {
     const rows = rowsWith(squadWeight);
     for (const l2 of [1e-3, 1e-2, 1e-1]) {
-      const model = fitLogistic(ANSWERABILITY_FEATURES, rows, { l2 }, card('', {}, ''));
+      const estimator = new LogisticClassifier(ANSWERABILITY_FEATURES, { l2 }).fit(rows);
       const loss = mean(dev.map((i) => {
-        const p = Math.min(1 - 1e-6, Math.max(1e-6, reader.answerability(i.candidates, devRanked.get(i)!, devSpans.get(i)!, model).probability));
+        const p = Math.min(1 - 1e-6, Math.max(1e-6, reader.answerability(i.candidates, devRanked.get(i)!, devSpans.get(i)!, estimator.model).probability));
         return answerable(i) ? -Math.log(p) : -Math.log(1 - p);
       }));
       log(`answerability l2=${l2} squad weight=${squadWeight}: dev log loss ${loss.toFixed(3)}`);
-      if (loss < answerabilityChoice.loss) [answerability, answerabilityChoice] = [model, { l2, squadWeight, loss }];
+      if (loss < answerabilityChoice.loss) [answerability, answerabilityChoice] = [estimator, { l2, squadWeight, loss }];
     }
   }
 
@@ -274,7 +274,7 @@ program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean
   // wrong short answer, or one for an unanswerable question, is a negative), L2 chosen on dev.
   const oofAnswerability = new Map<Item, number>();
   for (const { fit, held } of folds) {
-    const model = fitLogistic(ANSWERABILITY_FEATURES, rowsWith(answerabilityChoice.squadWeight, fit), { l2: answerabilityChoice.l2 }, card('', {}, ''));
+    const model = new LogisticClassifier(ANSWERABILITY_FEATURES, { l2: answerabilityChoice.l2 }).fit(rowsWith(answerabilityChoice.squadWeight, fit)).model;
     for (const item of held) oofAnswerability.set(item, reader.answerability(item.candidates, oofRanked.get(item)!, oofSpans.get(item)!, model).probability);
   }
   // Right as the evaluation counts a short answer right: it holds a gold answer, with at most three words more, from an evidence sentence.
@@ -286,19 +286,19 @@ program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean
       label: spanRight(i, oofShortSpans.get(i)!),
       weight: i.source === 'squad' ? 0.3 : 1,
     }));
-  const devAnswerability = new Map(dev.map((i) => [i, reader.answerability(i.candidates, devRanked.get(i)!, devSpans.get(i)!, answerability).probability]));
+  const devAnswerability = new Map(dev.map((i) => [i, reader.answerability(i.candidates, devRanked.get(i)!, devSpans.get(i)!, answerability!.model).probability]));
   const devShortSpans = useNetwork ? devNetworkSpans : devSpans;
-  let short: LinearModel | undefined;
+  let short: LogisticClassifier | undefined;
   let shortChoice = { l2: 0, loss: Infinity };
   for (const l2 of [1e-3, 1e-2, 1e-1]) {
-    const model = fitLogistic(SHORT_ANSWER_FEATURES, shortRows, { l2 }, card('', {}, ''));
+    const estimator = new LogisticClassifier(SHORT_ANSWER_FEATURES, { l2 }).fit(shortRows);
     const scored = dev.filter((i) => devShortSpans.get(i)![0] && i.candidates.question.answerType !== 'yes-no');
     const loss = mean(scored.map((i) => {
-      const p = Math.min(1 - 1e-6, Math.max(1e-6, reader.shortAnswer(i.candidates.question, devRanked.get(i)!, devShortSpans.get(i)!, devAnswerability.get(i)!, model).probability));
+      const p = Math.min(1 - 1e-6, Math.max(1e-6, reader.shortAnswer(i.candidates.question, devRanked.get(i)!, devShortSpans.get(i)!, devAnswerability.get(i)!, estimator.model).probability));
       return spanRight(i, devShortSpans.get(i)!) ? -Math.log(p) : -Math.log(1 - p);
     }));
     log(`short answer l2=${l2}: dev log loss ${loss.toFixed(3)}`);
-    if (loss < shortChoice.loss) [short, shortChoice] = [model, { l2, loss }];
+    if (loss < shortChoice.loss) [short, shortChoice] = [estimator, { l2, loss }];
   }
 
   // 6. Thresholds, on dev: when to show the short answer, when to answer, when to say "couldn't find".
@@ -306,7 +306,7 @@ program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean
     const ranked = devRanked.get(i)!;
     const spans = devShortSpans.get(i)!;
     const p = devAnswerability.get(i)!;
-    return { item: i, ranked, spans, p, short: reader.shortAnswer(i.candidates.question, ranked, spans, p, short).probability };
+    return { item: i, ranked, spans, p, short: reader.shortAnswer(i.candidates.question, ranked, spans, p, short!.model).probability };
   });
   const shownShort = (o: (typeof outcomes)[number], short: number) => Boolean(o.spans[0] && o.item.candidates.question.answerType !== 'yes-no' && o.short >= short);
   const right = (o: (typeof outcomes)[number], short: number) => {
@@ -360,11 +360,8 @@ program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean
   const byRegime = { many: measure(outcomes.filter((o) => o.item.regime === 'many')), one: measure(outcomes.filter((o) => o.item.regime === 'one')) };
   const round = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Number(v.toFixed(4))]));
 
-  const write = async (name: string, model: LinearModel, thresholds: Record<string, number>, task: string, modelMetrics: Record<string, number>, limits: string) => {
-    const trainingSeconds = Math.round((performance.now() - started) / 1000);
-    const shipped: LinearModel = { ...model, weights: model.weights.map((w) => Number(w.toPrecision(6))), bias: Number(model.bias.toPrecision(6)), thresholds, card: card(task, { ...round(modelMetrics), trainingSeconds }, limits) };
-    await writeFile(`${MODELS}${name}.json`, `${JSON.stringify(shipped, null, 1)}\n`);
-  };
+  const write = (name: string, estimator: SoftmaxRanker | LogisticClassifier, thresholds: Record<string, number>, task: string, modelMetrics: Record<string, number>, limits: string) =>
+    estimator.save(`${MODELS}${name}.json`, thresholds, card(task, { ...round(modelMetrics), trainingSeconds: Math.round((performance.now() - started) / 1000) }, limits));
   await write('sentence-ranker', ranker!, {}, `Softmax over a question's candidate sentences: which one holds the answer (L2 ${rankerChoice.l2}, SQuAD questions weighted ${rankerChoice.squadWeight}).`, { devHitAt1: metrics.devHitAt1 }, 'English; linear in its features; learnt news written in 2004-2005 and Wikipedia.');
   await write('span-extractor', span!, {}, `Softmax over the phrases of the three leading sentences: which one is the short answer (L2 ${spanChoice.l2}).`, { devTopSpanExact: metrics.devTopSpanExact }, 'Candidates come from compromise tags and a few clause patterns: an answer that is none of them cannot be picked.');
   await write('answerability', answerability!, { answer: minConfidence, bestMatch: minRelevance }, `Logistic: the probability that the articles answer (L2 ${answerabilityChoice.l2}, SQuAD questions weighted ${answerabilityChoice.squadWeight}). At least "answer": answered; at least "bestMatch": a best match; below: not found.`, { devCorrect: metrics.devCorrect, devAnswerableNotFound: metrics.devAnswerableNotFound, devAnswerableBestMatch: metrics.devAnswerableBestMatch, devUnanswerableNotFound: metrics.devUnanswerableNotFound, devUnanswerableNotAnswered: metrics.devUnanswerableNotAnswered }, `Fitted on news questions (train split), ${train.filter((i) => i.source === 'off-topic').length} off-topic ones (SQuAD questions asked of news and of the next SQuAD train article; other stories' questions asked of one news story); on-topic questions whose premise is subtly wrong are the hardest.`);
@@ -392,7 +389,7 @@ program.action(async (opts: { bbc: string; squad: string; compareTrees?: boolean
     process.stdout.write(`  ${kind.padEnd(10)} ${String(of.length).padStart(3)}  ${pct(mean(of.map((o) => (o.p >= minConfidence && right(o, minShortAnswer) ? 1 : 0))))}  ${pct(mean(of.map((o) => (o.ranked[0] && isEvidence(o.item, o.ranked[0]) ? 1 : 0))))}\n`);
   }
   const top = (model: LinearModel, n: number) => model.features.map((f, j) => [f, model.weights[j]!] as const).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1])).slice(0, n).map(([f, w]) => `${f} ${w.toFixed(2)}`).join(', ');
-  process.stdout.write(`\nLargest weights (raw features):\n  ranker: ${top(ranker!, 10)}\n  span: ${top(span!, 10)}\n  answerability: ${top(answerability!, 10)}\n  short answer: ${top(short!, 10)}\n`);
+  process.stdout.write(`\nLargest weights (raw features):\n  ranker: ${top(ranker!.model, 10)}\n  span: ${top(span!.model, 10)}\n  answerability: ${top(answerability!.model, 10)}\n  short answer: ${top(short!.model, 10)}\n`);
   process.exit(0);
 });
 
