@@ -7,7 +7,7 @@ export type { Logger };
 
 /**
  * Logs go to stderr, so stdout carries only results (one JSON object with --json).
- * On a terminal they are pretty-printed; elsewhere they are JSON lines for log collectors.
+ * On a terminal they are pretty-printed, one line each; elsewhere they are JSON lines for log collectors.
  */
 export function createLogger(level: string, destination: NodeJS.WritableStream & { fd?: number } = process.stderr): Logger {
   const redact = { paths: ['token', '*.token', 'config.DISCORD_TOKEN', 'config.EMBEDDINGS_API_KEY', 'config.LLM_API_KEY', 'config.DATABASE_URL'], censor: '[hidden]' };
@@ -26,6 +26,7 @@ export function createLogger(level: string, destination: NodeJS.WritableStream &
       return { ...shown, message: maskCredentials(shown.message), ...(shown.stack ? { stack: maskCredentials(shown.stack) } : {}) };
     },
   };
-  if (tty) return pino({ level, redact, hooks, serializers }, pretty({ destination: 2, sync: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' }));
+  // One line per event on a terminal; `destination` may be the console's, which keeps its prompt below the line.
+  if (tty) return pino({ level, redact, hooks, serializers }, pretty({ destination: destination.fd === undefined ? destination : 2, sync: true, singleLine: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' }));
   return pino({ level, redact, hooks, serializers }, pino.destination({ fd: destination.fd ?? 2, sync: true }));
 }

@@ -4,6 +4,7 @@ import { toFootnoteError } from '../errors.js';
 import { forTerminal, oneLine } from '../render/safe-text.js';
 import { renderAnswer, renderReload, renderSources, renderSummary } from '../render/terminal.js';
 import { SummaryLengths, type SummaryLength } from '../types.js';
+import type { ConsoleScreen } from './screen.js';
 
 const LENGTHS = Object.keys(SummaryLengths) as SummaryLength[];
 const HELP = `Type a question and press Enter. Commands:
@@ -39,14 +40,21 @@ export async function handleConsoleLine(engine: Engine, line: string): Promise<s
   }
 }
 
-/** Reads lines until /quit, the end of input, or `signal` (SIGTERM): then returns, so the caller can close the engine. */
-export async function runConsole(engine: Engine, input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout, signal?: AbortSignal): Promise<void> {
+/**
+ * Reads lines until /quit, the end of input, or `signal` (SIGTERM): then returns, so the caller can
+ * close the engine. On a terminal, `screen` keeps the prompt below whatever is printed.
+ */
+export async function runConsole(engine: Engine, input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout, signal?: AbortSignal, screen?: ConsoleScreen): Promise<void> {
+  // Every line goes out through one filter: an echoed command or an error may hold anything the user typed.
+  const print = (text: string) => (screen ? screen.print(`${screen.wrap(forTerminal(text))}\n`) : output.write(`${forTerminal(text)}\n`));
   const titles = engine.sources().map((s) => s.title);
-  output.write(forTerminal(`Footnote is ready: ${titles.length} article(s)${titles.length === 1 ? ` — “${oneLine(titles[0]!)}”` : ''}. Ask a question, or /help.\n`));
+  print(`Footnote is ready: ${titles.length} article(s)${titles.length === 1 ? ` — “${oneLine(titles[0]!)}”` : ''}. Ask a question, or /help.`);
   const rl = createInterface({ input, output, terminal: (input as NodeJS.ReadStream).isTTY ?? false, ...(signal ? { signal } : {}) });
+  const ask = () => (screen ? screen.ask(rl) : rl.prompt());
   rl.setPrompt('> ');
-  rl.prompt();
+  ask();
   for await (const line of rl) {
+    screen?.busy();
     let text: string | undefined;
     try {
       text = await handleConsoleLine(engine, line);
@@ -54,9 +62,8 @@ export async function runConsole(engine: Engine, input: NodeJS.ReadableStream = 
       text = toFootnoteError(error).userMessage;
     }
     if (text === undefined) break;
-    // Every line goes out through one filter: an echoed command or an error may hold anything the user typed.
-    if (text) output.write(`${forTerminal(text)}\n`);
-    rl.prompt();
+    if (text) print(text);
+    ask();
   }
   rl.close();
 }

@@ -11,6 +11,7 @@ import { forTerminal } from '../render/safe-text.js';
 import { renderAnswer, renderReload, renderSources, renderSummary } from '../render/terminal.js';
 import { SummaryLengths, type ReloadReport, type SummaryLength } from '../types.js';
 import { runConsole } from './console.js';
+import { ConsoleScreen } from './screen.js';
 
 interface Runtime {
   config: Config;
@@ -18,6 +19,8 @@ interface Runtime {
   engine: Engine;
   /** What start-up found changed since the saved index (and any warning). */
   started: ReloadReport;
+  /** The console's terminal, when it runs on one. */
+  screen?: ConsoleScreen;
 }
 
 /** Prints a result: exactly one JSON object on stdout with --json, readable text otherwise. */
@@ -44,11 +47,12 @@ async function boot(mode: Mode): Promise<Runtime> {
   // Only the bot logs its routine by default: in the console and one-shot commands the answers are
   // what matters, so unless LOG_LEVEL says otherwise only warnings and errors are shown.
   const bot = mode === 'serves' && Boolean(config.DISCORD_TOKEN);
-  const logger = createLogger((process.env.LOG_LEVEL?.trim() || bot) ? config.LOG_LEVEL : 'warn');
+  const screen = mode === 'serves' && !bot && process.stdin.isTTY && process.stdout.isTTY ? new ConsoleScreen(process.stdout) : undefined;
+  const logger = createLogger((process.env.LOG_LEVEL?.trim() || bot) ? config.LOG_LEVEL : 'warn', screen?.logStream);
   // A one-shot answer shows no bar: the embedding it starts stops when it has answered.
-  const progress = mode === 'serves' ? logProgress(logger) : mode === 'answers' ? silentProgress : createProgressFactory(logger);
+  const progress = screen?.progress ?? (mode === 'serves' ? logProgress(logger) : mode === 'answers' ? silentProgress : createProgressFactory(logger));
   const engine = await createEngine(config, logger, { progress, serving: mode !== 'waits' });
-  return { config, logger, engine, started: await engine.start() };
+  return { config, logger, engine, started: await engine.start(), ...(screen ? { screen } : {}) };
 }
 
 /** Runs one command; any error becomes a clear message on stderr (and a JSON error with --json) and exit code 1. */
@@ -133,7 +137,7 @@ program
 program
   .command('console')
   .description('ask questions interactively')
-  .action(action(async ({ engine }) => runConsole(engine, process.stdin, process.stdout, untilSignalled()), undefined, 'serves'));
+  .action(action(async ({ engine, screen }) => runConsole(engine, process.stdin, process.stdout, untilSignalled(), screen), undefined, 'serves'));
 
 program
   .command('deploy-commands')
@@ -150,7 +154,7 @@ program
     }
   });
 
-const serve = action(async ({ config, engine, logger }) => {
+const serve = action(async ({ config, engine, logger, screen }) => {
       if (config.DISCORD_TOKEN) {
         const { runBot } = await import('../discord/bot.js');
         await runBot({ config, engine, logger });
@@ -160,7 +164,7 @@ const serve = action(async ({ config, engine, logger }) => {
       }
       const why = existsSync('.env') ? 'No DISCORD_TOKEN in .env' : 'No .env file (copy .env.example to .env and set DISCORD_TOKEN to run the bot)';
       process.stderr.write(`${why}: starting the terminal console. See README › Discord to connect the bot.\n`);
-      await runConsole(engine, process.stdin, process.stdout, untilSignalled());
+      await runConsole(engine, process.stdin, process.stdout, untilSignalled(), screen);
     }, undefined, 'serves');
 
 program
