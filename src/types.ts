@@ -114,6 +114,8 @@ export interface Answer {
   closest: Citation[];
   /** While vectors are still being embedded: how many passages could only be found by their words. */
   indexing?: { chunksWithoutVectors: number };
+  /** The question does not read as English (the articles are read in English): said beside the answer. */
+  notEnglish?: true;
   answerer: Answerer;
   /** Present when a language model was asked (ANSWERER=llm), whether or not its answer is the one shown. */
   llm?: LlmReport;

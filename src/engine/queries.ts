@@ -1,3 +1,4 @@
+import { readsAsEnglish } from '../answer/language.js';
 import { answerQuestion, NOT_FOUND, type AnswerSettings } from '../answer/answer.js';
 import { citeSentences } from '../answer/citations.js';
 import type { Reader } from '../answer/reader.js';
@@ -102,7 +103,9 @@ export class QueryService {
       return { ...(await answerQuestion(this.deps.reader, snapshot, question, vector, this.deps.options.answer)), embedMs, answerMs: elapsed(answerStarted) };
     });
     const indexing = snapshot.waiting.size ? { indexing: { chunksWithoutVectors: snapshot.waiting.size } } : {};
-    const extractive: Answer = { ...answer, ...indexing, answerer: 'extractive', timings: { embedMs, answerMs, totalMs: elapsed(started) } };
+    const table = this.deps.reader.wordTable();
+    const language = readsAsEnglish(question, (word) => table.row(word) >= 0) ? {} : { notEnglish: true as const };
+    const extractive: Answer = { ...answer, ...indexing, ...language, answerer: 'extractive', timings: { embedMs, answerMs, totalMs: elapsed(started) } };
     // Metadata answers (who wrote it, the headline) come from the byline and title: nothing to write.
     if (!this.deps.writer || !reading) return extractive;
     const written = await this.deps.writer.answer({ question, ranked: reading.sentences, extractive, sentencesOf: (article) => snapshot.sentencesByArticle.get(article.id) ?? [], ...(onText ? { onText } : {}) });

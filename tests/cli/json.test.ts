@@ -33,6 +33,14 @@ describe('footnote --json', () => {
     expect(stderr).toContain('index ready');
   });
 
+  it('GIVEN a question in Spanish THEN the answer says the articles are read in English, in the terminal and in --json; an English one says nothing of it', async () => {
+    const { json } = await footnote('ask', '--json', '¿Quién es el ministro de información de Irán?');
+    expect(json.notEnglish).toBe(true);
+    const { stdout } = await run(process.execPath, [BIN, 'ask', '¿Qué advirtió el comandante naval?'], { env });
+    expect(stdout).toContain('(The articles are read in English, and this question does not read as English: asking in English finds more.)');
+    expect((await footnote('ask', '--json', 'Who is the information minister?')).json).not.toHaveProperty('notEnglish');
+  });
+
   it('GIVEN summary --json THEN stdout is one summary object', async () => {
     const { json } = await footnote('summary', '--json', '--length', 'short', '--topic', 'drone');
     expect(json).toMatchObject({ length: 'short', topic: 'drone', article: { id: SEED_ID, author: 'Batya Jerenberg' } });

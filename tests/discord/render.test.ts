@@ -85,6 +85,12 @@ describe('renderAnswer', () => {
     expect(embed.footer?.text).toContain('not covered');
   });
 
+  it('GIVEN a question that does not read as English THEN the reply says the articles are read in English, before the quotes', () => {
+    const refused = answer({ outcome: 'not-found', refused: true, kind: 'refused', answer: "I couldn't find that in the articles.", citations: [], closest: [citation(1, 'Unrelated passage.')], notEnglish: true });
+    const description = renderAnswer(refused, ids).embeds![0]!.description!;
+    expect(description).toMatch(/\*The articles are read in English, and this question does not read as English: asking in English finds more\.\*[^]*Unrelated passage/);
+  });
+
   it('GIVEN markdown and mentions in a quote THEN shows them as text', () => {
     const embed = renderAnswer(answer({ citations: [citation(1, 'He said *loudly* to @everyone and <@123>: `code`')] }), ids).embeds![0]!;
     expect(embed.description).toContain('\\*loudly\\*');

@@ -1,6 +1,7 @@
 import { withoutBidiControls } from '../safe-text.js';
 import { ButtonStyle, ComponentType, type APIButtonComponent, type APIEmbed } from 'discord.js';
 import type { Answer, Citation } from '../../types.js';
+import { NOT_ENGLISH_NOTE } from '../notes.js';
 import { footerBy, llmNote, quoteBlocks } from './citations.js';
 import { Colors, DiscordLimits, type DiscordMessage, type MessageRow, cut, escapeText, fitMessage, ms, plain } from './message.js';
 
@@ -42,6 +43,7 @@ export function renderAnswer(answer: Answer, buttons?: AnswerButtonIds): Discord
     quotes = answer.citations;
   }
   if (answer.scope) head = `*From the article “${cut(plain(answer.scope.title), 200)}”:*\n${head}`;
+  if (answer.notEnglish) head += `\n\n*${NOT_ENGLISH_NOTE}*`;
   head += llmNote(answer.answerer, answer.llm, 'answer');
   const description = [head, quoteBlocks(quotes, DiscordLimits.description - head.length - 2)].filter(Boolean).join('\n\n');
   const cited = { answer: `${answer.citations.length} passage${answer.citations.length === 1 ? '' : 's'} cited`, 'best-match': 'best match, not an answer', 'not-found': 'not covered' }[answer.outcome];

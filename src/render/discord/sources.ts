@@ -1,6 +1,6 @@
 import { ButtonStyle, ComponentType, type APIEmbedField } from 'discord.js';
 import type { IndexingProgress } from '../../engine/engine.js';
-import { indexingNote } from '../indexing.js';
+import { indexingNote } from '../notes.js';
 import type { ArticleInfo } from '../../types.js';
 import { oneLine, withoutBidiControls } from '../safe-text.js';
 import { Colors, type DiscordMessage, type MessageRow, byline, cut, fitMessage, plain } from './message.js';
