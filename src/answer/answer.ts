@@ -67,6 +67,19 @@ function citations(reading: Reading, first: RankedSentence, max: number, sentenc
   return out;
 }
 
+const PAIRS: Record<string, string> = { '(': ')', '[': ']', '{': '}', '“': '”' };
+const CLOSERS = new Set(Object.values(PAIRS));
+
+/** Every bracket and curly double quote closed in order, and straight double quotes paired. */
+export function isBalanced(text: string): boolean {
+  const open: string[] = [];
+  for (const ch of text) {
+    if (PAIRS[ch]) open.push(PAIRS[ch]);
+    else if (CLOSERS.has(ch) && open.pop() !== ch) return false;
+  }
+  return !open.length && (text.match(/"/g) ?? []).length % 2 === 0;
+}
+
 /**
  * Answers from the snapshot: the reader ranks sentences, picks a short answer when it is sure of
  * one, and says how likely it is that the articles answer at all. Three outcomes: an answer with
@@ -102,8 +115,9 @@ export async function answerQuestion(
     return { answer, reading };
   }
   const span = reading.spans[0];
-  // Bold only when the short-answer model says it is likely right (a yes/no question has none: the sentence is the answer).
-  const short = span && reading.short.probability >= settings.minShortAnswer ? span : undefined;
+  // Bold only when the short-answer model says it is likely right (a yes/no question has none: the
+  // sentence is the answer), and never a phrase cut through a bracket or a quotation ("… (NSA").
+  const short = span && reading.short.probability >= settings.minShortAnswer && isBalanced(span.text) ? span : undefined;
   const first = short?.sentence ?? best;
   const answer: ReaderAnswer = {
     ...base,

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { isBalanced } from '../../src/answer/answer.js';
 import type { Engine } from '../../src/engine/engine.js';
 import type { Answer, Citation } from '../../src/types.js';
 import { SEEDS_DIR, SEED_FILE, makeEngine, testOptions, useLite } from '../helpers.js';
@@ -23,6 +24,22 @@ beforeAll(async () => {
 const verbatim = (citation: Citation) => expect(source.slice(citation.start, citation.end)).toBe(citation.quote);
 
 describe('ask on the seed story (real embeddings)', () => {
+  it('GIVEN every seed question with every best phrase shown THEN no short answer leaves a bracket or a quotation open', async () => {
+    const questions = (JSON.parse(await readFile(join(import.meta.dirname, '..', 'fixtures', 'seed-qa.json'), 'utf8')) as { question: string }[]).map((q) => q.question);
+    const shorts: string[] = [];
+    for (const question of questions) {
+      const answer = await alwaysShort.ask(question);
+      if (answer.kind === 'short') shorts.push(answer.answer);
+    }
+    expect(shorts.length).toBeGreaterThan(questions.length / 3);
+    expect(shorts.filter((text) => !isBalanced(text))).toEqual([]);
+  });
+
+  it('GIVEN texts with brackets and quotes THEN isBalanced says which leave one open', () => {
+    expect(['the (national) firewall', '“cyber-terrorism,” he said', 'a [1] b {c}', 'plain'].every(isBalanced)).toBe(true);
+    expect(['the (NSA', 'firewall.”', '“Last year we', 'a ) b (', 'say "this'].some(isBalanced)).toBe(false);
+  });
+
   it.each([
     ['How many attacks did Iran say it neutralized last year?', '33 million', 'Last year we neutralized 33 million attacks with the (national) firewall.'],
     ['When did the Iranian minister tweet?', 'Monday', 'an Iranian minister tweeted on Monday'],
