@@ -61,7 +61,6 @@ function action<A extends unknown[]>(run: (runtime: Runtime, ...args: A) => Prom
     let runtime: Runtime | undefined;
     try {
       runtime = await boot(mode);
-      if (runtime.started.warning) process.stderr.write(forTerminal(`${runtime.started.warning}\n`));
       await run(runtime, ...args);
     } catch (raw) {
       const error = toFootnoteError(raw);
