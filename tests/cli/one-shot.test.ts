@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers.js';
+import { firstShown, tempDir } from '../helpers.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'src', 'bin.mjs');
 
@@ -33,7 +33,8 @@ describe('footnote ask on a fresh folder of many articles', () => {
     const env = { SEEDS_DIR: seeds, DATA_DIR: data };
     const first = JSON.parse((await ask('What would the new bridge number 3 cost?', env)).stdout);
     expect(first.outcome).not.toBe('not-found');
-    expect(first.citations[0].quote).toContain('bridge number 3 would cost');
+    // By words alone it may be a best match rather than an answer: either way, that sentence first.
+    expect(firstShown(first)).toContain('bridge number 3 would cost');
     expect(first.indexing.chunksWithoutVectors).toBeGreaterThan(0);
     // The index is saved: the next run starts from it, with the vectors made so far.
     expect(await readdir(data)).toContain('CURRENT');
