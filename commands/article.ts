@@ -14,7 +14,7 @@ import { customId, type CommandContext, type CommandData } from '../src/discord/
 import { ManageGuild, moderator } from '../src/discord/preconditions.js';
 import { ErrorCode, FootnoteError, toFootnoteError } from '../src/errors.js';
 import type { ArticleInput } from '../src/ingest/editor.js';
-import { articleModal, renderArticleChoices, renderEdited, renderRemoveConfirm, renderRemoved } from '../src/render/discord/article.js';
+import { articleModal, idFromChoice, renderArticleChoices, renderEdited, renderRemoveConfirm, renderRemoved } from '../src/render/discord/article.js';
 import { notice, type DiscordMessage } from '../src/render/discord/message.js';
 
 const article = { type: ApplicationCommandOptionType.String, name: 'article', description: 'Which article', required: true, autocomplete: true } as const;
@@ -90,7 +90,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
       return { id: added.article.id, hash: added.hash, message: renderEdited('Added', added) };
     });
   }
-  const target = ctx.articles.existing(interaction.options.getString('article', true));
+  const target = ctx.articles.existing(idFromChoice(interaction.options.getString('article', true), ctx.engine.sources()));
   if (action === 'replace') {
     if (!attachment) {
       // The form's id names this request, not the article: article ids can be longer than a custom id allows.

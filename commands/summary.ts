@@ -1,7 +1,7 @@
 import { ApplicationCommandOptionType, InteractionContextType, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import type { CommandContext, CommandData } from '../src/discord/command.js';
 import { readOptions } from '../src/discord/options.js';
-import { renderArticleChoices } from '../src/render/discord/article.js';
+import { idFromChoice, renderArticleChoices } from '../src/render/discord/article.js';
 import { renderSummary } from '../src/render/discord/summary.js';
 import { SummaryLengths, type SummaryLength } from '../src/types.js';
 
@@ -23,7 +23,7 @@ export const data = {
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const { article, length, topic } = readOptions(interaction, data);
-  await ctx.respond(interaction, async () => renderSummary(await ctx.engine.summarize({ article, length, topic })));
+  await ctx.respond(interaction, async () => renderSummary(await ctx.engine.summarize({ article: article && idFromChoice(article, ctx.engine.sources()), length, topic })));
 }
 
 /** Suggests indexed articles whose title or id contains what the user typed. */

@@ -167,6 +167,18 @@ describe('/article replace and remove', () => {
     expect(choices.choices!.map((c) => c.value)).toEqual(expect.arrayContaining(['north-pier-reopens', 'south-pier-reopens']));
   });
 
+  it('GIVEN a file put in the folder by hand whose id is over 100 characters THEN autocomplete offers it (a value Discord accepts) and /article remove with that value finds it', async () => {
+    const long = `harbour-${'long-name-'.repeat(12)}report`;
+    await writeFile(join(h.seedsDir, `${long}.txt`), 'Harbour long-name report\n\nThe harbour logged 212 ferries on Sunday, the harbour master said.\n');
+    await h.engine.reload();
+    const choices = (await h.fake.autocomplete('article', { article: 'long-name' }, 'article', moderator, { subcommand: 'remove' }).done()).choices!;
+    expect(choices).toHaveLength(1);
+    expect(choices[0]!.value.length).toBeLessThanOrEqual(100);
+    const request = await article('remove', { article: String(choices[0]!.value) });
+    expect(request.text).toContain('Remove “Harbour long-name report”?');
+    await h.fake.click(request, request.buttons.find((b) => b.label === 'Cancel')!.custom_id, moderator).done();
+  });
+
   it('GIVEN remove THEN it asks first; another user pressing Remove is refused; the asker confirming moves the file to .removed/ and the article is gone', async () => {
     const request = await article('remove', { article: 'north-pier-reopens' });
     expect(request.ephemeral).toBe(false);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ButtonStyle, ComponentType, TextInputStyle, type APIModalInteractionResponseCallbackData } from 'discord.js';
 import type { ArticleInfo, ReloadReport } from '../../types.js';
 import { oneLine, withoutBidiControls } from '../safe-text.js';
@@ -8,9 +9,22 @@ import { Colors, DiscordLimits, type DiscordMessage, byline, cut, fitMessage, ms
 /** Autocomplete choices for an article option: titles on one line, within Discord's limits. */
 export function renderArticleChoices(infos: readonly ArticleInfo[]): { name: string; value: string }[] {
   return infos
-    .filter((info) => info.id.length <= DiscordLimits.choiceValue)
     .slice(0, DiscordLimits.choices)
-    .map((info) => ({ name: cut(withoutBidiControls(info.title).replace(/\s+/g, ' '), DiscordLimits.choiceName), value: info.id }));
+    .map((info) => ({ name: cut(withoutBidiControls(info.title).replace(/\s+/g, ' '), DiscordLimits.choiceName), value: choiceValue(info.id) }));
+}
+
+/**
+ * An article's value in a choice list. Discord caps it at 100 characters, and a file put in the
+ * folder by hand can have a longer id: that id is sent as its start, "~" and 16 hex digits of its hash.
+ */
+export function choiceValue(id: string): string {
+  if (id.length <= DiscordLimits.choiceValue) return id;
+  return `${id.slice(0, DiscordLimits.choiceValue - 17)}~${createHash('sha256').update(id).digest('hex').slice(0, 16)}`;
+}
+
+/** The article id a chosen (or typed) value stands for: itself, or the long id it was shortened from. */
+export function idFromChoice(value: string, infos: readonly ArticleInfo[]): string {
+  return infos.find((info) => info.id === value)?.id ?? infos.find((info) => choiceValue(info.id) === value)?.id ?? value;
 }
 
 /** What /article add and replace report: the article as indexed, and what became of the old text. */
