@@ -152,6 +152,10 @@ export class ArticleEditor {
       try {
         // link, unlike rename, never replaces a file that appeared since the check.
         await link(temporary, path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        // Another process (or a hand) wrote a file of that name between the check and now.
+        throw new FootnoteError(ErrorCode.ArticleExists, `Nothing was written: an article file named \`${file}\` appeared while this one was being saved (added at the same moment elsewhere?). Run /sources to see it, or /article replace to change it.`);
       } finally {
         await unlink(temporary).catch(() => undefined);
       }

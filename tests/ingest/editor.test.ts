@@ -28,6 +28,19 @@ function folderIndex(dir: string, { failReloads = false } = {}): EditedIndex & {
 const STORY = 'Ferry timetable changes\n\nThe morning ferry now leaves at 7:15, the operator said.\n';
 
 describe('ArticleEditor', () => {
+  it('GIVEN two processes adding one title at the same moment THEN one file is written and the other is told, in words, that it appeared meanwhile', async () => {
+    for (let round = 0; round < 5; round++) {
+      const dir = await tempDir();
+      // Two editors on one folder, as two bots or a bot and a console have: neither waits for the other.
+      const [a, b] = [0, 1].map(() => new ArticleEditor({ seedsDir: dir, maxFileBytes: 10_000, index: folderIndex(dir) }));
+      const results = await Promise.allSettled([a!, b!].map((editor) => editor.add({ title: 'Ferry timetable changes', byline: '', body: 'The morning ferry now leaves at 7:15, the operator said.' })));
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const refused = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!.reason as FootnoteError;
+      expect(refused).toMatchObject({ code: 'ARTICLE_EXISTS', userMessage: expect.stringContaining('`ferry-timetable-changes.txt`') });
+      expect((await readdir(dir)).filter((f) => !f.startsWith('.'))).toEqual(['ferry-timetable-changes.txt']);
+    }
+  });
+
   it('GIVEN a file of that id already, with its extension in capitals THEN an add of the same title is refused and names the file: no second file of one id', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'ferry-timetable-changes.TXT'), 'Ferry timetable changes\n\nAn older text.\n');
