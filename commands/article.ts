@@ -46,6 +46,8 @@ async function audit(ctx: CommandContext, interaction: RepliableInteraction, act
 async function change(interaction: RepliableInteraction, ctx: CommandContext, action: Action, articleId: string | undefined, run: () => Promise<{ id: string; hash?: string; message: DiscordMessage }>) {
   if (!interaction.deferred && !interaction.replied) await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   let done: Awaited<ReturnType<typeof run>>;
+  // Audited before the file is touched too: a process killed mid-change still leaves who asked for what.
+  await audit(ctx, interaction, action, { result: 'started', ...(articleId ? { article: articleId } : {}) });
   try {
     done = await run();
   } catch (error) {

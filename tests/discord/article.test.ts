@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, watch } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +48,20 @@ describe('/article add', () => {
     const answer = await ask('How much of a pay rise did the Velmora harbour authority agree to?');
     expect(answer.text).toContain('6 percent');
     expect(answer.text).toContain('— *Velmora ferry strike ends after nine days*');
+  });
+
+  it('GIVEN the moment the new file lands in the folder (where a kill -9 could stop the bot) THEN the audit log already says who asked to add it', async () => {
+    let seenAtWrite: string | undefined;
+    const watcher = watch(h.seedsDir, (_event, name) => {
+      if (name === 'dock-crane-repaired.txt' && seenAtWrite === undefined) seenAtWrite = readFileSync(h.config.AUDIT_LOG, 'utf8').trim().split('\n').at(-1);
+    });
+    try {
+      await article('add', { file: attach('Dock crane repaired\n\nThe dock crane was repaired on Friday, the port said.\n') });
+    } finally {
+      watcher.close();
+    }
+    expect(JSON.parse(seenAtWrite!)).toMatchObject({ action: 'article-add', result: 'started', guild: h.fake.guildId });
+    expect((await audit()).at(-1)).toMatchObject({ action: 'article-add', result: 'ok', article: 'dock-crane-repaired' });
   });
 
   it('GIVEN no attachment THEN a form opens; submitted with title, byline and body THEN the article is added', async () => {
