@@ -1,9 +1,10 @@
 import { ApplicationCommandOptionType, InteractionContextType, MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import { DEFAULT_MAX_QUESTION_CHARS } from '../src/config.js';
-import { customId, type CommandContext, type CommandData } from '../src/discord/command.js';
+import { answerReply } from '../src/discord/answers.js';
+import type { CommandContext, CommandData } from '../src/discord/command.js';
 import { readOptions } from '../src/discord/options.js';
 import type { Answer } from '../src/types.js';
-import { renderAnswer, renderDraft, renderPassages } from '../src/render/discord/ask.js';
+import { renderDraft, renderPassages } from '../src/render/discord/ask.js';
 import { notice } from '../src/render/discord/message.js';
 
 export const data = {
@@ -19,15 +20,7 @@ export const data = {
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   // Discord enforces max_length in its app, but not for other clients: the engine checks the length.
   const { question, private: privately } = readOptions(interaction, data);
-  const reply = (answer: Answer) => {
-    ctx.answers.remember(interaction.id, answer);
-    const hasPassages = answer.citations.length + answer.closest.length > 0;
-    return renderAnswer(answer, {
-      ...(hasPassages ? { passages: customId('ask', 'passages', interaction.id) } : {}),
-      up: customId('ask', 'up', interaction.id),
-      down: customId('ask', 'down', interaction.id),
-    });
-  };
+  const reply = (answer: Answer) => answerReply(ctx.answers, interaction.id, answer);
   const options = { ephemeral: privately === true };
   if (ctx.engine.answerer === 'llm') {
     // A model takes seconds: the reply shows its text as it comes, then the checked answer.

@@ -1,5 +1,8 @@
 import { LRUCache } from 'lru-cache';
+import { renderAnswer } from '../render/discord/ask.js';
+import type { DiscordMessage } from '../render/discord/message.js';
 import type { Answer } from '../types.js';
+import { customId } from './command.js';
 
 export interface RememberedAnswer {
   answer: Answer;
@@ -29,4 +32,14 @@ export class AnswerCache {
   get size(): number {
     return this.entries.size;
   }
+}
+
+/**
+ * An answer as posted, with its buttons (Show passages, 👍, 👎: `ask:<action>:<id>`), remembered
+ * under `id` (the /ask interaction's, or the message's that asked by mention) for those buttons.
+ */
+export function answerReply(answers: AnswerCache, id: string, answer: Answer): DiscordMessage {
+  answers.remember(id, answer);
+  const hasPassages = answer.citations.length + answer.closest.length > 0;
+  return renderAnswer(answer, { ...(hasPassages ? { passages: customId('ask', 'passages', id) } : {}), up: customId('ask', 'up', id), down: customId('ask', 'down', id) });
 }

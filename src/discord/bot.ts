@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import { AnswerCache } from './answers.js';
 import type { BotEngine, CommandContext, CommandModule } from './command.js';
 import { Dispatcher } from './dispatch.js';
+import { MentionAsker } from './mentions.js';
 import { RequestGate } from './gate.js';
 import { loadCommands } from './loader.js';
 import { openLogs } from './logs.js';
@@ -61,8 +62,9 @@ function loginError(error: unknown, config: Config): FootnoteError {
 }
 
 /**
- * Starts the bot in-process: loads and validates the commands, connects with the Guilds intent
- * only, registers the commands by bulk overwrite and serves interactions until `stop()`.
+ * Starts the bot in-process: loads and validates the commands, connects with the Guilds and
+ * GuildMessages intents, registers the commands by bulk overwrite and serves interactions and
+ * questions asked by mention until `stop()`.
  */
 export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { config, engine, logger } = options;
@@ -86,14 +88,18 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   };
   const gate = new RequestGate({ cooldownMs: config.COOLDOWN_SECONDS * 1000, maxConcurrent: config.MAX_CONCURRENT_REQUESTS });
   const dispatcher = new Dispatcher({ commands, ctx, gate, logger });
+  const mentions = new MentionAsker({ ctx, gate, logger });
 
   const client = new Client({
-    intents: [GatewayIntentBits.Guilds],
+    // GuildMessages (not privileged) for questions asked by mention: Discord sends the text of a
+    // message that mentions the bot without the Message Content intent, which stays off.
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
     // No answer may ever ping: nothing in a question or an article can become a mention.
     allowedMentions: { parse: [], repliedUser: false },
     rest: { api: config.DISCORD_API_URL },
   });
   client.on(Events.InteractionCreate, (interaction: Interaction) => void dispatcher.handle(interaction));
+  client.on(Events.MessageCreate, (message) => void mentions.handle(message, client.user?.id ?? applicationId));
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord client error'));
   client.on(Events.Warn, (message) => logger.warn(message));
 
@@ -129,7 +135,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const stopped = new Promise<void>((resolve) => (markStopped = resolve));
   const stop = () =>
     (stopping ??= (async () => {
-      const drained = await dispatcher.drain({ graceMs: options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS, cutMs: CUT_MS });
+      const graceMs = options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;
+      const [drained] = await Promise.all([dispatcher.drain({ graceMs, cutMs: CUT_MS }), mentions.drain(graceMs)]);
       await client.destroy();
       await within(Promise.all([ctx.feedback.flush(), ctx.audit.flush()]), 1000, undefined);
       logger.info(drained, 'Discord bot stopped');

@@ -20,9 +20,9 @@ afterEach(() => {
 const ask = (question: string, extra: Record<string, string | boolean> = {}, by = h.fake.member()) => h.fake.command('ask', { question, ...extra }, by).done();
 
 describe('connecting', () => {
-  it('GIVEN the bot starts THEN it identifies with the Guilds intent only and bulk-registers its six commands in the guild', () => {
+  it('GIVEN the bot starts THEN it identifies with the Guilds and GuildMessages intents (no privileged one) and bulk-registers its six commands in the guild', () => {
     expect(h.fake.identifies).toHaveLength(1);
-    expect(h.fake.identifies[0].intents).toBe(1);
+    expect(h.fake.identifies[0].intents).toBe((1 << 0) | (1 << 9));
     expect(h.fake.registrations).toEqual([expect.objectContaining({ scope: 'guild', guildId: h.fake.guildId })]);
     const commands = h.fake.registered(h.fake.guildId);
     expect(commands.map((c) => c.name).sort()).toEqual(['article', 'ask', 'help', 'reload', 'sources', 'summary']);

@@ -8,7 +8,7 @@ export class Gateway {
   private readonly wss: WebSocketServer;
   private readonly sockets = new Set<WebSocket>();
   /** Gateway sessions, each with the shard it identified as ([id, count]). */
-  private readonly sessions = new Set<{ socket: WebSocket; seq: number; shard: [number, number] }>();
+  private readonly sessions = new Set<{ socket: WebSocket; seq: number; shard: [number, number]; intents: number }>();
 
   /** Listens for WebSocket upgrades on the fake's HTTP server, so REST and the gateway share one port. */
   constructor(private readonly fake: FakeState, server: Server) {
@@ -29,10 +29,14 @@ export class Gateway {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
-  /** Sends an event to every session, but a guild's events only to the shard that guild is on. */
-  dispatch(event: string, d: Json): void {
+  /**
+   * Sends an event to every session, but a guild's events only to the shard that guild is on, and
+   * an event behind an intent only to sessions that asked for it.
+   */
+  dispatch(event: string, d: Json, intent?: number): void {
     for (const session of this.sessions) {
       if (d.guild_id && !onShard(d.guild_id, session.shard)) continue;
+      if (intent !== undefined && !(session.intents & intent)) continue;
       session.seq += 1;
       session.socket.send(JSON.stringify({ op: 0, t: event, s: session.seq, d }));
     }
@@ -40,7 +44,7 @@ export class Gateway {
 
   private onSocket(socket: WebSocket): void {
     this.sockets.add(socket);
-    const session = { socket, seq: 0, shard: [0, 1] as [number, number] };
+    const session = { socket, seq: 0, shard: [0, 1] as [number, number], intents: 0 };
     socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 41250 } }));
     socket.on('message', (raw) => {
       const packet = JSON.parse(String(raw)) as { op: number; d: Json };
@@ -52,6 +56,7 @@ export class Gateway {
           return;
         }
         session.shard = Array.isArray(packet.d.shard) ? (packet.d.shard as [number, number]) : [0, 1];
+        session.intents = Number(packet.d.intents ?? 0);
         const mine = onShard(this.fake.guildId, session.shard);
         this.sessions.add(session);
         session.seq += 1;

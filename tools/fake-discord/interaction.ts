@@ -125,3 +125,30 @@ export function interactionPayload(fake: FakeState, id: string, token: string, t
     ...(message ? { message: messageJson(fake, message) } : {}),
   };
 }
+
+/**
+ * MESSAGE_CREATE for a member's message in the channel. The bot never asks for the Message Content
+ * intent, so as Discord does the text is sent only when the message mentions the bot.
+ */
+export function messagePayload(fake: FakeState, id: string, text: string, by: Actor, mentionsBot: boolean): Json {
+  return {
+    id,
+    channel_id: fake.channelId,
+    guild_id: fake.guildId,
+    author: { ...by.user, discriminator: '0', global_name: by.user.username, avatar: null, bot: false },
+    member: { roles: by.roles, joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0, pending: false, nick: null, avatar: null, premium_since: null, communication_disabled_until: null },
+    content: mentionsBot ? text : '',
+    type: 0,
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: mentionsBot ? [fake.botUser] : [],
+    mention_roles: [],
+    attachments: [],
+    embeds: [],
+    components: [],
+    pinned: false,
+    flags: 0,
+  };
+}

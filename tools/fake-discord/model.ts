@@ -39,7 +39,10 @@ export interface Actor {
 
 export interface StoredMessage {
   id: string;
+  /** The interaction it answers; '' for a message the bot posted in the channel. */
   interactionId: string;
+  /** The message it replies to (message_reference), for a message posted in the channel. */
+  replyTo?: string;
   content: string;
   embeds: Json[];
   components: Json[];
@@ -59,6 +62,8 @@ export interface Rejection {
 }
 
 export const MessageFlags = { Ephemeral: 64, Loading: 128 } as const;
+/** Gateway intents the fake honours. */
+export const Intents = { Guilds: 1 << 0, GuildMessages: 1 << 9, MessageContent: 1 << 15 } as const;
 export const CallbackType = { Pong: 1, Reply: 4, Defer: 5, DeferUpdate: 6, Update: 7, Choices: 8, Modal: 9 } as const;
 
 /** A file a user attaches to a command; the fake serves it the way Discord's CDN does. */
@@ -133,7 +138,9 @@ export function messageJson(fake: FakeState, m: StoredMessage): Json {
     embeds: m.embeds,
     components: m.components,
     flags: m.flags,
-    type: 20,
+    // 19: a reply posted in the channel; 20: an interaction's message.
+    type: m.replyTo ? 19 : 20,
+    ...(m.replyTo ? { message_reference: { type: 0, message_id: m.replyTo, channel_id: fake.channelId, guild_id: fake.guildId } } : {}),
     timestamp: new Date().toISOString(),
     edited_timestamp: null,
     tts: false,
@@ -143,6 +150,6 @@ export function messageJson(fake: FakeState, m: StoredMessage): Json {
     attachments: [],
     pinned: false,
     application_id: fake.applicationId,
-    webhook_id: fake.applicationId,
+    ...(m.interactionId ? { webhook_id: fake.applicationId } : {}),
   };
 }

@@ -125,6 +125,19 @@ function route(
       : send(204);
   }
 
+  if (method === 'POST' && (m = path.match(/^\/channels\/(\d+)\/messages$/))) {
+    if (!io.botAuth) return reject(401, 0, '401: Unauthorized');
+    if (m[1] !== fake.channelId) return reject(404, 10003, 'Unknown Channel');
+    const problems = validateMessage(body ?? {}, { create: true });
+    if (problems.length) return reject(400, problems.includes('empty message') ? ApiErrors.EmptyMessage : ApiErrors.InvalidFormBody, 'Invalid Form Body', undefined, problems);
+    const posted = store(fake, '', body, body.flags ?? 0);
+    const replyTo = body.message_reference?.message_id as string | undefined;
+    if (replyTo) posted.replyTo = replyTo;
+    // A reply pings its author unless allowed_mentions.replied_user is false.
+    if (replyTo && body.allowed_mentions?.replied_user !== false) posted.pings.push(`replied:${replyTo}`);
+    return send(200, messageJson(fake, posted));
+  }
+
   if ((m = path.match(/^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/([^/]+))?$/))) {
     if (io.hasAuth) fake.authorizedInteractionCalls.push(path);
     const interaction = [...fake.interactions.values()].find((i) => i.token === m![2]);

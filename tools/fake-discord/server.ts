@@ -10,8 +10,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Gateway } from './gateway.js';
-import { commandData, FakeInteraction, interactionPayload, optionType } from './interaction.js';
-import { ApiErrors, FakeState, MEMBER_PERMISSIONS, Permissions, snowflake, type Actor, type FakeAttachment, type FakeDiscordOptions, type FakeUser, type Json, type Rejection, type StoredMessage } from './model.js';
+import { commandData, FakeInteraction, interactionPayload, messagePayload, optionType } from './interaction.js';
+import { ApiErrors, FakeState, Intents, MEMBER_PERMISSIONS, Permissions, snowflake, type Actor, type FakeAttachment, type FakeDiscordOptions, type FakeUser, type Json, type Rejection, type StoredMessage } from './model.js';
 import { onRequest } from './rest.js';
 import { pingsOf, validateMessage } from './validators.js';
 
@@ -138,6 +138,21 @@ export class FakeDiscord extends FakeState {
     const interaction = this.dispatchInteraction(3, { custom_id: customId, component_type: 2 }, by, message);
     interaction.source = message;
     return interaction;
+  }
+
+  /**
+   * A member posts `content` in the channel (write "<@bot>" for the bot's mention, as Discord's
+   * client does). Sent only to sessions with the GuildMessages intent; its text only with Message
+   * Content or when it mentions the bot, as Discord does. Resolves with the bot's reply to it.
+   */
+  say(content: string, by: Actor = this.member()): { id: string; reply: () => Promise<StoredMessage> } {
+    const id = snowflake();
+    const text = content.replaceAll('<@bot>', `<@${this.botUser.id}>`);
+    const mentionsBot = new RegExp(`<@!?${this.botUser.id}>`).test(text);
+    const payload = messagePayload(this, id, text, by, mentionsBot);
+    this.gateway.dispatch('MESSAGE_CREATE', payload, Intents.GuildMessages);
+    const replyOf = () => this.messages.find((m) => m.replyTo === id);
+    return { id, reply: async () => (await this.waitFor(() => Boolean(replyOf())), replyOf()!) };
   }
 
   /** Sends a raw interaction (for unknown kinds and unknown custom ids). */
