@@ -20,6 +20,7 @@ export function renderHelp(commands: readonly HelpCommand[], examples: readonly 
         fields: [
           { name: 'Commands', value: cut(commands.map((c) => `\`/${c.name}\` — ${c.description}`).join('\n'), DiscordLimits.fieldValue) },
           { name: 'Try asking', value: cut(examples.map((q) => `\`/ask question: ${q.replace(/`/g, "'")}\``).join('\n'), DiscordLimits.fieldValue) },
+          { name: 'Or mention me', value: 'A message that mentions me with a question is answered as a reply: `@Footnote who wrote the article?`' },
         ],
         footer: { text: 'Answers never ping anyone. Buttons under an answer show the full passages and record your feedback.' },
       },
