@@ -114,6 +114,8 @@ export interface Answer {
   closest: Citation[];
   /** While vectors are still being embedded: how many passages could only be found by their words. */
   indexing?: { chunksWithoutVectors: number };
+  /** A follow-up read with its conversation: the question as it was read, and what it leaned on. */
+  followUp?: { readAs: string; kind: 'pronoun' | 'reference' | 'ellipsis' };
   /** The question does not read as English (the articles are read in English): said beside the answer. */
   notEnglish?: true;
   answerer: Answerer;

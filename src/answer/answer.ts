@@ -91,8 +91,9 @@ export async function answerQuestion(
   text: string,
   vector: number[],
   settings: AnswerSettings,
+  within?: Article,
 ): Promise<{ answer: ReaderAnswer; reading?: Reading }> {
-  const question = await reader.analyze(snapshot, text);
+  const question = { ...(await reader.analyze(snapshot, text)), ...(within ? { within } : {}) };
   if (question.metadata) {
     // The byline and headline answer, with any number of articles: of the one the question means.
     const article = reader.articleMeant(snapshot, question);

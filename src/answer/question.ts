@@ -1,4 +1,5 @@
 import { terms, words } from '../index/text.js';
+import type { Article } from '../types.js';
 import type { Acronym, Bridge, Lexicon } from './lexicon.js';
 import type { Nlp } from './nlp.js';
 import type { WordVectors } from './word-vectors.js';
@@ -43,6 +44,8 @@ export interface Question {
   thisArticle: boolean;
   /** Asks about the article itself: who wrote it, where it appeared, its headline. */
   metadata?: MetadataField;
+  /** The article a conversation keeps the question to (a follow-up about what was just answered). */
+  within?: Article;
 }
 
 /** Words that shape a question rather than say what it is about ("why hasn't", "does anyone know"). */

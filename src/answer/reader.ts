@@ -1,3 +1,4 @@
+import { readFollowUp, type FollowUp, type Turn } from './conversation.js';
 import { Bm25Index } from '../index/bm25.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import { terms } from '../index/text.js';
@@ -148,6 +149,12 @@ export class Reader {
     return this.vectors;
   }
 
+  /** A follow-up read with the conversation so far (src/answer/conversation.ts). */
+  async readFollowUp(question: string, history: readonly Turn[]): Promise<FollowUp> {
+    this.nlp ??= await loadNlp();
+    return readFollowUp(this.nlp, question, history);
+  }
+
   /** Reads a question once (terms, bridges, answer type, names, word vectors), knowing the acronyms the snapshot's articles define. */
   async analyze(snapshot: IndexSnapshot, text: string): Promise<Question> {
     this.nlp ??= await loadNlp();
@@ -184,7 +191,7 @@ export class Reader {
    */
   async candidates(snapshot: IndexSnapshot, question: Question, vector: number[], retrieval: RetrieveOptions): Promise<Candidates> {
     const wq = weigh(snapshot, question);
-    const scope = question.thisArticle && snapshot.articles.length > 1 ? (this.namedByTitle(snapshot, question) ?? this.latest(snapshot)) : undefined;
+    const scope = question.within ?? (question.thisArticle && snapshot.articles.length > 1 ? (this.namedByTitle(snapshot, question) ?? this.latest(snapshot)) : undefined);
     const queryTerms = [...new Set(question.terms.flatMap((t) => [t.term, ...t.bridges.filter((b) => b.kind === 'form' && b.terms.length === 1).map((b) => b.terms[0]!)]))];
     const hits = scope ? [] : await retrieve(snapshot, queryTerms, vector, retrieval);
     const passageOf = new Map<string, { score: number; lexical: number; rank: number }>();
@@ -383,7 +390,7 @@ export class Reader {
    */
   articleMeant(snapshot: IndexSnapshot, question: Question): Article | undefined {
     if (snapshot.articles.length <= 1) return snapshot.articles[0];
-    return this.namedByTitle(snapshot, question) ?? this.latest(snapshot);
+    return question.within ?? this.namedByTitle(snapshot, question) ?? this.latest(snapshot);
   }
 
   /** "What does the article say about <its headline>?" names its article: only a bare "this article" means the latest one. */

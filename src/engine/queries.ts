@@ -1,5 +1,6 @@
 import { readsAsEnglish } from '../answer/language.js';
 import { answerQuestion, NOT_FOUND, type AnswerSettings } from '../answer/answer.js';
+import type { Turn } from '../answer/conversation.js';
 import { citeSentences } from '../answer/citations.js';
 import type { Reader } from '../answer/reader.js';
 import { summarizeArticle } from '../answer/summarize.js';
@@ -36,6 +37,8 @@ export interface QueryDeps {
 export interface AskOptions {
   /** The answer text so far while a language model writes it (unchecked, without markers). */
   onText?: (draft: string) => void;
+  /** The earlier turns of the conversation a follow-up belongs to (oldest first). */
+  conversation?: readonly Turn[];
 }
 
 export interface SummaryRequest {
@@ -69,7 +72,7 @@ export class QueryService {
    * best match, or "couldn't find" (with an LLM writer configured, its checked answer). Throws a
    * FootnoteError for an empty or too long question, or when nothing is indexed.
    */
-  async ask(rawQuestion: string, { onText }: AskOptions = {}): Promise<Answer> {
+  async ask(rawQuestion: string, { onText, conversation = [] }: AskOptions = {}): Promise<Answer> {
     const started = performance.now();
     const question = rawQuestion.replace(/\s+/g, ' ').trim();
     if (!question) throw new FootnoteError(ErrorCode.QuestionEmpty, 'Please ask a question.');
@@ -94,18 +97,22 @@ export class QueryService {
         timings: { totalMs: elapsed(started) },
       };
     }
+    const followUp = await this.deps.reader.readFollowUp(question, conversation);
+    const within = followUp.articleId ? snapshot.articleById.get(followUp.articleId) : undefined;
     const { answer, reading, embedMs, answerMs } = await this.schedule(async () => {
       const embedStarted = performance.now();
       // Embedded in every mode: the reader compares the question with each candidate sentence.
-      const vector = await this.deps.embeddings.embedQuery(question);
+      const vector = await this.deps.embeddings.embedQuery(followUp.text);
       const embedMs = elapsed(embedStarted);
       const answerStarted = performance.now();
-      return { ...(await answerQuestion(this.deps.reader, snapshot, question, vector, this.deps.options.answer)), embedMs, answerMs: elapsed(answerStarted) };
+      return { ...(await answerQuestion(this.deps.reader, snapshot, followUp.text, vector, this.deps.options.answer, within)), embedMs, answerMs: elapsed(answerStarted) };
     });
     const indexing = snapshot.waiting.size ? { indexing: { chunksWithoutVectors: snapshot.waiting.size } } : {};
     const table = this.deps.reader.wordTable();
     const language = readsAsEnglish(question, (word) => table.row(word) >= 0) ? {} : { notEnglish: true as const };
-    const extractive: Answer = { ...answer, ...indexing, ...language, answerer: 'extractive', timings: { embedMs, answerMs, totalMs: elapsed(started) } };
+    // The user's words stay the question; how a follow-up was read is said beside it.
+    const readAs = followUp.kind === 'alone' ? {} : { followUp: { readAs: followUp.text, kind: followUp.kind } };
+    const extractive: Answer = { ...answer, question, ...readAs, ...indexing, ...language, answerer: 'extractive', timings: { embedMs, answerMs, totalMs: elapsed(started) } };
     // Metadata answers (who wrote it, the headline) come from the byline and title: nothing to write.
     if (!this.deps.writer || !reading) return extractive;
     const written = await this.deps.writer.answer({ question, ranked: reading.sentences, extractive, sentencesOf: (article) => snapshot.sentencesByArticle.get(article.id) ?? [], ...(onText ? { onText } : {}) });

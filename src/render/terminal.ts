@@ -22,7 +22,7 @@ export function renderAnswer(answer: Answer): string {
   const indexing = answer.indexing ? [`(${answer.indexing.chunksWithoutVectors.toLocaleString('en')} passages are still being indexed: they were searched by their words only. Their vectors are being made; what is done is saved for the next run.)`] : [];
   // A written answer carries its markers where the model put them.
   const text = answer.citations.length && answer.kind !== 'written' ? `${answer.answer} [1]` : answer.answer;
-  const lines = [answer.scope ? `(About the article “${answer.scope.title}”.)` : '', text, answer.notEnglish ? `(${NOT_ENGLISH_NOTE})` : ''].filter(Boolean);
+  const lines = [answer.followUp ? `(Read as: ${answer.followUp.readAs})` : '', answer.scope ? `(About the article “${answer.scope.title}”.)` : '', text, answer.notEnglish ? `(${NOT_ENGLISH_NOTE})` : ''].filter(Boolean);
   if (answer.citations.length) lines.push('', ...answer.citations.map(quote));
   if (answer.closest.length) lines.push('', CLOSEST_HEADING[answer.outcome], ...answer.closest.map(quote));
   lines.push('', ...writtenBy(answer, 'answer'), ...indexing, `(${Math.round(answer.timings.totalMs)} ms)`);

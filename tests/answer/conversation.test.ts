@@ -1,0 +1,48 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFollowUp, type Turn } from '../../src/answer/conversation.js';
+import { loadNlp, type Nlp } from '../../src/answer/nlp.js';
+
+let nlp: Nlp;
+beforeAll(async () => {
+  nlp = await loadNlp();
+});
+
+const minister: Turn = {
+  question: "Who is Iran's information minister?",
+  readAs: "Who is Iran's information minister?",
+  answer: 'Azari Jahromi',
+  evidence: 'The U.S. attempt last week to attack Iranian military computer systems did not succeed, Mohammad Javad Azari Jahromi, Iran’s minister for Information and Communications Technology, said.',
+  articleIds: ['iran'],
+};
+const profits: Turn = { question: 'How much did Absa make last year?', readAs: 'How much did Absa make last year?', answer: '3.2bn rand', evidence: 'Absa made 3.2bn rand last year, its chief executive Steve Booysen said.', articleIds: ['absa'] };
+
+describe('readFollowUp', () => {
+  it('GIVEN no conversation THEN the question is read alone', () => {
+    expect(readFollowUp(nlp, 'What did he say?', [])).toEqual({ text: 'What did he say?', kind: 'alone' });
+  });
+
+  it('GIVEN "he" after an answer naming a person THEN he is that person, whole name, and the reading keeps to that article', () => {
+    expect(readFollowUp(nlp, 'What did he say about the attack?', [minister])).toEqual({ text: 'What did Mohammad Javad Azari Jahromi say about the attack?', kind: 'pronoun', articleId: 'iran' });
+  });
+
+  it('GIVEN "its" after a question about a company THEN it is that company', () => {
+    expect(readFollowUp(nlp, 'Who runs its retail arm?', [profits])).toMatchObject({ text: "Who runs Absa's retail arm?", kind: 'pronoun', articleId: 'absa' });
+  });
+
+  it('GIVEN a bare "why?" or "and in 2004?" THEN the last question is completed with it', () => {
+    expect(readFollowUp(nlp, 'why?', [profits])).toMatchObject({ text: 'Why did Absa make last year?', kind: 'ellipsis', articleId: 'absa' });
+    expect(readFollowUp(nlp, 'and in 2004?', [profits])).toMatchObject({ text: 'How much did Absa make last year in 2004?', kind: 'ellipsis' });
+  });
+
+  it('GIVEN "what about Barclays?" THEN the new name takes the old one\'s place, read over every article', () => {
+    expect(readFollowUp(nlp, 'what about Barclays?', [profits])).toEqual({ text: 'How much did Barclays make last year?', kind: 'ellipsis' });
+  });
+
+  it('GIVEN a follow-up that names a new subject THEN it is read alone', () => {
+    expect(readFollowUp(nlp, 'Who is the chairman of Manchester United?', [profits])).toEqual({ text: 'Who is the chairman of Manchester United?', kind: 'alone' });
+  });
+
+  it('GIVEN "the minister" or a question naming nothing new THEN it is read as asked, kept to the last answer\'s article', () => {
+    expect(readFollowUp(nlp, 'When did the minister tweet?', [minister])).toEqual({ text: 'When did the minister tweet?', kind: 'reference', articleId: 'iran' });
+  });
+});
