@@ -1,11 +1,13 @@
-import { ApplicationCommandOptionType, InteractionContextType, MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import { ApplicationCommandOptionType, InteractionContextType, MessageFlags, ThreadAutoArchiveDuration, type ButtonInteraction, type ChatInputCommandInteraction, type ModalSubmitInteraction } from 'discord.js';
+import { turnOf } from '../src/answer/conversation.js';
+import { ErrorCode, FootnoteError } from '../src/errors.js';
 import { DEFAULT_MAX_QUESTION_CHARS } from '../src/config.js';
 import { answerReply } from '../src/discord/answers.js';
-import type { CommandContext, CommandData } from '../src/discord/command.js';
+import { customId, type CommandContext, type CommandData } from '../src/discord/command.js';
 import { readOptions } from '../src/discord/options.js';
 import type { Answer } from '../src/types.js';
-import { renderDraft, renderPassages } from '../src/render/discord/ask.js';
-import { notice } from '../src/render/discord/message.js';
+import { followUpModal, renderDraft, renderPassages } from '../src/render/discord/ask.js';
+import { cut, notice, plain } from '../src/render/discord/message.js';
 
 export const data = {
   name: 'ask',
@@ -20,14 +22,55 @@ export const data = {
 export async function execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   // Discord enforces max_length in its app, but not for other clients: the engine checks the length.
   const { question, private: privately } = readOptions(interaction, data);
-  const reply = (answer: Answer) => answerReply(ctx.answers, interaction.id, answer);
-  const options = { ephemeral: privately === true };
+  // In a thread Footnote started, /ask continues its conversation (a private answer is not a turn of it).
+  const conversation = ctx.conversations.turns(interaction.channelId);
+  const isPublic = privately !== true;
+  const reply = async (answer: Answer) => {
+    if (conversation && isPublic) await ctx.conversations.add(interaction.channelId, turnOf(answer));
+    return answerReply(ctx.answers, interaction.id, answer, { isPublic });
+  };
+  const options = { ephemeral: !isPublic };
+  const asked = { ...(conversation ? { conversation } : {}) };
   if (ctx.engine.answerer === 'llm') {
     // A model takes seconds: the reply shows its text as it comes, then the checked answer.
-    await ctx.stream(interaction, async (draft) => reply(await ctx.engine.ask(question, { onText: (text) => draft(renderDraft(question, text)) })), options);
+    await ctx.stream(interaction, async (draft) => reply(await ctx.engine.ask(question, { ...asked, onText: (text) => draft(renderDraft(question, text)) })), options);
   } else {
-    await ctx.respond(interaction, async () => reply(await ctx.engine.ask(question)), options);
+    await ctx.respond(interaction, async () => reply(await ctx.engine.ask(question, asked)), options);
   }
+}
+
+/**
+ * A follow-up sent from the Follow up form: answered in the thread of the answer's message (started
+ * now, named after the first question, if it has none; the thread itself when the answer is in one),
+ * read with that conversation; the form gets a private link to the answer.
+ */
+async function followUp(interaction: ModalSubmitInteraction, ctx: CommandContext, answerId: string): Promise<void> {
+  const question = interaction.fields.getTextInputValue('question');
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const source = interaction.message;
+  const inThread = interaction.channel?.isThread() && ctx.conversations.has(interaction.channelId ?? '') ? interaction.channel : undefined;
+  // A thread started from a message has the message's id (fetched when this process has not seen it).
+  let thread = inThread ?? (source?.hasThread ? (source.thread ?? (await interaction.client.channels.fetch(source.id))) : null);
+  if (thread && !thread.isThread()) thread = null;
+  const first = ctx.answers.get(answerId)?.answer;
+  if (!thread) {
+    if (!source) throw new FootnoteError(ErrorCode.BadInteraction, 'That form came without its answer. Press Follow up under the answer again.');
+    thread = await source.startThread({ name: cut(plain(first?.question ?? source.embeds[0]?.title ?? question), 100), autoArchiveDuration: ThreadAutoArchiveDuration.OneDay });
+  }
+  // A thread started now begins with the answer it follows (when the bot still has it in memory).
+  if (!ctx.conversations.has(thread.id) && first) await ctx.conversations.add(thread.id, turnOf(first));
+  const conversation = ctx.conversations.turns(thread.id) ?? [];
+  const answer = await ctx.engine.ask(question, { conversation });
+  await ctx.conversations.add(thread.id, turnOf(answer));
+  const posted = await thread.send(answerReply(ctx.answers, interaction.id, answer, { isPublic: true }));
+  await interaction.editReply(notice(`Answered in the thread: ${posted.url}`));
+}
+
+/** The Follow up form, submitted: `ask:followform:<id of the answer it follows>`. */
+export async function modal(interaction: ModalSubmitInteraction, ctx: CommandContext, [action, answerId = '']: string[]): Promise<boolean> {
+  if (action !== 'followform') return false;
+  await followUp(interaction, ctx, answerId);
+  return true;
 }
 
 /** The answer with each quote widened to the whole passage (chunk) it comes from. */
@@ -38,6 +81,10 @@ function withFullPassages(answer: Answer, ctx: CommandContext): Answer {
 /** "Show passages", 👍 and 👎 under an answer: `ask:<action>:<id of the /ask interaction>`. */
 export async function button(interaction: ButtonInteraction, ctx: CommandContext, [action, askId = '']: string[]): Promise<boolean> {
   const remembered = ctx.answers.get(askId);
+  if (action === 'follow') {
+    await interaction.showModal(followUpModal(customId('ask', 'followform', askId), ctx.config.MAX_QUESTION_CHARS));
+    return true;
+  }
   if (action === 'passages') {
     const message = remembered
       ? renderPassages(withFullPassages(remembered.answer, ctx))

@@ -35,11 +35,17 @@ export class AnswerCache {
 }
 
 /**
- * An answer as posted, with its buttons (Show passages, 👍, 👎: `ask:<action>:<id>`), remembered
- * under `id` (the /ask interaction's, or the message's that asked by mention) for those buttons.
+ * An answer as posted, with its buttons (Show passages, Follow up on a public answer, 👍, 👎:
+ * `ask:<action>:<id>`), remembered under `id` (the interaction's, or the message's that asked by
+ * mention) for those buttons.
  */
-export function answerReply(answers: AnswerCache, id: string, answer: Answer): DiscordMessage {
+export function answerReply(answers: AnswerCache, id: string, answer: Answer, { isPublic }: { isPublic: boolean }): DiscordMessage {
   answers.remember(id, answer);
   const hasPassages = answer.citations.length + answer.closest.length > 0;
-  return renderAnswer(answer, { ...(hasPassages ? { passages: customId('ask', 'passages', id) } : {}), up: customId('ask', 'up', id), down: customId('ask', 'down', id) });
+  return renderAnswer(answer, {
+    ...(hasPassages ? { passages: customId('ask', 'passages', id) } : {}),
+    ...(isPublic ? { followUp: customId('ask', 'follow', id) } : {}),
+    up: customId('ask', 'up', id),
+    down: customId('ask', 'down', id),
+  });
 }

@@ -8,6 +8,7 @@ import { AnswerCache } from './answers.js';
 import type { BotEngine, CommandContext, CommandModule } from './command.js';
 import { Dispatcher } from './dispatch.js';
 import { MentionAsker } from './mentions.js';
+import { ConversationStore } from './conversations.js';
 import { RequestGate } from './gate.js';
 import { loadCommands } from './loader.js';
 import { openLogs } from './logs.js';
@@ -81,6 +82,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     ...(await openLogs({ dataDir: config.DATA_DIR, feedback: config.FEEDBACK_LOG, audit: config.AUDIT_LOG }, (message) => logger.warn(message))),
     articles: new ArticleEditor({ seedsDir: config.SEEDS_DIR, maxFileBytes: config.MAX_FILE_BYTES, index: engine }),
     confirmations: new Confirmations(options.confirmTimeoutMs ?? CONFIRM_TIMEOUT_MS),
+    conversations: await ConversationStore.open(config.DATA_DIR, { warn: (message) => logger.warn(message) }),
     download: (url) => downloadAttachment(url, { origins: [new URL(config.DISCORD_CDN_URL).origin, new URL(config.DISCORD_API_URL).origin], maxBytes: config.MAX_FILE_BYTES, timeoutMs: DOWNLOAD_TIMEOUT_MS }),
     respond: (interaction, work, { ephemeral } = {}) => replyWhenReady(interaction, work, { ephemeral: ephemeral ?? false, deferAfterMs }),
     stream: (interaction, work, { ephemeral } = {}) => replyStreaming(interaction, work, { ephemeral: ephemeral ?? false, intervalMs: DRAFT_EVERY_MS }),

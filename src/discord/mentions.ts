@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Message } from 'discord.js';
+import { turnOf } from '../answer/conversation.js';
 import { toFootnoteError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { notice, renderError, type DiscordMessage } from '../render/discord/message.js';
@@ -72,7 +73,11 @@ export class MentionAsker {
           await reply(admission.reason === 'cooldown' ? Notices.cooldown(admission.retryAfterMs) : Notices.busy);
         } else {
           try {
-            await reply(answerReply(ctx.answers, message.id, await ctx.engine.ask(question)));
+            // In a thread Footnote started, a mention continues its conversation.
+            const conversation = ctx.conversations.turns(message.channelId);
+            const answer = await ctx.engine.ask(question, conversation ? { conversation } : {});
+            if (conversation) await ctx.conversations.add(message.channelId, turnOf(answer));
+            await reply(answerReply(ctx.answers, message.id, answer, { isPublic: true }));
           } finally {
             admission.release();
           }

@@ -46,7 +46,7 @@ describe('/ask', () => {
     expect(reply.text).toMatch(/> \*\*\[1\]\*\* .*33 million attacks with the \(national\) firewall/);
     expect(reply.text).toContain(`— *${SEED_TITLE}*, ¶4`);
     expect(reply.text).toMatch(/Answered in \d+ ms · 1 passage cited/);
-    expect(reply.buttons.map((b) => b.label)).toEqual(['Show passages', 'Helpful', 'Not helpful']);
+    expect(reply.buttons.map((b) => b.label)).toEqual(['Show passages', 'Follow up', 'Helpful', 'Not helpful']);
   });
 
   it('GIVEN a question the articles do not cover THEN says so plainly, with any nearby passages marked as closest', async () => {

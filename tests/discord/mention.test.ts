@@ -23,7 +23,7 @@ describe('@Footnote <question>', () => {
     const reply = await post.reply();
     expect(text(reply)).toContain('33 million');
     expect(text(reply)).toContain('[1]');
-    expect(reply.components[0].components.map((b: { label: string }) => b.label)).toEqual(['Show passages', 'Helpful', 'Not helpful']);
+    expect(reply.components[0].components.map((b: { label: string }) => b.label)).toEqual(['Show passages', 'Follow up', 'Helpful', 'Not helpful']);
 
     // The buttons work as under /ask: the passages of this answer, privately.
     const passages = await h.fake.click(reply, reply.components[0].components[0].custom_id).done();

@@ -25,6 +25,8 @@ export class FakeInteraction {
     readonly token: string,
     readonly type: number,
     readonly dispatchedAt: number,
+    /** Where it was used: the channel, or a thread of it. */
+    readonly channelId: string,
   ) {}
 
   /** When (on the fake's clock) the initial response arrived. */
@@ -89,7 +91,7 @@ export function optionType(definition: Json, name: string, value: unknown): numb
 }
 
 /** The INTERACTION_CREATE payload Discord sends: `by` as a guild member in the fake's one channel, with the clicked `message` for components. */
-export function interactionPayload(fake: FakeState, id: string, token: string, type: number, data: Json, by: Actor, message?: StoredMessage): Json {
+export function interactionPayload(fake: FakeState, id: string, token: string, type: number, data: Json, by: Actor, message: StoredMessage | undefined, channelId: string): Json {
   return {
     id,
     application_id: fake.applicationId,
@@ -99,8 +101,8 @@ export function interactionPayload(fake: FakeState, id: string, token: string, t
     data,
     guild_id: fake.guildId,
     guild: { id: fake.guildId, locale: 'en-US', features: [] },
-    channel_id: fake.channelId,
-    channel: { id: fake.channelId, type: 0, guild_id: fake.guildId, name: 'general', flags: 0, nsfw: false, position: 0, permissions: '2248473465835073' },
+    channel_id: channelId,
+    channel: channelJson(fake, channelId),
     member: {
       user: { ...by.user, discriminator: '0', global_name: by.user.username, avatar: null },
       roles: by.roles,
@@ -130,10 +132,10 @@ export function interactionPayload(fake: FakeState, id: string, token: string, t
  * MESSAGE_CREATE for a member's message in the channel. The bot never asks for the Message Content
  * intent, so as Discord does the text is sent only when the message mentions the bot.
  */
-export function messagePayload(fake: FakeState, id: string, text: string, by: Actor, mentionsBot: boolean): Json {
+export function messagePayload(fake: FakeState, id: string, text: string, by: Actor, mentionsBot: boolean, channelId: string): Json {
   return {
     id,
-    channel_id: fake.channelId,
+    channel_id: channelId,
     guild_id: fake.guildId,
     author: { ...by.user, discriminator: '0', global_name: by.user.username, avatar: null, bot: false },
     member: { roles: by.roles, joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0, pending: false, nick: null, avatar: null, premium_since: null, communication_disabled_until: null },
@@ -151,4 +153,12 @@ export function messagePayload(fake: FakeState, id: string, text: string, by: Ac
     pinned: false,
     flags: 0,
   };
+}
+
+/** The channel, or one of the bot's threads, as an interaction carries it. */
+function channelJson(fake: FakeState, channelId: string): Json {
+  const permissions = '2248473465835073';
+  if (!fake.threads.has(channelId)) return { id: fake.channelId, type: 0, guild_id: fake.guildId, name: 'general', flags: 0, nsfw: false, position: 0, permissions };
+  const thread = fake.threads.get(channelId)!;
+  return { id: channelId, type: 11, guild_id: fake.guildId, parent_id: thread.parentId, name: thread.name, flags: 0, permissions, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false } };
 }

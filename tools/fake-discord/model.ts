@@ -43,6 +43,8 @@ export interface StoredMessage {
   interactionId: string;
   /** The message it replies to (message_reference), for a message posted in the channel. */
   replyTo?: string;
+  /** Where it was posted: the channel, or a thread (an interaction's message: where it was used). */
+  channelId: string;
   content: string;
   embeds: Json[];
   components: Json[];
@@ -61,7 +63,7 @@ export interface Rejection {
   errors?: string[];
 }
 
-export const MessageFlags = { Ephemeral: 64, Loading: 128 } as const;
+export const MessageFlags = { HasThread: 32, Ephemeral: 64, Loading: 128 } as const;
 /** Gateway intents the fake honours. */
 export const Intents = { Guilds: 1 << 0, GuildMessages: 1 << 9, MessageContent: 1 << 15 } as const;
 export const CallbackType = { Pong: 1, Reply: 4, Defer: 5, DeferUpdate: 6, Update: 7, Choices: 8, Modal: 9 } as const;
@@ -107,6 +109,8 @@ export class FakeState extends EventEmitter {
   readonly interactions = new Map<string, FakeInteraction>();
   /** Attachments by id, and every fetch of one (its path) the bot made. */
   readonly attachments = new Map<string, FakeAttachment>();
+  /** Threads the bot started, by id: from which message of the channel, under what name. */
+  readonly threads = new Map<string, { name: string; parentId: string; fromMessage: string }>();
   readonly attachmentFetches: string[] = [];
 
   readonly now: () => number;
@@ -131,7 +135,7 @@ export class FakeState extends EventEmitter {
 export function messageJson(fake: FakeState, m: StoredMessage): Json {
   return {
     id: m.id,
-    channel_id: fake.channelId,
+    channel_id: m.channelId,
     guild_id: fake.guildId,
     author: fake.botUser,
     content: m.content,
@@ -140,7 +144,7 @@ export function messageJson(fake: FakeState, m: StoredMessage): Json {
     flags: m.flags,
     // 19: a reply posted in the channel; 20: an interaction's message.
     type: m.replyTo ? 19 : 20,
-    ...(m.replyTo ? { message_reference: { type: 0, message_id: m.replyTo, channel_id: fake.channelId, guild_id: fake.guildId } } : {}),
+    ...(m.replyTo ? { message_reference: { type: 0, message_id: m.replyTo, channel_id: m.channelId, guild_id: fake.guildId } } : {}),
     timestamp: new Date().toISOString(),
     edited_timestamp: null,
     tts: false,
@@ -151,5 +155,25 @@ export function messageJson(fake: FakeState, m: StoredMessage): Json {
     pinned: false,
     application_id: fake.applicationId,
     ...(m.interactionId ? { webhook_id: fake.applicationId } : {}),
+  };
+}
+
+/** A thread the bot started, as Discord returns it (a public thread, type 11, under the channel). */
+export function threadJson(fake: FakeState, id: string): Json {
+  const thread = fake.threads.get(id)!;
+  return {
+    id,
+    type: 11,
+    guild_id: fake.guildId,
+    parent_id: thread.parentId,
+    name: thread.name,
+    owner_id: fake.botUser.id,
+    last_message_id: null,
+    rate_limit_per_user: 0,
+    message_count: 0,
+    member_count: 1,
+    flags: 0,
+    thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false, create_timestamp: new Date().toISOString() },
+    member: { id, user_id: fake.botUser.id, join_timestamp: new Date().toISOString(), flags: 0 },
   };
 }

@@ -2,7 +2,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FakeInteraction } from './interaction.js';
-import { ApiErrors, CallbackType, MessageFlags, messageJson, snowflake, type FakeState, type Json, type Rejection, type StoredMessage } from './model.js';
+import { ApiErrors, CallbackType, MessageFlags, messageJson, snowflake, threadJson, type FakeState, type Json, type Rejection, type StoredMessage } from './model.js';
 import { applyEdit, pingsOf, validateChoices, validateCommands, validateMessage, validateModal } from './validators.js';
 
 /** Answers with Discord's error JSON and records the rejection (on the interaction too, when there is one). */
@@ -125,12 +125,32 @@ function route(
       : send(204);
   }
 
-  if (method === 'POST' && (m = path.match(/^\/channels\/(\d+)\/messages$/))) {
+  if (method === 'POST' && (m = path.match(/^\/channels\/(\d+)\/messages\/(\d+)\/threads$/))) {
     if (!io.botAuth) return reject(401, 0, '401: Unauthorized');
     if (m[1] !== fake.channelId) return reject(404, 10003, 'Unknown Channel');
+    const from = fake.messages.find((x) => x.id === m![2] && x.channelId === fake.channelId && !(x.flags & MessageFlags.Ephemeral));
+    if (!from) return reject(404, 10008, 'Unknown Message');
+    if (fake.threads.has(from.id)) return reject(400, 160004, 'A thread has already been created for this message');
+    const name = String(body?.name ?? '');
+    if (!name || name.length > 100) return reject(400, ApiErrors.InvalidFormBody, 'Invalid Form Body', undefined, ['name: 1 to 100 characters']);
+    // As on Discord, a thread started from a message has that message's id, and the message says it has one.
+    fake.threads.set(from.id, { name, parentId: m[1], fromMessage: from.id });
+    from.flags |= MessageFlags.HasThread;
+    return send(201, threadJson(fake, from.id));
+  }
+
+  if (method === 'GET' && (m = path.match(/^\/channels\/(\d+)$/))) {
+    if (!io.botAuth) return reject(401, 0, '401: Unauthorized');
+    if (!fake.threads.has(m[1]!)) return reject(404, 10003, 'Unknown Channel');
+    return send(200, threadJson(fake, m[1]!));
+  }
+
+  if (method === 'POST' && (m = path.match(/^\/channels\/(\d+)\/messages$/))) {
+    if (!io.botAuth) return reject(401, 0, '401: Unauthorized');
+    if (m[1] !== fake.channelId && !fake.threads.has(m[1]!)) return reject(404, 10003, 'Unknown Channel');
     const problems = validateMessage(body ?? {}, { create: true });
     if (problems.length) return reject(400, problems.includes('empty message') ? ApiErrors.EmptyMessage : ApiErrors.InvalidFormBody, 'Invalid Form Body', undefined, problems);
-    const posted = store(fake, '', body, body.flags ?? 0);
+    const posted = store(fake, '', body, body.flags ?? 0, m[1]!);
     const replyTo = body.message_reference?.message_id as string | undefined;
     if (replyTo) posted.replyTo = replyTo;
     // A reply pings its author unless allowed_mentions.replied_user is false.
@@ -181,10 +201,11 @@ function rejectMessage(reject: Reject, interaction: FakeInteraction, problems: s
 }
 
 /** Records a message the bot sent, with who it would ping. */
-function store(fake: FakeState, interactionId: string, data: Json, flags: number): StoredMessage {
+function store(fake: FakeState, interactionId: string, data: Json, flags: number, channelId = fake.interactions.get(interactionId)?.channelId ?? fake.channelId): StoredMessage {
   const message: StoredMessage = {
     id: snowflake(),
     interactionId,
+    channelId,
     content: data.content ?? '',
     embeds: data.embeds ?? [],
     components: data.components ?? [],

@@ -95,7 +95,7 @@ export class FakeDiscord extends FakeState {
     name: string,
     options: Record<string, string | number | boolean | FakeAttachment> = {},
     by: Actor = this.member(),
-    { subcommand }: { subcommand?: string } = {},
+    { subcommand, channelId = this.channelId }: { subcommand?: string; channelId?: string } = {},
   ): FakeInteraction {
     const definition = this.registered(this.guildId).find((c) => c.name === name) ?? this.registered().find((c) => c.name === name);
     const scope = subcommand ? definition?.options?.find((o: Json) => o.name === subcommand) : definition;
@@ -110,16 +110,18 @@ export class FakeDiscord extends FakeState {
       return { type: 11, name: key, value: id };
     });
     const data = { ...commandData(definition, name, this.guildId, list, subcommand), ...(Object.keys(attachments).length ? { resolved: { attachments } } : {}) };
-    return this.dispatchInteraction(2, data, by);
+    return this.dispatchInteraction(2, data, by, undefined, undefined, channelId);
   }
 
   /** Submits the modal `on` opened, with a value for each text input by its custom id. */
   submitModal(on: FakeInteraction, values: Record<string, string>, by: Actor = this.member()): FakeInteraction {
+    // A form opened from a button on a message comes with that message, as Discord sends it.
+    const from = on.source;
     if (!on.modal) throw new Error('that interaction opened no modal');
     const inputs = (on.modal.components as Json[]).flatMap((row) => row.components as Json[]);
     for (const key of Object.keys(values)) if (!inputs.some((input) => input.custom_id === key)) throw new Error(`the modal has no input ${key}`);
     const components = inputs.map((input) => ({ type: 1, components: [{ type: 4, custom_id: input.custom_id, value: values[input.custom_id] ?? '' }] }));
-    return this.dispatchInteraction(5, { custom_id: on.modal.custom_id, components }, by);
+    return this.dispatchInteraction(5, { custom_id: on.modal.custom_id, components }, by, from, undefined, from?.channelId ?? on.channelId);
   }
 
   autocomplete(name: string, options: Record<string, string>, focused: string, by: Actor = this.member(), { subcommand }: { subcommand?: string } = {}): FakeInteraction {
@@ -135,7 +137,7 @@ export class FakeDiscord extends FakeState {
     if (!message) throw new Error('that interaction has no message to click on');
     const exists = message.components.some((row: Json) => row.components?.some((c: Json) => c.custom_id === customId));
     if (!exists) throw new Error(`no button ${customId} on message ${message.id}`);
-    const interaction = this.dispatchInteraction(3, { custom_id: customId, component_type: 2 }, by, message);
+    const interaction = this.dispatchInteraction(3, { custom_id: customId, component_type: 2 }, by, message, undefined, message.channelId);
     interaction.source = message;
     return interaction;
   }
@@ -145,11 +147,11 @@ export class FakeDiscord extends FakeState {
    * client does). Sent only to sessions with the GuildMessages intent; its text only with Message
    * Content or when it mentions the bot, as Discord does. Resolves with the bot's reply to it.
    */
-  say(content: string, by: Actor = this.member()): { id: string; reply: () => Promise<StoredMessage> } {
+  say(content: string, by: Actor = this.member(), channelId = this.channelId): { id: string; reply: () => Promise<StoredMessage> } {
     const id = snowflake();
     const text = content.replaceAll('<@bot>', `<@${this.botUser.id}>`);
     const mentionsBot = new RegExp(`<@!?${this.botUser.id}>`).test(text);
-    const payload = messagePayload(this, id, text, by, mentionsBot);
+    const payload = messagePayload(this, id, text, by, mentionsBot, channelId);
     this.gateway.dispatch('MESSAGE_CREATE', payload, Intents.GuildMessages);
     const replyOf = () => this.messages.find((m) => m.replyTo === id);
     return { id, reply: async () => (await this.waitFor(() => Boolean(replyOf())), replyOf()!) };
@@ -169,12 +171,12 @@ export class FakeDiscord extends FakeState {
     return this.dispatchInteraction(2, commandData(definition, name, this.guildId, options), by, undefined, patch);
   }
 
-  private dispatchInteraction(type: number, data: Json, by: Actor, message?: StoredMessage, patch: (payload: Json) => void = () => {}): FakeInteraction {
+  private dispatchInteraction(type: number, data: Json, by: Actor, message?: StoredMessage, patch: (payload: Json) => void = () => {}, channelId = this.channelId): FakeInteraction {
     const id = snowflake();
     const token = `itoken-${id}-${Math.random().toString(36).slice(2)}`;
-    const record = new FakeInteraction(this, id, token, type, this.now());
+    const record = new FakeInteraction(this, id, token, type, this.now(), channelId);
     this.interactions.set(id, record);
-    const payload = interactionPayload(this, id, token, type, data, by, message);
+    const payload = interactionPayload(this, id, token, type, data, by, message, channelId);
     patch(payload);
     this.gateway.dispatch('INTERACTION_CREATE', payload);
     return record;

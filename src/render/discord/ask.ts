@@ -1,5 +1,5 @@
 import { withoutBidiControls } from '../safe-text.js';
-import { ButtonStyle, ComponentType, type APIButtonComponent, type APIEmbed } from 'discord.js';
+import { ButtonStyle, ComponentType, TextInputStyle, type APIButtonComponent, type APIEmbed, type APIModalInteractionResponseCallbackData } from 'discord.js';
 import type { Answer, Citation } from '../../types.js';
 import { NOT_ENGLISH_NOTE } from '../notes.js';
 import { footerBy, llmNote, quoteBlocks } from './citations.js';
@@ -9,6 +9,8 @@ import { Colors, DiscordLimits, type DiscordMessage, type MessageRow, cut, escap
 
 export interface AnswerButtonIds {
   passages?: string;
+  /** Public answers only: a follow-up is answered in a thread everyone can read. */
+  followUp?: string;
   up: string;
   down: string;
 }
@@ -16,6 +18,7 @@ export interface AnswerButtonIds {
 export function answerButtons(ids: AnswerButtonIds): MessageRow {
   const buttons: APIButtonComponent[] = [];
   if (ids.passages) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: ids.passages, label: 'Show passages' });
+  if (ids.followUp) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Primary, custom_id: ids.followUp, label: 'Follow up' });
   buttons.push(
     { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: ids.up, emoji: { name: '👍' }, label: 'Helpful' },
     { type: ComponentType.Button, style: ButtonStyle.Secondary, custom_id: ids.down, emoji: { name: '👎' }, label: 'Not helpful' },
@@ -43,6 +46,8 @@ export function renderAnswer(answer: Answer, buttons?: AnswerButtonIds): Discord
     quotes = answer.citations;
   }
   if (answer.scope) head = `*From the article “${cut(plain(answer.scope.title), 200)}”:*\n${head}`;
+  // A follow-up says how it was read, so a wrong reading of "he" is plain to see.
+  if (answer.followUp) head = `*Read as: ${cut(plain(answer.followUp.readAs), 300)}*\n${head}`;
   if (answer.notEnglish) head += `\n\n*${NOT_ENGLISH_NOTE}*`;
   head += llmNote(answer.answerer, answer.llm, 'answer');
   const description = [head, quoteBlocks(quotes, DiscordLimits.description - head.length - 2)].filter(Boolean).join('\n\n');
@@ -87,4 +92,18 @@ export function renderPassages(answer: Answer): DiscordMessage {
     footer: { text: footers[i]! },
   }));
   return fitMessage({ embeds });
+}
+
+/** The form a Follow up button opens: one field, the question. */
+export function followUpModal(customId: string, maxChars: number): APIModalInteractionResponseCallbackData {
+  return {
+    custom_id: customId,
+    title: 'Follow up',
+    components: [
+      {
+        type: ComponentType.ActionRow,
+        components: [{ type: ComponentType.TextInput, custom_id: 'question', label: 'Your question, following the answer', style: TextInputStyle.Paragraph, max_length: maxChars, required: true }],
+      },
+    ],
+  };
 }

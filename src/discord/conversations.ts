@@ -1,0 +1,98 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import type { Turn } from '../answer/conversation.js';
+
+/** Turns kept per conversation (the oldest go first): a follow-up leans on the last few anyway. */
+export const MAX_TURNS = 20;
+/** Conversations kept in all; the least recently active go first. */
+export const MAX_CONVERSATIONS = 2000;
+/** A conversation nobody has added to for this long is forgotten (Discord archives a quiet thread after 24 h; it can be reopened). */
+export const KEEP_MS = 7 * 24 * 3600_000;
+
+interface Conversation {
+  turns: Turn[];
+  updatedAt: number;
+}
+
+const FILE = 'conversations.json';
+
+/**
+ * The conversations of the threads Footnote started, by thread id: what a follow-up is read with.
+ * Kept in the data folder (written atomically after each turn), so a restart loses none, and
+ * bounded in turns, in number and in age.
+ */
+export class ConversationStore {
+  private readonly conversations = new Map<string, Conversation>();
+  private writing: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly path: string,
+    private readonly now: () => number,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  /** Reads the saved conversations; a missing or unreadable file starts empty (threads then read their next question alone). */
+  static async open(dataDir: string, { now = Date.now, warn = () => {} }: { now?: () => number; warn?: (message: string) => void } = {}): Promise<ConversationStore> {
+    await mkdir(dataDir, { recursive: true });
+    const store = new ConversationStore(join(dataDir, FILE), now, warn);
+    const saved = await readFile(store.path, 'utf8').then(
+      (text) => {
+        try {
+          return JSON.parse(text) as Record<string, Conversation>;
+        } catch {
+          warn(`${FILE} in the data folder could not be read: the conversations start afresh`);
+          return {};
+        }
+      },
+      () => ({}),
+    );
+    for (const [id, conversation] of Object.entries(saved)) {
+      if (Array.isArray(conversation?.turns) && typeof conversation.updatedAt === 'number') store.conversations.set(id, conversation);
+    }
+    store.forgetOld();
+    return store;
+  }
+
+  has(threadId: string): boolean {
+    return this.turns(threadId) !== undefined;
+  }
+
+  /** The turns so far, oldest first; undefined for a thread Footnote did not start (or has forgotten). */
+  turns(threadId: string): readonly Turn[] | undefined {
+    const conversation = this.conversations.get(threadId);
+    if (!conversation || this.now() - conversation.updatedAt > KEEP_MS) return undefined;
+    return conversation.turns;
+  }
+
+  /** Starts a thread's conversation or adds a turn to it, and saves. */
+  async add(threadId: string, ...turns: Turn[]): Promise<void> {
+    const conversation = this.conversations.get(threadId) ?? { turns: [], updatedAt: 0 };
+    conversation.turns = [...conversation.turns, ...turns].slice(-MAX_TURNS);
+    conversation.updatedAt = this.now();
+    // Re-inserted: the map's order is the order of activity, oldest first.
+    this.conversations.delete(threadId);
+    this.conversations.set(threadId, conversation);
+    this.forgetOld();
+    await this.save();
+  }
+
+  get size(): number {
+    return this.conversations.size;
+  }
+
+  private forgetOld(): void {
+    for (const [id, conversation] of this.conversations) {
+      if (this.conversations.size <= MAX_CONVERSATIONS && this.now() - conversation.updatedAt <= KEEP_MS) break;
+      this.conversations.delete(id);
+    }
+  }
+
+  /** One write at a time, each of the whole current state. */
+  private save(): Promise<void> {
+    this.writing = this.writing
+      .then(() => writeFileAtomic(this.path, JSON.stringify(Object.fromEntries(this.conversations)), { mode: 0o600 }))
+      .catch((error: Error) => this.warn(`could not save the conversations (${error.message}): they are kept in memory until the next save`));
+    return this.writing;
+  }
+}
