@@ -8,9 +8,11 @@
  * round of writing never rewrites an earlier one.
  */
 import { Command } from 'commander';
+import { realpathSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { articleFileText, bbcArticle, loadBbcRecords } from '../bench/corpus.js';
+import { fileURLToPath } from 'node:url';
+import { articleFileText, bbcArticle, loadBbcRecords, type BbcRecord } from '../bench/corpus.js';
 import { normalizeAnswer } from '../eval/metrics.js';
 import { articleSentences } from '../../src/ingest/chunk.js';
 import { parseArticle } from '../../src/ingest/parse-article.js';
@@ -30,9 +32,9 @@ interface Draft {
 }
 
 /** A question that repeats this many words of an article sentence in a row copies it. */
-const COPIED_RUN = 7;
+export const COPIED_RUN = 7;
 
-function longestSharedRun(question: string[], sentence: string[]): number {
+export function longestSharedRun(question: string[], sentence: string[]): number {
   let best = 0;
   const previous = new Array(sentence.length + 1).fill(0);
   for (let i = 1; i <= question.length; i++) {
@@ -48,14 +50,14 @@ function longestSharedRun(question: string[], sentence: string[]): number {
 }
 
 /** The evidence quote widened to the whole sentences it touches. */
-function evidenceSpan(article: Article, quote: string): Span | undefined {
+export function evidenceSpan(article: Article, quote: string): Span | undefined {
   const at = article.source.indexOf(quote);
   if (at === -1) return undefined;
   const touched = articleSentences(article).filter((s) => s.start < at + quote.length && s.end > at);
   return touched.length ? { start: touched[0]!.start, end: touched.at(-1)!.end } : { start: at, end: at + quote.length };
 }
 
-async function draftFiles(path: string): Promise<string[]> {
+export async function draftFiles(path: string): Promise<string[]> {
   if (!(await stat(path)).isDirectory()) return [path];
   return (await readdir(path)).filter((f) => f.endsWith('.json')).sort().map((f) => join(path, f));
 }
@@ -66,16 +68,34 @@ const program = new Command('build')
   .option('--append', 'keep the questions already in the set; drafts add questions for articles that have none')
   .option('--check', 'report problems only');
 
+/** A BBC record as Footnote parses its seed file, so that offsets are into `articleFileText`. */
+export function bbcSeedArticle(record: BbcRecord, file: string): Article {
+  return parseArticle({ id: file, file: `${file}.txt`, source: articleFileText(bbcArticle(record)), modifiedAt: 0 });
+}
+
+/** The evidence spans' text, normalised and padded with spaces, for `answerInEvidence`. */
+export function evidenceText(article: Article, evidence: readonly Span[]): string {
+  return ` ${normalizeAnswer(evidence.map((s) => article.source.slice(s.start, s.end)).join(' '))} `;
+}
+
+/** Whether a gold answer appears in the evidence (a bare yes or no answers a yes-no question). */
+export function answerInEvidence(kind: QuestionKind, answer: string, evidence: string): boolean {
+  if (kind === 'yes-no' && /^(yes|no)$/i.test(answer.trim())) return true;
+  // "Whose plans…?" is answered "Michael Howard" by "Michael Howard's plans".
+  return [` ${normalizeAnswer(answer)} `, ` ${normalizeAnswer(answer)}s `].some((a) => evidence.includes(a));
+}
+
+/** Whether the text repeats `COPIED_RUN` or more words in a row of one of the article's sentences. */
+export function copiesArticle(text: string, article: Article): boolean {
+  const asked = words(text);
+  return articleSentences(article).some((s) => longestSharedRun(asked, words(article.source.slice(s.start, s.end))) >= COPIED_RUN);
+}
+
 program.action(async (opts: { bbc: string; drafts: string; append?: boolean; check?: boolean }) => {
   const dataset = await loadNewsQa();
   const chosen = new Map(dataset.articles.map((a) => [a.id, a]));
   const records = new Map((await loadBbcRecords(opts.bbc)).map((r) => [r.id, r]));
-  const articles = new Map(
-    dataset.articles.map((a) => {
-      const bench = bbcArticle(records.get(a.id)!);
-      return [a.id, parseArticle({ id: a.file, file: `${a.file}.txt`, source: articleFileText(bench), modifiedAt: 0 })];
-    }),
-  );
+  const articles = new Map(dataset.articles.map((a) => [a.id, bbcSeedArticle(records.get(a.id)!, a.file)]));
   const problems: string[] = [];
   const kept = opts.append ? dataset.questions : [];
   const written = new Set(kept.map((q) => q.article));
@@ -100,16 +120,11 @@ program.action(async (opts: { bbc: string; drafts: string; append?: boolean; che
         if (span) evidence.push(span);
         else problems.push(`${where}: evidence not found verbatim: "${quote.slice(0, 60)}"`);
       }
-      const evidenceText = ` ${normalizeAnswer(evidence.map((s) => article.source.slice(s.start, s.end)).join(' '))} `;
+      const found = evidenceText(article, evidence);
       for (const answer of answers) {
-        const yesNo = draft.kind === 'yes-no' && /^(yes|no)$/i.test(answer.trim());
-        // "Whose plans…?" is answered "Michael Howard" by "Michael Howard's plans".
-        const inEvidence = [` ${normalizeAnswer(answer)} `, ` ${normalizeAnswer(answer)}s `].some((a) => evidenceText.includes(a));
-        if (!yesNo && !inEvidence) problems.push(`${where}: answer "${answer}" is not in the evidence`);
+        if (!answerInEvidence(draft.kind, answer, found)) problems.push(`${where}: answer "${answer}" is not in the evidence`);
       }
-      const asked = words(draft.question);
-      const copied = articleSentences(article).find((s) => longestSharedRun(asked, words(article.source.slice(s.start, s.end))) >= COPIED_RUN);
-      if (copied) problems.push(`${where}: copies ${COPIED_RUN}+ words in a row from the article`);
+      if (copiesArticle(draft.question, article)) problems.push(`${where}: copies ${COPIED_RUN}+ words in a row from the article`);
       const n = (counters.get(draft.article) ?? 0) + 1;
       counters.set(draft.article, n);
       questions.push({
@@ -133,4 +148,5 @@ program.action(async (opts: { bbc: string; drafts: string; append?: boolean; che
   await writeDataset({ ...dataset, questions: [...kept, ...questions] });
 });
 
-await program.parseAsync();
+// Imported for its checks (tools/conversations/build.ts), the module does not run the command.
+if (process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))) await program.parseAsync();
