@@ -34,6 +34,9 @@ const PERSON = /\b(he|him|she)\b/i;
 const PERSON_POSSESSIVE = /\b(his|her)\b/i;
 const THING = /\b(it|they|them)\b/i;
 const THING_POSSESSIVE = /\b(its|their)\b/i;
+/** "The minister", "the tycoon": a person named before; "the firm", "the bank": the thing the last question named. */
+const PERSON_ROLE = /\bthe (?:\p{L}+ )?(?:minister|tycoon|chief|boss|president|player|star|singer|actor|actress|manager|coach|official|chairman|founder|executive|spokesman|spokeswoman|leader|striker|captain|judge|director|rapper|musician|author|man|woman)\b/iu;
+const THING_ROLE = /\bthe (?:\p{L}+ )?(?:company|firm|bank|group|club|team|government|band|party|airline|carrier|network|channel|broadcaster|maker|retailer|giant|operator|agency|country|city|union|studio|label)\b/iu;
 const REFERENCE = /\b(?:this|that|these|those|the same)\s+\p{L}+|\bthe (?:\p{L}+ )?(?:minister|company|firm|bank|government|group|deal|plan|report|club|player|team|star|man|woman|official|country|president|chief|boss|band|film|show|album|case|move|scheme|bill|law|agreement|offer|match|game|figure|rise|fall|attack|strike|talks)\b/iu;
 const LEAD_IN = /^(?:and|but|so|ok|okay|also)\b[\s,]*|^(?:what|how) about\b\s*/i;
 const WH_ONLY = /^(why|when|where|how much|how many|how|who|what)\b[\s?!.]*$/i;
@@ -65,7 +68,10 @@ function people(nlp: Nlp, text: string): string[] {
 function antecedents(nlp: Nlp, last: Turn): { person?: string; thing?: string } {
   const runs = [...names(nlp, last.evidence), ...names(nlp, last.readAs), ...names(nlp, last.answer)];
   const whole = (name: string) => runs.filter((run) => run.includes(name)).sort((a, b) => b.length - a.length)[0] ?? name;
-  const named = [...people(nlp, last.answer), ...people(nlp, last.evidence), ...people(nlp, last.readAs)][0] ?? names(nlp, last.answer).find((n) => n.includes(' '));
+  const named =
+    [...people(nlp, last.answer), ...people(nlp, last.evidence), ...people(nlp, last.readAs)][0] ??
+    // compromise tags many names it does not know as people only as proper nouns: a two-word one of the answer or question.
+    [...names(nlp, last.answer), ...names(nlp, last.readAs)].find((n) => n.includes(' '));
   const person = named && whole(named);
   // A thing only from the question: "it" in an answer's sentence is as often the statement or the attack as any name.
   const thing = names(nlp, last.readAs).find((n) => !person || (!person.includes(n) && !n.includes(person)));
@@ -108,7 +114,11 @@ export function readFollowUp(nlp: Nlp, question: string, history: readonly Turn[
     if (thing) text = text.replace(THING, thing).replace(THING_POSSESSIVE, `${thing}'s`);
     return scoped(text, 'pronoun');
   }
-  if (reference || !fresh.length) return scoped(question, 'reference');
+  if (reference || !fresh.length) {
+    const { person, thing } = antecedents(nlp, last);
+    const text = person && PERSON_ROLE.test(question) ? question.replace(PERSON_ROLE, person) : thing && THING_ROLE.test(question) ? question.replace(THING_ROLE, thing) : question;
+    return scoped(text, 'reference');
+  }
   return { text: question, kind: 'alone' };
 }
 

@@ -42,7 +42,9 @@ describe('readFollowUp', () => {
     expect(readFollowUp(nlp, 'Who is the chairman of Manchester United?', [profits])).toEqual({ text: 'Who is the chairman of Manchester United?', kind: 'alone' });
   });
 
-  it('GIVEN "the minister" or a question naming nothing new THEN it is read as asked, kept to the last answer\'s article', () => {
-    expect(readFollowUp(nlp, 'When did the minister tweet?', [minister])).toEqual({ text: 'When did the minister tweet?', kind: 'reference', articleId: 'iran' });
+  it('GIVEN "the minister" or "the bank" THEN it is the person or the thing named before; a question naming nothing new is read as asked; both keep to the last answer\'s article', () => {
+    expect(readFollowUp(nlp, 'When did the minister tweet?', [minister])).toEqual({ text: 'When did Mohammad Javad Azari Jahromi tweet?', kind: 'reference', articleId: 'iran' });
+    expect(readFollowUp(nlp, 'What did the bank warn about?', [profits])).toEqual({ text: 'What did Absa warn about?', kind: 'reference', articleId: 'absa' });
+    expect(readFollowUp(nlp, 'How many jobs will go?', [profits])).toEqual({ text: 'How many jobs will go?', kind: 'reference', articleId: 'absa' });
   });
 });

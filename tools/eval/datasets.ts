@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { articleFileText, bbcArticle, loadBbcRecords, loadCorpus } from '../bench/corpus.js';
+import { loadFollowups, SEED_ARTICLE, SEED_STORY, type Need } from '../conversations/dataset.js';
 import { loadNewsQa, type Split } from '../news-qa/dataset.js';
 
 /**
@@ -179,3 +180,60 @@ export const defaultPaths = {
   seedQa: join(import.meta.dirname, '../../tests/fixtures/seed-qa.json'),
   seedFile: join(import.meta.dirname, '../../tests/fixtures/seed/000_384e7f44ba0120d1.txt'),
 };
+
+/** A turn of a follow-up chain, as asked in the evaluation: what it needs of the conversation, and the question rewritten to stand alone. */
+export interface EvalTurn extends EvalQuestion {
+  needs: Need;
+  standalone: string;
+}
+
+export interface FollowupCorpus {
+  name: string;
+  files: Record<string, string>;
+  chains: { id: string; turns: EvalTurn[] }[];
+}
+
+/**
+ * The follow-up chains of a split (dev, or test: the news QA test and test2 articles) among BBC
+ * articles no question is about, up to `size` articles; with `split` "seed", the seed chains over the seed story alone.
+ */
+export async function followupCorpus(bbcPath: string, split: 'dev' | 'test' | 'seed', size = 200): Promise<FollowupCorpus> {
+  const set = await loadFollowups();
+  const chains = set.chains.filter((c) => c.split === split);
+  const files: Record<string, string> = {};
+  const fileOf = new Map<string, string>();
+  if (split === 'seed') {
+    files[basename(SEED_STORY)] = (await readFile(SEED_STORY, 'utf8')).replace(/^\uFEFF/, '');
+    fileOf.set(SEED_ARTICLE, basename(SEED_STORY).replace(/\.txt$/, ''));
+  } else {
+    const dataset = await loadNewsQa();
+    const records = new Map((await loadBbcRecords(bbcPath)).map((r) => [r.id, r]));
+    for (const article of dataset.articles.filter((a) => chains.some((c) => c.article === a.id))) {
+      files[`${article.file}.txt`] = articleFileText(bbcArticle(records.get(article.id)!));
+      fileOf.set(article.id, article.file);
+    }
+    const others = await distractors(bbcPath, new Set(dataset.articles.map((a) => a.file)));
+    for (const article of others.slice(0, Math.max(0, size - Object.keys(files).length))) files[`${article.id}.txt`] = articleFileText(article);
+  }
+  return {
+    name: `follow-up chains, ${split} split (${chains.length} chains; ${Object.keys(files).length} articles)`,
+    files,
+    chains: chains.map((chain) => {
+      const articleId = fileOf.get(chain.article)!;
+      const text = files[`${articleId}.txt`]!;
+      return {
+        id: chain.id,
+        turns: chain.turns.map((turn, i) => ({
+          id: `${chain.id}#${i + 1}`,
+          question: turn.question,
+          answers: turn.answers,
+          evidence: turn.evidence.map((span) => ({ articleId, ...span, text: text.slice(span.start, span.end) })),
+          kind: turn.kind,
+          article: articleId,
+          needs: turn.needs,
+          standalone: turn.standalone,
+        })),
+      };
+    }),
+  };
+}

@@ -3,11 +3,14 @@
  * and SQuAD 2.0 dev held-out articles 12-34, with the previous engine (pinned at a commit) run on
  * the same questions in the same run.
  *
+ * The follow-up chains (tools/datasets/followups.json) are answered with the conversation before
+ * each turn, alone, and rewritten to stand alone, on the same split's articles among distractors.
+ *
  * With `--answerer llm`, the current engine writes with the model configured in the environment
  * (ANSWERER's LLM_* settings, see .env.example), and the report adds how often the model's answer
  * was shown, why it was not, and the share of its quotes that verification dropped.
  *
- *   npm run eval -- [--sets news,seed,squad] [--split test,test2|dev] [--corpus-size 200] [--baseline <commit>|none]
+ *   npm run eval -- [--sets news,seed,squad,followups] [--split test,test2|dev] [--corpus-size 200] [--baseline <commit>|none]
  *                   [--answerer extractive|llm] [--bbc <file>] [--squad <file>] [--squad-articles 12:35] [--off-topic 40]
  *                   [--show-misses N] [--out results.json]
  */
@@ -23,7 +26,9 @@ import { createLogger } from '../../src/logger.js';
 import type { Answer, Answerer, LlmReport } from '../../src/types.js';
 import { toolEmbeddings, withSeedsFolder } from '../lib/corpus-snapshot.js';
 import { baselineEngine, BASELINE_COMMIT } from './baseline.js';
-import { defaultPaths, isEvidence, requireDatasets, newsCorpus, seedCorpus, squadCorpora, withOffTopicQuestions, type EvalCorpus, type EvalQuestion } from './datasets.js';
+import { turnOf, type Turn } from '../../src/answer/conversation.js';
+import { defaultPaths, followupCorpus, isEvidence, requireDatasets, newsCorpus, seedCorpus, squadCorpora, withOffTopicQuestions, type EvalCorpus, type EvalQuestion, type FollowupCorpus } from './datasets.js';
+import { followupReport, type FollowupScored } from './followups.js';
 import type { Split } from '../news-qa/dataset.js';
 import { containsAnswer, exactMatch, f1, isShortAnswerRight, mean, percentile } from './metrics.js';
 
@@ -40,18 +45,22 @@ export interface Scored {
   /** With --answerer llm: who wrote the answer shown, and how the model's reply fared. */
   answerer?: Answerer;
   llm?: LlmReport;
+  /** A follow-up read with its conversation: how it was read. */
+  readAs?: string;
 }
 
 /** An engine under evaluation: answers the questions of one corpus from a seeds folder. */
 export interface EvaluatedEngine {
   name: string;
   answerAll(seedsDir: string, questions: EvalQuestion[]): Promise<Scored[]>;
+  /** Follow-up chains (this commit's engine only: the baseline has no conversations). */
+  answerChains?(seedsDir: string, chains: FollowupCorpus['chains']): Promise<FollowupScored[]>;
 }
 
 const overlapsEvidence = (q: EvalQuestion, c: Answer['citations'][number] | undefined) => isEvidence(q, c && { ...c, text: c.quote });
 /** Passages shown, in order: the citations of an answer, else the best match or closest passages. */
 const shown = (s: Scored) => (s.outcome === 'answer' ? s.citations : s.closest);
-const isCorrect = (s: Scored) => s.outcome === 'answer' && overlapsEvidence(s.question, s.citations[0]) && containsAnswer(s.answer, s.question.answers);
+export const isCorrect = (s: Scored) => s.outcome === 'answer' && overlapsEvidence(s.question, s.citations[0]) && containsAnswer(s.answer, s.question.answers);
 const isShortRight = (s: Scored) => s.outcome === 'answer' && isShortAnswerRight(s.answer, s.question.answers);
 const isShortShown = (s: Scored) => s.outcome === 'answer' && s.kind === 'short';
 /** Why unanswerable questions are unanswerable, in the order of the report. */
@@ -166,15 +175,42 @@ async function currentEngine(answerer: Answerer): Promise<EvaluatedEngine> {
   const reader = new Reader(shippedModels);
   const logger = createLogger('warn');
   const writer = await createWriter(config, logger);
+  const started = async (seedsDir: string) => {
+    const engine = new Engine({ options: { ...engineOptions(config), seedsDir, dataDir: undefined }, embeddings, reader, ...(writer ? { writer } : {}), logger });
+    await engine.start();
+    return engine;
+  };
+  const scored = (question: EvalQuestion, a: Answer): Scored => ({
+    question,
+    outcome: a.outcome,
+    kind: a.kind,
+    answer: a.answer,
+    citations: a.citations,
+    closest: a.closest,
+    ms: a.timings.totalMs,
+    answerer: a.answerer,
+    ...(a.llm ? { llm: a.llm } : {}),
+    ...(a.followUp ? { readAs: a.followUp.readAs } : {}),
+  });
   return {
     name: answerer === 'llm' ? `reader + ${config.LLM_MODEL} (this commit)` : 'reader (this commit)',
     async answerAll(seedsDir, questions) {
-      const engine = new Engine({ options: { ...engineOptions(config), seedsDir, dataDir: undefined }, embeddings, reader, ...(writer ? { writer } : {}), logger });
-      await engine.start();
+      const engine = await started(seedsDir);
       const out: Scored[] = [];
-      for (const question of questions) {
-        const a = await engine.ask(question.question);
-        out.push({ question, outcome: a.outcome, kind: a.kind, answer: a.answer, citations: a.citations, closest: a.closest, ms: a.timings.totalMs, answerer: a.answerer, ...(a.llm ? { llm: a.llm } : {}) });
+      for (const question of questions) out.push(scored(question, await engine.ask(question.question)));
+      return out;
+    },
+    async answerChains(seedsDir, chains) {
+      const engine = await started(seedsDir);
+      const out: FollowupScored[] = [];
+      for (const chain of chains) {
+        // The conversation is the engine's own earlier answers, right or wrong, as in a thread.
+        const conversation: Turn[] = [];
+        for (const turn of chain.turns) {
+          const withConversation = await engine.ask(turn.question, { conversation: [...conversation] });
+          conversation.push(turnOf(withConversation));
+          out.push({ turn, withConversation: scored(turn, withConversation), alone: scored(turn, await engine.ask(turn.question)), standalone: scored(turn, await engine.ask(turn.standalone)) });
+        }
       }
       return out;
     },
@@ -182,7 +218,7 @@ async function currentEngine(answerer: Answerer): Promise<EvaluatedEngine> {
 }
 
 const program = new Command('eval')
-  .option('--sets <names>', 'comma-separated: news, seed, squad', 'news,seed,squad')
+  .option('--sets <names>', 'comma-separated: news, seed, squad, followups', 'news,seed,squad,followups')
   .option('--split <splits>', 'news QA splits, comma-separated: test and test2 (the report) or dev (for error analysis)', 'test,test2')
   .option('--corpus-size <n>', 'articles in each news corpus: the split\'s own among BBC articles no question is about', Number, 200)
   .option('--baseline <commit>', `the previous engine, run beside ("none" to skip)`, BASELINE_COMMIT)
@@ -203,6 +239,10 @@ program.action(async (opts) => {
   const date = new Date().toISOString().slice(0, 10);
   const report: Record<string, unknown> = {};
   for (const set of sets) {
+    if (set === 'followups') {
+      await evaluateFollowups();
+      continue;
+    }
     const corpora: EvalCorpus[] =
       set === 'news' ? await Promise.all(String(opts.split).split(',').map((split) => newsCorpus(opts.bbc, split as Split, opts.corpusSize)))
       : set === 'seed' ? [await seedCorpus(defaultPaths.seedQa, defaultPaths.seedFile)]
@@ -213,6 +253,23 @@ program.action(async (opts) => {
   }
   if (opts.out) await writeFile(opts.out, JSON.stringify({ date, report }, null, 1));
   process.exit(0);
+
+  /** The follow-up chains of the chosen splits (test and test2 are one follow-up split) and the seed's, by this commit's engine. */
+  async function evaluateFollowups() {
+    const current = engines.at(-1)!;
+    const splits = [...new Set(String(opts.split).split(',').map((s) => (s === 'dev' ? 'dev' : 'test') as 'dev' | 'test')), 'seed' as const];
+    for (const split of splits) {
+      const corpus = await followupCorpus(opts.bbc, split, opts.corpusSize);
+      const rows = await withSeedsFolder({ name: corpus.name, files: corpus.files, questions: [] }, (dir) => current.answerChains!(dir, corpus.chains));
+      process.stderr.write(`followups: ${corpus.name} done\n`);
+      process.stdout.write(`\n### Follow-up ${corpus.name}, ${date}\n\n${followupReport(rows, isCorrect)}\n`);
+      // Error analysis: follow-ups the rewrite to stand alone gets right and the conversation's reading does not.
+      for (const row of rows.filter((r) => r.turn.needs !== 'none' && isCorrect(r.standalone) && !isCorrect(r.withConversation)).slice(0, opts.showMisses)) {
+        process.stdout.write(`\n- [${row.turn.needs}] ${row.turn.question}\n  read as: ${row.withConversation.readAs ?? '(alone)'}\n  should be: ${row.turn.standalone}\n  got (${row.withConversation.outcome}): ${row.withConversation.answer.slice(0, 160)}\n`);
+      }
+      report[`followups-${split}`] = rows.map((r) => ({ id: r.turn.id, needs: r.turn.needs, withConversation: isCorrect(r.withConversation), alone: isCorrect(r.alone), standalone: isCorrect(r.standalone) }));
+    }
+  }
 
   async function evaluateSet(set: string, corpora: EvalCorpus[]) {
     const results = new Map<string, Scored[]>(engines.map((e) => [e.name, []]));
