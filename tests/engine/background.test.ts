@@ -1,11 +1,9 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shippedModels } from '../../src/answer/models.js';
 import { Reader } from '../../src/answer/reader.js';
 import { Engine } from '../../src/engine/engine.js';
 import { reader, seedCopy, silentLogger, tempDir, testOptions } from '../helpers.js';
-import { fact, FaultEmbeddings, gate, range, writeSyntheticArticles } from '../faults/synthetic.js';
+import { fact, FaultEmbeddings, gate, range, writeHarbourArticles, writeSyntheticArticles } from '../faults/synthetic.js';
 
 /** A serving engine: answerable by words as soon as the articles are read; vectors land after. */
 function servingEngine(seedsDir: string, dataDir: string, embeddings: FaultEmbeddings) {
@@ -47,10 +45,7 @@ describe('background embedding', () => {
     const seedsDir = await seedCopy();
     const dataDir = await tempDir();
     // Sentences of their own, so there is more than two batches to embed.
-    for (const n of range(0, 40)) {
-      const body = range(0, 10).map((s) => `Harbour ${n} logged ${s * 7 + n} ferries in week ${s} of the season.`).join(' ');
-      await writeFile(join(seedsDir, `harbour-${n}.txt`), `Harbour ${n} traffic\n\n${body}\n`);
-    }
+    await writeHarbourArticles(seedsDir, range(0, 40));
     const first = new FaultEmbeddings();
     let batches = 0;
     const stop = gate();

@@ -61,19 +61,31 @@ export async function writeSyntheticArticles(seedsDir: string, numbers: Iterable
 
 export const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
+/** Articles whose ten sentences are all their own (no filler shared with another), so each adds eleven texts to embed, title included. */
+export async function writeHarbourArticles(seedsDir: string, numbers: Iterable<number>): Promise<void> {
+  for (const n of numbers) {
+    const body = range(0, 10).map((s) => `Harbour ${n} logged ${s * 7 + n} ferries in week ${s} of the season.`).join(' ');
+    await writeFile(join(seedsDir, `harbour-${n}.txt`), `Harbour ${n} traffic\n\n${body}\n`);
+  }
+}
+
 /**
- * The same vectors as tests/helpers.ts' TestEmbeddings (same id, so indexes are interchangeable),
- * importable outside vitest (by a child process) and able to go slowly or wait at a gate.
+ * The same vectors as tests/helpers.ts' TestEmbeddings (same id, so indexes are interchangeable; 32-d
+ * unless told), importable outside vitest (by a child process) and able to go slowly or wait at a gate.
  */
 export class FaultEmbeddings extends SyntheticEmbeddings implements FootnoteEmbeddings {
-  readonly id = 'synthetic-32';
-  readonly dimension = 32;
+  readonly id: string;
   documentsEmbedded = 0;
   /** Called before each batch of documents is embedded; a test can make it wait. */
   beforeBatch: (texts: string[]) => Promise<void> | void = () => {};
 
-  constructor(private readonly delayMs = 0) {
-    super({ vectorSize: 32 });
+  /** `dimension`: 512 for the Postgres store, whose vector column is the bundled embedder's size. */
+  constructor(
+    private readonly delayMs = 0,
+    readonly dimension = 32,
+  ) {
+    super({ vectorSize: dimension });
+    this.id = `synthetic-${dimension}`;
   }
 
   override async embedDocuments(texts: string[]): Promise<number[][]> {

@@ -4,7 +4,6 @@
  * the Postgres store (which loads the corpus, then reloads the seeds and saves what changed), says
  * "reloading" as it starts and "done" when the new corpus is saved.
  */
-import { SyntheticEmbeddings } from '@langchain/core/utils/testing';
 import { engineOptions } from '../../src/app.js';
 import { shippedModels } from '../../src/answer/models.js';
 import { Reader } from '../../src/answer/reader.js';
@@ -12,21 +11,13 @@ import { loadConfig } from '../../src/config.js';
 import { Engine } from '../../src/engine/engine.js';
 import { PostgresStore } from '../../src/index/postgres/store.js';
 import { createLogger } from '../../src/logger.js';
-
-/** 512-d, as the store's vector column; deterministic, fast. */
-export class Synthetic512 extends SyntheticEmbeddings {
-  readonly id = 'synthetic-512';
-  readonly dimension = 512;
-  constructor() {
-    super({ vectorSize: 512 });
-  }
-}
+import { FaultEmbeddings } from '../faults/synthetic.js';
 
 const [seedsDir = '', url = ''] = process.argv.slice(2);
 if (seedsDir && url) {
   const logger = createLogger('silent');
   const store = await PostgresStore.open(url, logger);
-  const engine = new Engine({ options: { ...engineOptions(loadConfig({})), seedsDir, dataDir: undefined }, embeddings: new Synthetic512(), store, reader: new Reader(shippedModels), logger });
+  const engine = new Engine({ options: { ...engineOptions(loadConfig({})), seedsDir, dataDir: undefined }, embeddings: new FaultEmbeddings(0, 512), store, reader: new Reader(shippedModels), logger });
   process.stdout.write('reloading\n');
   await engine.start();
   process.stdout.write('done\n');

@@ -10,6 +10,7 @@ import type { IndexStore } from '../../src/index/store.js';
 import type { Answer } from '../../src/types.js';
 import { startPgServer, type PgServer } from '../../tools/pg-server.js';
 import { capturingLogger } from '../discord/harness.js';
+import { FaultEmbeddings, range, writeSyntheticArticles } from '../faults/synthetic.js';
 import { reader, seedCopy, silentLogger, tempDir, testOptions, useLite } from '../helpers.js';
 
 /**
@@ -246,8 +247,6 @@ describe('STORE=postgres', () => {
 describe('a writer killed mid-reload', () => {
   it('GIVEN a process killed -9 at any moment of its reload THEN the database holds the old corpus or the new one, whole, and loads', async () => {
     const { spawn } = await import('node:child_process');
-    const { writeSyntheticArticles, range } = await import('../faults/synthetic.js');
-    const { Synthetic512 } = await import('./pg-writer-child.js');
     const url = await database();
     const seedsDir = await tempDir('footnote-seeds-');
     await writeSyntheticArticles(seedsDir, range(0, 40));
@@ -275,7 +274,7 @@ describe('a writer killed mid-reload', () => {
       expect(rows[0]!.articles).toBe(rows[0]!.listed);
       expect(rows[0]!.chunks).toBe(rows[0]!.manifestChunks);
       const store = await PostgresStore.open(url, silentLogger);
-      const loaded = await store.load({ embedder: new Synthetic512(), chunker: testOptions({ seedsDir }).chunker }, new Synthetic512());
+      const loaded = await store.load({ embedder: new FaultEmbeddings(0, 512), chunker: testOptions({ seedsDir }).chunker }, new FaultEmbeddings(0, 512));
       await store.close();
       expect(loaded.status).toBe('loaded');
       return rows[0]!.articles;
