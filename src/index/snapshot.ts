@@ -237,6 +237,18 @@ export interface EmbedOptions {
 /** Texts handed to the embedder at once: large enough to keep a worker busy, small enough to stop soon. */
 const EMBED_BATCH = 128;
 
+/** Texts whose vectors are now in the snapshot's table leave `pending`, and the chunks they complete join the vector index. */
+async function landVectors(snapshot: IndexSnapshot, hashes: Iterable<string>): Promise<void> {
+  const touched: Chunk[] = [];
+  for (const hash of hashes) {
+    snapshot.pending.delete(hash);
+    touched.push(...(snapshot.neededBy.get(hash) ?? []));
+    snapshot.neededBy.delete(hash);
+  }
+  // Only the chunks these texts could have completed are looked at.
+  await indexReadyChunks(snapshot, touched);
+}
+
 /**
  * Embeds what the snapshot still lacks, batch after batch, and puts each chunk into the vector
  * index as soon as all its vectors are there. Returns how many texts it embedded.
@@ -247,15 +259,8 @@ export async function embedPending(snapshot: IndexSnapshot, embeddings: Embeddin
   while (snapshot.pending.size && !signal?.aborted) {
     const batch = [...snapshot.pending].slice(0, EMBED_BATCH);
     const embedded = await embeddings.embedDocuments(batch.map(([, text]) => text));
-    const touched: Chunk[] = [];
-    batch.forEach(([hash], i) => {
-      snapshot.vectors.set(hash, embedded[i]!);
-      snapshot.pending.delete(hash);
-      touched.push(...(snapshot.neededBy.get(hash) ?? []));
-      snapshot.neededBy.delete(hash);
-    });
-    // Only the chunks this batch could have completed are looked at.
-    await indexReadyChunks(snapshot, touched);
+    batch.forEach(([hash], i) => snapshot.vectors.set(hash, embedded[i]!));
+    await landVectors(snapshot, batch.map(([hash]) => hash));
     done += batch.length;
     await onBatch?.(done, total);
   }

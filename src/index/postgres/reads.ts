@@ -54,6 +54,12 @@ export async function readChangedArticles(client: pg.PoolClient, current: IndexS
   return { listed, changed: changed.map(articleOf) };
 }
 
+/** The saved sentence and title vectors of those of `hashes` the database has. */
+export async function readVectors(db: pg.Pool | pg.PoolClient, hashes: string[]): Promise<VectorRow[]> {
+  if (!hashes.length) return [];
+  return (await db.query<VectorRow>('SELECT hash, scale, components FROM text_vectors WHERE hash = ANY($1)', [hashes])).rows;
+}
+
 /** Sentence and title vectors as saved, into `table`; a real comes back as shortest decimal text, so it is rounded to 32 bits again. */
 export function putVectors(table: VectorTable, rows: readonly VectorRow[], saved: Set<string>): void {
   for (const r of rows) {

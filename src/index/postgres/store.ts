@@ -9,13 +9,13 @@ import { VectorTable } from '../vector-table.js';
 import { PgChunkStore } from './chunk-store.js';
 import { POSTGRES_DIMENSION, readOnly, shown, storeError, transaction, WRITE_LOCK } from './connection.js';
 import { migrate } from './migrations.js';
-import { putVectors, readChangedArticles, readCorpus, readWhole, type VectorRow } from './reads.js';
+import { putVectors, readChangedArticles, readCorpus, readVectors, readWhole } from './reads.js';
 import { watchCorpus } from './watch.js';
 import { within } from '../../within.js';
+import { writeChanges, type SavedVectors } from './writes.js';
 
 /** How long closing may wait for the database before it lets go. */
 const CLOSE_MS = 5000;
-import { writeChanges, type SavedVectors } from './writes.js';
 
 /**
  * The index in PostgreSQL with pgvector, shared by every process of a bot: the articles with their
@@ -115,14 +115,9 @@ export class PostgresStore implements IndexStore {
     const fresh = new Map(read.changed.map((article) => [article.id, article]));
     const articles = read.listed.map((a) => fresh.get(a.id) ?? current.articleById.get(a.id)!);
     const built = await buildSnapshot({ articles, chunker: expected.chunker, embedder: embeddings, previous: current });
-    const wanted = [...built.pending.keys()];
-    const rows = wanted.length
-      ? (
-          await this.pool.query<VectorRow>('SELECT hash, scale, components FROM text_vectors WHERE hash = ANY($1)', [wanted]).catch((error: Error) => {
-            throw storeError(this.where, error, 'read');
-          })
-        ).rows
-      : [];
+    const rows = await readVectors(this.pool, [...built.pending.keys()]).catch((error: Error) => {
+      throw storeError(this.where, error, 'read');
+    });
     const snapshot = await withSavedVectors(
       built,
       (table) => {

@@ -10,6 +10,14 @@ export interface SavedVectors {
 
 const vectorLiteral = (vector: ArrayLike<number>) => `[${Array.from(vector, (x) => +x.toPrecision(7)).join(',')}]`;
 
+/** Inserts text vector rows given as `textVectorColumns` ($1 hashes, $2 scales, $3 components); a row already there stays. */
+export const INSERT_TEXT_VECTORS = 'INSERT INTO text_vectors SELECT * FROM unnest($1::text[], $2::real[], $3::bytea[]) ON CONFLICT (hash) DO NOTHING';
+
+/** Vector table rows (`VectorTable.entries`) as the parameters of INSERT_TEXT_VECTORS. */
+export function textVectorColumns(rows: readonly [string, number, Int8Array][]): [string[], number[], Buffer[]] {
+  return [rows.map(([hash]) => hash), rows.map(([, scale]) => scale), rows.map(([, , bytes]) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))];
+}
+
 /**
  * Writes what changed since the database's state, in the caller's transaction, bumps the corpus
  * version and NOTIFYs. Returns what it wrote: the caller remembers it once the transaction commits.
@@ -92,13 +100,7 @@ export async function writeChanges(client: pg.PoolClient, snapshot: IndexSnapsho
   }
 
   const newVectors = [...snapshot.vectors.entries()].filter(([hash]) => !saved.vectors.has(hash));
-  if (newVectors.length) {
-    await client.query('INSERT INTO text_vectors SELECT * FROM unnest($1::text[], $2::real[], $3::bytea[]) ON CONFLICT (hash) DO NOTHING', [
-      newVectors.map(([hash]) => hash),
-      newVectors.map(([, scale]) => scale),
-      newVectors.map(([, , bytes]) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
-    ]);
-  }
+  if (newVectors.length) await client.query(INSERT_TEXT_VECTORS, textVectorColumns(newVectors));
   // Every chunk the database holds without a passage vector gets one, if this snapshot has that
   // chunk's text and its vectors: asked of the database in this transaction, not of what this
   // process remembers (another writer's delete-and-reinsert drops rows by cascade; chunk ids are
