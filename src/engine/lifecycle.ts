@@ -4,7 +4,7 @@ import { readSeeds } from '../ingest/read-seeds.js';
 import type { FootnoteEmbeddings } from '../index/embeddings.js';
 import { LocalStore } from '../index/local-store.js';
 import { StaleWriteError, type IndexStore } from '../index/store.js';
-import { buildSnapshot, embedPending, type IndexSnapshot } from '../index/snapshot.js';
+import { buildSnapshot, embedPending, embedShared, type IndexSnapshot } from '../index/snapshot.js';
 import type { Logger } from '../logger.js';
 import { silentProgress, type ProgressFactory } from '../progress.js';
 import type { ReloadReport } from '../types.js';
@@ -123,8 +123,9 @@ export class IndexLifecycle {
 
   /**
    * Loads the index another process saved in the shared store, and serves it. Its missing vectors are
-   * left to the process that reloaded (it saves them as they land, and each save comes here again),
-   * unless this process was embedding too: then it goes on, on the new index.
+   * embedded here too when the store shares embedding work (or this process was embedding already);
+   * else they are left to the process that reloaded (it saves them as they land, and each save comes
+   * here again).
    */
   private async refresh(): Promise<void> {
     if (!this.store || this.reloading || this.refreshing) return;
@@ -137,7 +138,7 @@ export class IndexLifecycle {
       // Swapped first, so the embedding being stopped cannot save the old index over the new one.
       this.snapshot = loaded;
       await this.pauseEmbedding();
-      if (wasEmbedding && loaded.pending.size && this.snapshot === loaded) this.embedInBackground(loaded);
+      if ((wasEmbedding || this.store.embedding) && loaded.pending.size && this.snapshot === loaded) this.embedInBackground(loaded);
       this.deps.logger.info({ articles: loaded.articles.length, chunks: loaded.chunks.length, withoutVectors: loaded.waiting.size }, 'loaded the index another process saved');
     } finally {
       this.refreshing = false;
@@ -210,12 +211,16 @@ export class IndexLifecycle {
 
   /**
    * Embeds what the live snapshot lacks, in worker threads, while it serves: each chunk joins the
-   * vector index as its vectors land, and progress is saved every half minute (and at the end), so
-   * a restart resumes where this stopped.
+   * vector index as its vectors land. Alone, progress is saved every half minute (and at the end),
+   * so a restart resumes where this stopped. On a store that shares embedding work, this process
+   * embeds its share with the others, each batch saved as it is done; if sharing fails (the
+   * database went away), it embeds the rest alone.
    */
   private embedInBackground(snapshot: IndexSnapshot): void {
     const { embeddings, logger } = this.deps;
+    const shared = this.store?.embedding;
     const controller = new AbortController();
+    const { signal } = controller;
     const bar = this.progress('Embedding');
     let savedAt = performance.now();
     const save = async () => {
@@ -223,21 +228,31 @@ export class IndexLifecycle {
       await this.store.save(snapshot, { progress: true }).catch((error: Error) => logger.warn(`could not save the vectors embedded so far: ${error.message}`));
       savedAt = performance.now();
     };
+    const alone = () =>
+      embedPending(snapshot, embeddings, {
+        signal,
+        onBatch: async (count, total) => {
+          bar.update(count, total);
+          if (performance.now() - savedAt > SAVE_EVERY_MS) await save();
+        },
+      });
     const job = { controller, done: Promise.resolve() };
     job.done = (async () => {
       const started = performance.now();
+      const toEmbed = snapshot.pending.size;
       try {
-        const embedded = await embedPending(snapshot, embeddings, {
-          signal: controller.signal,
-          onBatch: async (count, total) => {
-            bar.update(count, total);
-            if (performance.now() - savedAt > SAVE_EVERY_MS) await save();
-          },
-        });
+        const embedded = shared
+          ? await embedShared(snapshot, embeddings, shared, { signal, onBatch: (count, total) => bar.update(count, total) }).catch((error: Error) => {
+              logger.warn(`could not share the embedding work ${this.store?.where} (${error.message}): embedding the rest alone`);
+              return alone();
+            })
+          : await alone();
         bar.stop();
-        if (embedded) await save();
+        const landed = toEmbed - snapshot.pending.size;
+        // Shared: the text vectors are saved already; this saves the passage vectors they complete.
+        if (landed) await save();
         const left = snapshot.pending.size;
-        logger.info({ embedded, left, ms: elapsed(started) }, left ? 'embedding paused; it resumes at the next start or reload' : 'every passage has its vector');
+        logger.info({ embedded, ...(shared ? { embeddedElsewhere: landed - embedded } : {}), left, ms: elapsed(started) }, left ? 'embedding paused; it resumes at the next start or reload' : 'every passage has its vector');
       } catch (error) {
         bar.stop();
         logger.error({ err: error }, 'embedding failed: passages without vectors are found by their words; the next reload tries again');

@@ -7,6 +7,7 @@ import { Bm25Index } from './bm25.js';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import type { EmbedderInfo } from './embeddings.js';
 import { HnswChunkStore, type ChunkMetadata } from './hnsw-store.js';
+import type { SharedEmbedding } from './store.js';
 import { composeVector, VectorTable } from './vector-table.js';
 
 /** 4: sentence vectors (some still pending), chunk vectors composed from them, a compact docstore, BM25 saved. */
@@ -263,6 +264,37 @@ export async function embedPending(snapshot: IndexSnapshot, embeddings: Embeddin
     await landVectors(snapshot, batch.map(([hash]) => hash));
     done += batch.length;
     await onBatch?.(done, total);
+  }
+  return done;
+}
+
+/**
+ * Embeds what the snapshot lacks together with the other processes on a shared store: it claims a
+ * batch no one else holds, embeds and saves it, and again; when nothing is left to claim it takes
+ * the vectors the others saved and waits for those they are still embedding. Its chunks join the
+ * vector index as their vectors land, whoever embedded them. Returns how many texts it embedded.
+ */
+export async function embedShared(snapshot: IndexSnapshot, embeddings: EmbeddingsInterface, shared: SharedEmbedding, { signal, onBatch }: EmbedOptions = {}): Promise<number> {
+  const total = snapshot.pending.size;
+  let done = 0;
+  while (snapshot.pending.size && !signal?.aborted) {
+    const claimed = await shared.claim(EMBED_BATCH);
+    if (claimed.length) {
+      const vectors = new VectorTable(snapshot.vectors.dimension);
+      const embedded = await embeddings.embedDocuments(claimed.map(([, text]) => text));
+      claimed.forEach(([hash], i) => vectors.set(hash, embedded[i]!));
+      await shared.complete(vectors);
+      // A claimed text this snapshot does not hold (another version of the corpus) was embedded for the others only.
+      const needed = claimed.map(([hash]) => hash).filter((hash) => snapshot.pending.has(hash));
+      for (const hash of needed) snapshot.vectors.copy(vectors, hash);
+      await landVectors(snapshot, needed);
+      done += claimed.length;
+    } else {
+      await landVectors(snapshot, await shared.take([...snapshot.pending.keys()], snapshot.vectors));
+      // What is neither saved nor up for claiming (this process has just saved the articles, or the store predates shared embedding) is offered; the rest is in other hands.
+      if (snapshot.pending.size && !(await shared.offer(snapshot.pending))) await shared.nextVectors(signal);
+    }
+    await onBatch?.(total - snapshot.pending.size, total);
   }
   return done;
 }

@@ -3,6 +3,7 @@ import type { ChunkerSettings } from '../ingest/chunk.js';
 import type { Article, Chunk } from '../types.js';
 import type { EmbedderInfo } from './embeddings.js';
 import { SCHEMA_VERSION, type IndexSnapshot, type Manifest } from './snapshot.js';
+import type { VectorTable } from './vector-table.js';
 
 export type Ownership = { acquired: true; tookOverFrom?: number } | { acquired: false; owner: number };
 
@@ -33,7 +34,28 @@ export interface IndexStore {
    * `snapshot` (rows another writer's delete took away), and nothing (no new version) when it lacks nothing.
    */
   heal?(snapshot: IndexSnapshot): Promise<void>;
+  /** Shared stores: embedding work that every process on the store takes its share of. */
+  readonly embedding?: SharedEmbedding;
   close(): Promise<void>;
+}
+
+/**
+ * The texts a shared corpus still lacks vectors for, as work any process may take: it claims a
+ * batch no other live process holds, embeds it and saves the vectors, which the others then take
+ * instead of embedding the same texts. A claim held by a process that died runs out, and the batch
+ * is claimed again.
+ */
+export interface SharedEmbedding {
+  /** Up to `count` texts to embed ([hash, text]) that no live process holds, now held by this one. */
+  claim(count: number): Promise<[string, string][]>;
+  /** Saves the vectors of claimed texts (every row of `vectors`) and tells the other processes. */
+  complete(vectors: VectorTable): Promise<void>;
+  /** Puts up for claiming those of `pending` (hash → text) the store has neither a vector for nor queued; returns how many. */
+  offer(pending: ReadonlyMap<string, string>): Promise<number>;
+  /** Copies into `into` the saved vectors of those of `hashes` the store has; returns their hashes. */
+  take(hashes: string[], into: VectorTable): Promise<string[]>;
+  /** Resolves when another process has saved vectors, after a few seconds in any case (a notice can be lost), or when `signal` aborts. */
+  nextVectors(signal?: AbortSignal): Promise<void>;
 }
 
 /**

@@ -5,6 +5,8 @@ import { ErrorCode, FootnoteError } from '../../errors.js';
 export const WRITE_LOCK = 0x466f6f74; // "Foot"
 export const MIGRATE_LOCK = WRITE_LOCK + 1;
 export const CHANNEL = 'footnote_corpus';
+/** Told when a process has saved vectors of shared embedding work (no new corpus version). */
+export const VECTORS_CHANNEL = 'footnote_vectors';
 /** The chunk vectors' column is 512-d: the bundled embedder's size. */
 export const POSTGRES_DIMENSION = 512;
 /** How often a process checks the corpus version, besides LISTEN (which a proxy or a dropped connection can lose). */

@@ -30,6 +30,15 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX chunk_vectors_hnsw ON chunk_vectors USING hnsw (embedding vector_cosine_ops);
     `,
   },
+  {
+    version: 2,
+    name: 'texts still to embed, for any process to claim',
+    sql: `
+      -- Texts of the corpus without a vector yet, in the order they were offered; a process that claims some holds them until claimed_until.
+      CREATE TABLE unembedded_texts (hash text PRIMARY KEY, text text NOT NULL, queued bigserial NOT NULL, claimed_until timestamptz);
+      CREATE INDEX unembedded_texts_queued ON unembedded_texts (queued);
+    `,
+  },
 ];
 
 /** Applies the migrations this database lacks, in order, one migrator at a time. */

@@ -7,6 +7,7 @@ import { assembleSnapshot, buildSnapshot, indexReadyChunks, withSavedVectors, ty
 import { describeMismatch, StaleWriteError, type Expectations, type IndexStore, type LoadResult, type Ownership } from '../store.js';
 import { VectorTable } from '../vector-table.js';
 import { PgChunkStore } from './chunk-store.js';
+import { PgEmbeddingQueue } from './embedding-queue.js';
 import { POSTGRES_DIMENSION, readOnly, shown, storeError, transaction, WRITE_LOCK } from './connection.js';
 import { migrate } from './migrations.js';
 import { putVectors, readChangedArticles, readCorpus, readVectors, readWhole } from './reads.js';
@@ -23,8 +24,10 @@ const CLOSE_MS = 5000;
  * passage vectors under an HNSW index. Each process serves from memory what it loads from here,
  * through the same code as a local index, so answers do not depend on the store. Writers take a
  * transaction-scoped advisory lock, write only what changed, bump the corpus version and NOTIFY;
- * the others hear it (or see the version when they poll) and load the new state.
- * (Schema: migrations.ts; reading: reads.ts; writing: writes.ts; hearing of changes: watch.ts.)
+ * the others hear it (or see the version when they poll) and load the new state. Embedding is
+ * shared: every process claims batches of the texts still without vectors, and takes the others'.
+ * (Schema: migrations.ts; reading: reads.ts; writing: writes.ts; hearing of changes: watch.ts;
+ * shared embedding: embedding-queue.ts.)
  */
 export class PostgresStore implements IndexStore {
   private readonly pool: pg.Pool;
@@ -34,12 +37,15 @@ export class PostgresStore implements IndexStore {
   /** While this process saves, its own new version is not news to it. */
   private saving = false;
   private watcher: { close(): Promise<void> } | undefined;
+  /** The texts still to embed, for every process on the database to take its share of. */
+  readonly embedding: PgEmbeddingQueue;
 
   private constructor(
     private readonly url: string,
     private readonly logger: Logger,
   ) {
     this.pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5000 });
+    this.embedding = new PgEmbeddingQueue(this.pool, this.where, this.saved);
     // A connection that breaks (the server restarts), idle or in use, must not bring the process down:
     // the pool reports idle ones, and every client gets a listener of its own for the rest.
     const lost = (error: Error) => logger.warn(`database connection lost (${error.message}); it reconnects on next use`);
@@ -165,7 +171,7 @@ export class PostgresStore implements IndexStore {
   }
 
   watch(onChange: () => void): void {
-    this.watcher = watchCorpus({ pool: this.pool, url: this.url, where: this.where, logger: this.logger, isNews: (version) => !this.saving && version > this.version, onChange });
+    this.watcher = watchCorpus({ pool: this.pool, url: this.url, where: this.where, logger: this.logger, isNews: (version) => !this.saving && version > this.version, onChange, onVectors: () => this.embedding.heard() });
   }
 
   /** The passage vectors in the database as a LangChain VectorStore (pgvector's HNSW index). */

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Logger } from '../../logger.js';
-import { CHANNEL, POLL_MS } from './connection.js';
+import { CHANNEL, POLL_MS, VECTORS_CHANNEL } from './connection.js';
 
 export interface WatchOptions {
   pool: pg.Pool;
@@ -10,13 +10,16 @@ export interface WatchOptions {
   /** Whether a corpus version in the database is news to this process (newer than it holds, and not its own save in flight). */
   isNews(version: bigint): boolean;
   onChange(): void;
+  /** Another process has saved vectors of shared embedding work. */
+  onVectors(): void;
 }
 
 /**
  * Hears of newer corpus versions: NOTIFY when it gets through, and a cheap poll of the version in
- * any case (a proxy or a dropped connection can lose a NOTIFY). Returns how to stop.
+ * any case (a proxy or a dropped connection can lose a NOTIFY); and of vectors other processes
+ * saved (NOTIFY only: whoever waits for them looks again after a while anyway). Returns how to stop.
  */
-export function watchCorpus({ pool, url, where, logger, isNews, onChange }: WatchOptions): { close(): Promise<void> } {
+export function watchCorpus({ pool, url, where, logger, isNews, onChange, onVectors }: WatchOptions): { close(): Promise<void> } {
   let closed = false;
   let listener: pg.Client | undefined;
   // The version moves on only when the engine loads the new index: a refresh put off (a reload was
@@ -52,11 +55,11 @@ export function watchCorpus({ pool, url, where, logger, isNews, onChange }: Watc
       void client.end().catch(() => undefined);
       setTimeout(() => void listen(), POLL_MS).unref();
     };
-    client.on('notification', () => void poll());
+    client.on('notification', ({ channel }) => (channel === VECTORS_CHANNEL ? onVectors() : void poll()));
     client.on('error', retry);
     try {
       await client.connect();
-      await client.query(`LISTEN ${CHANNEL}`);
+      await client.query(`LISTEN ${CHANNEL}; LISTEN ${VECTORS_CHANNEL}`);
       if (closed) await client.end();
       else listener = client;
     } catch {

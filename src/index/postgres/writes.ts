@@ -101,6 +101,10 @@ export async function writeChanges(client: pg.PoolClient, snapshot: IndexSnapsho
 
   const newVectors = [...snapshot.vectors.entries()].filter(([hash]) => !saved.vectors.has(hash));
   if (newVectors.length) await client.query(INSERT_TEXT_VECTORS, textVectorColumns(newVectors));
+  // Texts only removed or changed articles had are no work for anyone any more (what this snapshot still needs is exactly its pending texts).
+  if (stale.length) {
+    await client.query('DELETE FROM unembedded_texts u WHERE NOT EXISTS (SELECT 1 FROM unnest($1::text[]) AS p(hash) WHERE p.hash = u.hash)', [[...snapshot.pending.keys()]]);
+  }
   // Every chunk the database holds without a passage vector gets one, if this snapshot has that
   // chunk's text and its vectors: asked of the database in this transaction, not of what this
   // process remembers (another writer's delete-and-reinsert drops rows by cascade; chunk ids are
