@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,17 @@ import { join } from 'node:path';
  */
 
 const CHILD = join(import.meta.dirname, 'child.ts');
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** The commit measured, and whether the work tree had changes on top of it. */
+export function codeVersion(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? ' + uncommitted changes' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
 
 export async function runChild<Result>(spec: object, env: NodeJS.ProcessEnv = process.env): Promise<Result & { wallMs: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'footnote-bench-ipc-'));

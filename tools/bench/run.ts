@@ -10,28 +10,17 @@
 import { requireDatasets } from '../eval/datasets.js';
 import { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
-import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadCorpus } from './corpus.js';
 import type { LangChainResult, LangChainSpec } from './langchain.js';
 import type { SizeResult, SizeSpec } from './measure.js';
-import { log, runChild } from './process.js';
+import { codeVersion, log, runChild } from './process.js';
 import { renderMarkdown, type BenchRun } from './report.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SEED_FILE = join(ROOT, 'seeds', '000_384e7f44ba0120d1.txt');
 const SEED_QA = join(ROOT, 'tests', 'fixtures', 'seed-qa.json');
-
-/** The commit measured, and whether the work tree had changes on top of it. */
-function codeVersion(): string {
-  try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? ' + uncommitted changes' : ''}`;
-  } catch {
-    return 'unknown';
-  }
-}
 
 const positive = (value: string) => {
   const n = Number(value);
