@@ -138,8 +138,8 @@ export class IndexLifecycle {
       // Swapped first, so the embedding being stopped cannot save the old index over the new one.
       this.snapshot = loaded;
       await this.pauseEmbedding();
-      if ((wasEmbedding || this.store.embedding) && loaded.pending.size && this.snapshot === loaded) this.embedInBackground(loaded);
-      this.deps.logger.info({ articles: loaded.articles.length, chunks: loaded.chunks.length, withoutVectors: loaded.waiting.size }, 'loaded the index another process saved');
+      if ((wasEmbedding || this.store.embedding) && loaded.textsToEmbed.size && this.snapshot === loaded) this.embedInBackground(loaded);
+      this.deps.logger.info({ articles: loaded.articles.length, chunks: loaded.chunks.length, withoutVectors: loaded.chunksWithoutVectors.size }, 'loaded the index another process saved');
     } finally {
       this.refreshing = false;
     }
@@ -166,8 +166,8 @@ export class IndexLifecycle {
     return loaded?.status === 'loaded' ? loaded.snapshot : undefined;
   }
 
-  private unchanged({ articles, chunks, pending }: IndexSnapshot): ReloadReport {
-    return { added: [], changed: [], removed: [], unchanged: articles.length, failed: [], chunks: chunks.length, toEmbed: pending.size, ms: 0 };
+  private unchanged({ articles, chunks, textsToEmbed }: IndexSnapshot): ReloadReport {
+    return { added: [], changed: [], removed: [], unchanged: articles.length, failed: [], chunks: chunks.length, toEmbed: textsToEmbed.size, ms: 0 };
   }
 
   /** Stops background embedding (its progress is saved), stops the embedder's workers, and lets another process update the data folder. */
@@ -206,7 +206,7 @@ export class IndexLifecycle {
 
   private swap(snapshot: IndexSnapshot): void {
     this.snapshot = snapshot;
-    if (snapshot.pending.size) this.embedInBackground(snapshot);
+    if (snapshot.textsToEmbed.size) this.embedInBackground(snapshot);
   }
 
   /**
@@ -239,7 +239,7 @@ export class IndexLifecycle {
     const job = { controller, done: Promise.resolve() };
     job.done = (async () => {
       const started = performance.now();
-      const toEmbed = snapshot.pending.size;
+      const toEmbed = snapshot.textsToEmbed.size;
       try {
         const embedded = shared
           ? await embedShared(snapshot, embeddings, shared, { signal, onBatch: (count, total) => bar.update(count, total) }).catch((error: Error) => {
@@ -248,10 +248,10 @@ export class IndexLifecycle {
             })
           : await alone();
         bar.stop();
-        const landed = toEmbed - snapshot.pending.size;
+        const landed = toEmbed - snapshot.textsToEmbed.size;
         // Shared: the text vectors are saved already; this saves the passage vectors they complete.
         if (landed) await save();
-        const left = snapshot.pending.size;
+        const left = snapshot.textsToEmbed.size;
         logger.info({ embedded, ...(shared ? { embeddedElsewhere: landed - embedded } : {}), left, ms: elapsed(started) }, left ? 'embedding paused; it resumes at the next start or reload' : 'every passage has its vector');
       } catch (error) {
         bar.stop();
@@ -285,7 +285,7 @@ export class IndexLifecycle {
   /** How far background embedding has got: chunks in the vector index, of all chunks. */
   indexing(): IndexingProgress {
     const snapshot = this.current();
-    return { chunks: snapshot.chunks.length, chunksWithVectors: snapshot.chunks.length - snapshot.waiting.size, textsToEmbed: snapshot.pending.size };
+    return { chunks: snapshot.chunks.length, chunksWithVectors: snapshot.chunks.length - snapshot.chunksWithoutVectors.size, textsToEmbed: snapshot.textsToEmbed.size };
   }
 
   private async runReload(rebases = 0): Promise<ReloadReport> {
@@ -316,9 +316,9 @@ export class IndexLifecycle {
     });
     if (current && !added.length && !changed.length && !removed.length) {
       if (this.store?.heal && !this.owner) await this.store.heal(current).catch((error: Error) => logger.warn(`could not check the shared index ${this.store?.where} for missing rows: ${error.message}`));
-      if (current.pending.size && !this.background) this.embedInBackground(current);
+      if (current.textsToEmbed.size && !this.background) this.embedInBackground(current);
       await this.settle();
-      return report(current.chunks.length, current.pending.size);
+      return report(current.chunks.length, current.textsToEmbed.size);
     }
 
     // The vectors landed so far are kept: the new snapshot reuses them, and the rest is embedded for it.
@@ -351,8 +351,9 @@ export class IndexLifecycle {
       }
     }
     this.swap(next);
-    const result = { ...report(next.chunks.length, next.pending.size), ...(warning ? { warning } : {}) };
-    logger.info({ ...result, failed: failed.length }, next.pending.size ? 'index ready: answering by words while vectors are embedded' : 'index ready');
+    const result = { ...report(next.chunks.length, next.textsToEmbed.size), ...(warning ? { warning } : {}) };
+    // Counts, not the lists: one line however many articles changed (the reload report names them).
+    logger.info({ added: result.added.length, changed: result.changed.length, removed: result.removed.length, unchanged: result.unchanged, failed: failed.length, chunks: result.chunks, toEmbed: result.toEmbed, ms: result.ms }, next.textsToEmbed.size ? 'index ready: answering by words while vectors are embedded' : 'index ready');
     await this.settle();
     return result;
   }

@@ -107,7 +107,7 @@ export class QueryService {
       const answerStarted = performance.now();
       return { ...(await answerQuestion(this.deps.reader, snapshot, followUp.text, vector, this.deps.options.answer, within)), embedMs, answerMs: elapsed(answerStarted) };
     });
-    const indexing = snapshot.waiting.size ? { indexing: { chunksWithoutVectors: snapshot.waiting.size } } : {};
+    const indexing = snapshot.chunksWithoutVectors.size ? { indexing: { chunksWithoutVectors: snapshot.chunksWithoutVectors.size } } : {};
     const table = this.deps.reader.wordTable();
     const language = readsAsEnglish(question, (word) => table.row(word) >= 0) ? {} : { notEnglish: true as const };
     // The user's words stay the question; how a follow-up was read is said beside it.

@@ -1,4 +1,4 @@
-import { breather } from '../breathe.js';
+import { yieldEvery } from '../yielding.js';
 import { terms } from './text.js';
 
 export interface Scored {
@@ -46,7 +46,7 @@ export class Bm25Index {
    * Lets the event loop run as it goes.
    */
   static async rebuild(count: number, textOf: (doc: number) => string, previous: Bm25Index, carried: ReadonlyMap<number, number>): Promise<Bm25Index> {
-    const breathe = breather();
+    const pause = yieldEvery();
     const lists = new Map<string, number[]>();
     const lengths = new Int32Array(count);
     const newPosition = new Map([...carried].map(([now, before]) => [before, now]));
@@ -58,12 +58,12 @@ export class Bm25Index {
         if (!target) lists.set(term, (target = []));
         target.push(doc, list[i + 1]!);
       }
-      await breathe();
+      await pause();
     }
     for (let doc = 0; doc < count; doc++) {
       const before = carried.get(doc);
       lengths[doc] = before === undefined ? addDocument(lists, doc, textOf(doc)) : previous.lengths[before]!;
-      await breathe();
+      await pause();
     }
     return Bm25Index.from(lists, lengths);
   }

@@ -1,6 +1,6 @@
 import { link, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { breather } from '../breathe.js';
+import { yieldEvery } from '../yielding.js';
 import { Bm25Index, type SavedBm25 } from './bm25.js';
 import { HnswChunkStore } from './hnsw-store.js';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
@@ -21,19 +21,19 @@ const MANIFEST = 'manifest.json';
 const DOCSTORE = 'docstore.json';
 const BM25 = 'bm25.json';
 
-async function packDocstore(snapshot: IndexSnapshot, breathe: () => Promise<void> | undefined): Promise<SavedDocstore> {
+async function packDocstore(snapshot: IndexSnapshot, pause: () => Promise<void> | undefined): Promise<SavedDocstore> {
   const sentences: SavedDocstore['sentences'] = {};
   const position = new Map<string, Map<number, number>>();
   for (const [articleId, list] of snapshot.sentencesByArticle) {
     sentences[articleId] = list.map((s) => [s.start, s.end, s.paragraph, s.hash]);
     position.set(articleId, new Map(list.map((s, i) => [s.start, i])));
-    await breathe();
+    await pause();
   }
   const chunks: SavedDocstore['chunks'] = [];
   for (const c of snapshot.chunks) {
     const at = position.get(c.articleId)!;
     chunks.push([c.articleId, at.get(c.sentences[0]!.start)!, at.get(c.sentences.at(-1)!.start)!, c.hash]);
-    await breathe();
+    await pause();
   }
   return { articles: snapshot.articles, sentences, chunks };
 }
@@ -43,20 +43,20 @@ async function packDocstore(snapshot: IndexSnapshot, breathe: () => Promise<void
  * loop run between them: a 2,225-article docstore is 8 MB of JSON, too much to write in one go
  * while the bot serves.
  */
-async function stringifyInSteps(value: object, breathe: () => Promise<void> | undefined): Promise<string> {
+async function stringifyInSteps(value: object, pause: () => Promise<void> | undefined): Promise<string> {
   const members: string[] = [];
   for (const [key, member] of Object.entries(value)) {
     const parts: string[] = [];
     if (Array.isArray(member)) {
       for (const element of member) {
         parts.push(JSON.stringify(element));
-        await breathe();
+        await pause();
       }
       members.push(`${JSON.stringify(key)}:[${parts.join(',')}]`);
     } else {
       for (const [name, element] of Object.entries(member as object)) {
         parts.push(`${JSON.stringify(name)}:${JSON.stringify(element)}`);
-        await breathe();
+        await pause();
       }
       members.push(`${JSON.stringify(key)}:{${parts.join(',')}}`);
     }
@@ -79,9 +79,9 @@ async function saveLexical(staging: string, snapshot: IndexSnapshot): Promise<vo
       await rm(join(staging, DOCSTORE), { force: true });
     }
   }
-  const breathe = breather();
-  await writeFile(join(staging, DOCSTORE), await stringifyInSteps(await packDocstore(snapshot, breathe), breathe), { flush: true });
-  await writeFile(join(staging, BM25), await stringifyInSteps(snapshot.bm25.toJSON(), breathe), { flush: true });
+  const pause = yieldEvery();
+  await writeFile(join(staging, DOCSTORE), await stringifyInSteps(await packDocstore(snapshot, pause), pause), { flush: true });
+  await writeFile(join(staging, BM25), await stringifyInSteps(snapshot.bm25.toJSON(), pause), { flush: true });
 }
 
 let saves = 0;

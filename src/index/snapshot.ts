@@ -2,7 +2,7 @@ import { Document } from '@langchain/core/documents';
 import { chunkArticle, type ChunkerSettings } from '../ingest/chunk.js';
 import { contentHash } from '../ingest/parse-article.js';
 import type { Article, Chunk, Sentence } from '../types.js';
-import { breather } from '../breathe.js';
+import { yieldEvery } from '../yielding.js';
 import { Bm25Index } from './bm25.js';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import type { EmbedderInfo } from './embeddings.js';
@@ -25,7 +25,7 @@ export interface Manifest {
 /**
  * One index: what questions are answered from. Its articles, chunks and BM25 never change; a
  * reload makes a new snapshot. Its vectors are completed in place, in the background, as they
- * are embedded: until then the chunks still `waiting` are found by words alone.
+ * are embedded: until then the `chunksWithoutVectors` are found by words alone.
  */
 export interface IndexSnapshot {
   manifest: Manifest;
@@ -41,11 +41,11 @@ export interface IndexSnapshot {
   /** Sentence and title vectors by text hash. */
   vectors: VectorTable;
   /** Texts (by hash) still to embed. */
-  pending: Map<string, string>;
+  textsToEmbed: Map<string, string>;
   /** Chunks not yet in the vector index, by id: some sentence of theirs (or their title) has no vector yet. */
-  waiting: Map<string, Chunk>;
-  /** For each text still to embed, the waiting chunks that need it. */
-  neededBy: Map<string, Chunk[]>;
+  chunksWithoutVectors: Map<string, Chunk>;
+  /** For each text still to embed, the chunks without vectors that need it. */
+  chunksNeeding: Map<string, Chunk[]>;
 }
 
 /** The text a chunk is lexically indexed as: the title gives it its subject. */
@@ -66,18 +66,18 @@ export interface SnapshotParts {
 
 /** The snapshot of its parts; what is still to embed is worked out from which vectors are there. Lets the event loop run as it goes. */
 export async function assembleSnapshot({ articles, chunks, store, vectors, manifest, bm25 }: SnapshotParts): Promise<IndexSnapshot> {
-  const breathe = breather();
+  const pause = yieldEvery();
   const articleById = new Map(articles.map((article) => [article.id, article]));
   const sentencesByArticle = new Map<string, Sentence[]>();
-  const pending = new Map<string, string>();
-  const waiting = new Map<string, Chunk>();
-  const neededBy = new Map<string, Chunk[]>();
+  const textsToEmbed = new Map<string, string>();
+  const chunksWithoutVectors = new Map<string, Chunk>();
+  const chunksNeeding = new Map<string, Chunk[]>();
   const need = (hash: string, text: string, chunk: Chunk) => {
     if (vectors.has(hash)) return;
-    pending.set(hash, text);
+    textsToEmbed.set(hash, text);
     if (store.has(chunk.id)) return;
-    let needing = neededBy.get(hash);
-    if (!needing) neededBy.set(hash, (needing = []));
+    let needing = chunksNeeding.get(hash);
+    if (!needing) chunksNeeding.set(hash, (needing = []));
     needing.push(chunk);
   };
   for (const chunk of chunks) {
@@ -89,8 +89,8 @@ export async function assembleSnapshot({ articles, chunks, store, vectors, manif
       need(sentence.hash, article.source.slice(sentence.start, sentence.end), chunk);
     }
     need(titleHash(article), article.title, chunk);
-    if (!store.has(chunk.id)) waiting.set(chunk.id, chunk);
-    await breathe();
+    if (!store.has(chunk.id)) chunksWithoutVectors.set(chunk.id, chunk);
+    await pause();
   }
   return {
     manifest,
@@ -102,9 +102,9 @@ export async function assembleSnapshot({ articles, chunks, store, vectors, manif
     bm25: bm25 ?? Bm25Index.build(chunks.map((chunk) => indexedText(articleById.get(chunk.articleId)!, chunk))),
     store,
     vectors,
-    pending,
-    waiting,
-    neededBy,
+    textsToEmbed,
+    chunksWithoutVectors,
+    chunksNeeding,
   };
 }
 
@@ -126,14 +126,14 @@ export function composedVector(snapshot: Pick<IndexSnapshot, 'vectors' | 'articl
   return title && parts.every(Boolean) ? composeVector(parts as Float32Array[], title, TITLE_WEIGHT) : undefined;
 }
 
-/** Puts the given waiting chunks whose vectors are all there into the vector index. */
-export async function indexReadyChunks(snapshot: IndexSnapshot, candidates: Iterable<Chunk> = snapshot.waiting.values()): Promise<void> {
-  const breathe = breather();
+/** Puts the given chunks without vectors whose vectors are all there into the vector index. */
+export async function indexReadyChunks(snapshot: IndexSnapshot, candidates: Iterable<Chunk> = snapshot.chunksWithoutVectors.values()): Promise<void> {
+  const pause = yieldEvery();
   const ready: { chunk: Chunk; vector: number[] }[] = [];
   for (const chunk of new Set(candidates)) {
-    const vector = snapshot.waiting.has(chunk.id) ? composedVector(snapshot, chunk) : undefined;
+    const vector = snapshot.chunksWithoutVectors.has(chunk.id) ? composedVector(snapshot, chunk) : undefined;
     if (vector) ready.push({ chunk, vector });
-    await breathe();
+    await pause();
   }
   // In slices, so a first build's thousands of chunks never hold the event loop at once.
   for (let i = 0; i < ready.length; i += INDEX_SLICE) {
@@ -142,8 +142,8 @@ export async function indexReadyChunks(snapshot: IndexSnapshot, candidates: Iter
       slice.map((r) => r.vector),
       slice.map(({ chunk }) => new Document<ChunkMetadata>({ id: chunk.id, pageContent: '', metadata: { chunkId: chunk.id, hash: chunk.hash } })),
     );
-    for (const { chunk } of slice) snapshot.waiting.delete(chunk.id);
-    await breathe();
+    for (const { chunk } of slice) snapshot.chunksWithoutVectors.delete(chunk.id);
+    await pause();
   }
 }
 
@@ -152,12 +152,12 @@ const INDEX_SLICE = 64;
 
 /**
  * Builds a snapshot for `articles` without embedding anything: articles, chunks and BM25 now;
- * every vector a previous snapshot has for the same text, reused; the rest left `pending` for
+ * every vector a previous snapshot has for the same text, reused; the rest left in `textsToEmbed` for
  * `embedPending`. With a previous snapshot its vector index is copied and patched, not rebuilt.
  */
 export async function buildSnapshot({ articles, chunker, embedder, previous }: BuildOptions): Promise<IndexSnapshot> {
   // This runs on the serving thread during a /reload: every long loop lets interactions through.
-  const breathe = breather();
+  const pause = yieldEvery();
   const articleById = new Map(articles.map((article) => [article.id, article]));
   const unchanged = (article: Article) => previous?.articleById.get(article.id)?.hash === article.hash;
   const previousChunks = new Map<string, Chunk[]>();
@@ -169,14 +169,14 @@ export async function buildSnapshot({ articles, chunker, embedder, previous }: B
   const chunksByArticle = new Map<string, Chunk[]>();
   for (const article of articles) {
     chunksByArticle.set(article.id, (unchanged(article) && previousChunks.get(article.id)) || chunkArticle(article, chunker));
-    await breathe();
+    await pause();
   }
   const vectors = new VectorTable(embedder.dimension);
   const reuse = (hash: string) => previous && vectors.copy(previous.vectors, hash);
   for (const article of articles) {
     reuse(titleHash(article));
     for (const chunk of chunksByArticle.get(article.id)!) for (const s of chunk.sentences) reuse(s.hash);
-    await breathe();
+    await pause();
   }
 
   let store: HnswChunkStore;
@@ -214,15 +214,15 @@ export async function buildSnapshot({ articles, chunker, embedder, previous }: B
 /**
  * A snapshot just built, with the vectors another process saved for some of its pending texts
  * (`put` fills them into its table and returns their hashes) and that process's manifest: a new
- * snapshot whose pending and waiting lists no longer name them, the chunks they complete indexed.
+ * snapshot whose texts to embed and chunks without vectors no longer name them, the chunks they complete indexed.
  */
 export async function withSavedVectors(built: IndexSnapshot, put: (vectors: VectorTable) => Iterable<string>, manifest: Manifest): Promise<IndexSnapshot> {
   const found = new Set(put(built.vectors));
   const next: IndexSnapshot = {
     ...built,
     manifest,
-    pending: new Map([...built.pending].filter(([hash]) => !found.has(hash))),
-    neededBy: new Map([...built.neededBy].filter(([hash]) => !found.has(hash))),
+    textsToEmbed: new Map([...built.textsToEmbed].filter(([hash]) => !found.has(hash))),
+    chunksNeeding: new Map([...built.chunksNeeding].filter(([hash]) => !found.has(hash))),
   };
   await indexReadyChunks(next);
   return next;
@@ -238,13 +238,13 @@ export interface EmbedOptions {
 /** Texts handed to the embedder at once: large enough to keep a worker busy, small enough to stop soon. */
 const EMBED_BATCH = 128;
 
-/** Texts whose vectors are now in the snapshot's table leave `pending`, and the chunks they complete join the vector index. */
+/** Texts whose vectors are now in the snapshot's table leave `textsToEmbed`, and the chunks they complete join the vector index. */
 async function landVectors(snapshot: IndexSnapshot, hashes: Iterable<string>): Promise<void> {
   const touched: Chunk[] = [];
   for (const hash of hashes) {
-    snapshot.pending.delete(hash);
-    touched.push(...(snapshot.neededBy.get(hash) ?? []));
-    snapshot.neededBy.delete(hash);
+    snapshot.textsToEmbed.delete(hash);
+    touched.push(...(snapshot.chunksNeeding.get(hash) ?? []));
+    snapshot.chunksNeeding.delete(hash);
   }
   // Only the chunks these texts could have completed are looked at.
   await indexReadyChunks(snapshot, touched);
@@ -255,10 +255,10 @@ async function landVectors(snapshot: IndexSnapshot, hashes: Iterable<string>): P
  * index as soon as all its vectors are there. Returns how many texts it embedded.
  */
 export async function embedPending(snapshot: IndexSnapshot, embeddings: EmbeddingsInterface, { signal, onBatch }: EmbedOptions = {}): Promise<number> {
-  const total = snapshot.pending.size;
+  const total = snapshot.textsToEmbed.size;
   let done = 0;
-  while (snapshot.pending.size && !signal?.aborted) {
-    const batch = [...snapshot.pending].slice(0, EMBED_BATCH);
+  while (snapshot.textsToEmbed.size && !signal?.aborted) {
+    const batch = [...snapshot.textsToEmbed].slice(0, EMBED_BATCH);
     const embedded = await embeddings.embedDocuments(batch.map(([, text]) => text));
     batch.forEach(([hash], i) => snapshot.vectors.set(hash, embedded[i]!));
     await landVectors(snapshot, batch.map(([hash]) => hash));
@@ -275,9 +275,9 @@ export async function embedPending(snapshot: IndexSnapshot, embeddings: Embeddin
  * vector index as their vectors land, whoever embedded them. Returns how many texts it embedded.
  */
 export async function embedShared(snapshot: IndexSnapshot, embeddings: EmbeddingsInterface, shared: SharedEmbedding, { signal, onBatch }: EmbedOptions = {}): Promise<number> {
-  const total = snapshot.pending.size;
+  const total = snapshot.textsToEmbed.size;
   let done = 0;
-  while (snapshot.pending.size && !signal?.aborted) {
+  while (snapshot.textsToEmbed.size && !signal?.aborted) {
     const claimed = await shared.claim(EMBED_BATCH);
     if (claimed.length) {
       const vectors = new VectorTable(snapshot.vectors.dimension);
@@ -285,16 +285,16 @@ export async function embedShared(snapshot: IndexSnapshot, embeddings: Embedding
       claimed.forEach(([hash], i) => vectors.set(hash, embedded[i]!));
       await shared.complete(vectors);
       // A claimed text this snapshot does not hold (another version of the corpus) was embedded for the others only.
-      const needed = claimed.map(([hash]) => hash).filter((hash) => snapshot.pending.has(hash));
+      const needed = claimed.map(([hash]) => hash).filter((hash) => snapshot.textsToEmbed.has(hash));
       for (const hash of needed) snapshot.vectors.copy(vectors, hash);
       await landVectors(snapshot, needed);
       done += claimed.length;
     } else {
-      await landVectors(snapshot, await shared.take([...snapshot.pending.keys()], snapshot.vectors));
+      await landVectors(snapshot, await shared.take([...snapshot.textsToEmbed.keys()], snapshot.vectors));
       // What is neither saved nor up for claiming (this process has just saved the articles, or the store predates shared embedding) is offered; the rest is in other hands.
-      if (snapshot.pending.size && !(await shared.offer(snapshot.pending))) await shared.nextVectors(signal);
+      if (snapshot.textsToEmbed.size && !(await shared.offer(snapshot.textsToEmbed))) await shared.nextVectors(signal);
     }
-    await onBatch?.(total - snapshot.pending.size, total);
+    await onBatch?.(total - snapshot.textsToEmbed.size, total);
   }
   return done;
 }

@@ -65,11 +65,11 @@ async function loadAndCheck(dataDir: string) {
   expect(Object.fromEntries(articles.map((a) => [a.id, a.hash]))).toEqual(fromManifest);
   expect(chunks).toHaveLength(manifest.counts.chunks);
   // Every chunk is in the vector index or still waiting for its vectors, never both, never neither.
-  expect(store.size + loaded.snapshot.waiting.size).toBe(chunks.length);
+  expect(store.size + loaded.snapshot.chunksWithoutVectors.size).toBe(chunks.length);
   for (const chunk of chunks) {
     const article = loaded.snapshot.articleById.get(chunk.articleId)!;
     expect(article.source.slice(chunk.start, chunk.end)).toBe(chunk.text);
-    expect(store.has(chunk.id)).toBe(!loaded.snapshot.waiting.has(chunk.id));
+    expect(store.has(chunk.id)).toBe(!loaded.snapshot.chunksWithoutVectors.has(chunk.id));
   }
   return fromManifest;
 }

@@ -380,7 +380,7 @@ describe('STORE=postgres: shared embedding', () => {
     letGo();
     expect((await engine.reload()).removed).toHaveLength(39);
     // What is left up for embedding is what the one article left still lacks, if anything.
-    expect(await unembedded(url)).toEqual([...engine.lifecycle.current().pending.keys()].sort());
+    expect(await unembedded(url)).toEqual([...engine.lifecycle.current().textsToEmbed.keys()].sort());
     expect((await unembedded(url)).length).toBeLessThanOrEqual(11);
   });
 

@@ -121,7 +121,7 @@ export class PostgresStore implements IndexStore {
     const fresh = new Map(read.changed.map((article) => [article.id, article]));
     const articles = read.listed.map((a) => fresh.get(a.id) ?? current.articleById.get(a.id)!);
     const built = await buildSnapshot({ articles, chunker: expected.chunker, embedder: embeddings, previous: current });
-    const rows = await readVectors(this.pool, [...built.pending.keys()]).catch((error: Error) => {
+    const rows = await readVectors(this.pool, [...built.textsToEmbed.keys()]).catch((error: Error) => {
       throw storeError(this.where, error, 'read');
     });
     const snapshot = await withSavedVectors(

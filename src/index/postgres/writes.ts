@@ -103,7 +103,7 @@ export async function writeChanges(client: pg.PoolClient, snapshot: IndexSnapsho
   if (newVectors.length) await client.query(INSERT_TEXT_VECTORS, textVectorColumns(newVectors));
   // Texts only removed or changed articles had are no work for anyone any more (what this snapshot still needs is exactly its pending texts).
   if (stale.length) {
-    await client.query('DELETE FROM unembedded_texts u WHERE NOT EXISTS (SELECT 1 FROM unnest($1::text[]) AS p(hash) WHERE p.hash = u.hash)', [[...snapshot.pending.keys()]]);
+    await client.query('DELETE FROM unembedded_texts u WHERE NOT EXISTS (SELECT 1 FROM unnest($1::text[]) AS p(hash) WHERE p.hash = u.hash)', [[...snapshot.textsToEmbed.keys()]]);
   }
   // Every chunk the database holds without a passage vector gets one, if this snapshot has that
   // chunk's text and its vectors: asked of the database in this transaction, not of what this
@@ -112,7 +112,7 @@ export async function writeChanges(client: pg.PoolClient, snapshot: IndexSnapsho
   const lacking = (await client.query<{ id: string; hash: string }>('SELECT c.id, c.hash FROM chunks c WHERE NOT EXISTS (SELECT 1 FROM chunk_vectors v WHERE v.chunk_id = c.id)')).rows;
   const composed = lacking
     .map((row) => snapshot.chunkById.get(row.id))
-    .filter((c, i) => c && c.hash === lacking[i]!.hash && !snapshot.waiting.has(c.id))
+    .filter((c, i) => c && c.hash === lacking[i]!.hash && !snapshot.chunksWithoutVectors.has(c.id))
     .map((c) => [c!.id, composedVector(snapshot, c!)] as const)
     .filter((entry): entry is readonly [string, number[]] => Boolean(entry[1]));
   if (composed.length) {

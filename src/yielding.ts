@@ -1,8 +1,8 @@
 /**
- * For long loops on the main thread: `await breathe()` every step, and every `budgetMs` it lets
+ * For long loops on the main thread: `await pause()` every step, and every `budgetMs` it lets
  * the event loop run (interactions, timers), so no build step holds the bot for long.
  */
-export function breather(budgetMs = 10): () => Promise<void> | undefined {
+export function yieldEvery(budgetMs = 10): () => Promise<void> | undefined {
   let since = performance.now();
   return () => {
     if (performance.now() - since < budgetMs) return undefined;
