@@ -25,6 +25,8 @@ const FILE = 'conversations.json';
 export class ConversationStore {
   private readonly conversations = new Map<string, Conversation>();
   private writing: Promise<void> = Promise.resolve();
+  /** A data folder that cannot be written is said once, not at every turn. */
+  private warned = false;
 
   private constructor(
     private readonly path: string,
@@ -34,7 +36,8 @@ export class ConversationStore {
 
   /** Reads the saved conversations; a missing or unreadable file starts empty (threads then read their next question alone). */
   static async open(dataDir: string, { now = Date.now, warn = () => {} }: { now?: () => number; warn?: (message: string) => void } = {}): Promise<ConversationStore> {
-    await mkdir(dataDir, { recursive: true });
+    // A data folder that cannot be made still serves: conversations are then kept in memory only (save says so once).
+    await mkdir(dataDir, { recursive: true }).catch(() => undefined);
     const store = new ConversationStore(join(dataDir, FILE), now, warn);
     const saved = await readFile(store.path, 'utf8').then(
       (text) => {
@@ -92,7 +95,10 @@ export class ConversationStore {
   private save(): Promise<void> {
     this.writing = this.writing
       .then(() => writeFileAtomic(this.path, JSON.stringify(Object.fromEntries(this.conversations)), { mode: 0o600 }))
-      .catch((error: Error) => this.warn(`could not save the conversations (${error.message}): they are kept in memory until the next save`));
+      .catch((error: Error) => {
+        if (!this.warned) this.warn(`could not save the conversations (${error.message}): they are kept in memory only`);
+        this.warned = true;
+      });
     return this.writing;
   }
 }

@@ -61,7 +61,7 @@ describe('/ask written by a language model', () => {
     expect(interaction.text).toContain('Iran said that last year it neutralized 33 million attacks');
     expect(interaction.text).toMatch(/> \*\*\[1\]\*\* .*33 million attacks with the \(national\) firewall/);
     expect(interaction.text).toContain('written by fake-model · quotes checked against the articles');
-    expect(interaction.buttons.map((b) => b.label)).toEqual(['Show passages', 'Helpful', 'Not helpful']);
+    expect(interaction.buttons.map((b) => b.label)).toEqual(['Show passages', 'Follow up', 'Helpful', 'Not helpful']);
   });
 
   it('GIVEN the endpoint failing THEN the extractive answer is the reply, with a short note', async () => {
