@@ -39,6 +39,8 @@ const PERSON_ROLE = /\bthe (?:\p{L}+ )?(?:minister|tycoon|chief|boss|president|p
 const THING_ROLE = /\bthe (?:\p{L}+ )?(?:company|firm|bank|group|club|team|government|band|party|airline|carrier|network|channel|broadcaster|maker|retailer|giant|operator|agency|country|city|union|studio|label)\b/iu;
 const REFERENCE = /\b(?:this|that|these|those|the same)\s+\p{L}+|\bthe (?:\p{L}+ )?(?:minister|company|firm|bank|government|group|deal|plan|report|club|player|team|star|man|woman|official|country|president|chief|boss|band|film|show|album|case|move|scheme|bill|law|agreement|offer|match|game|figure|rise|fall|attack|strike|talks)\b/iu;
 const LEAD_IN = /^(?:and|but|so|ok|okay|also)\b[\s,]*|^(?:what|how) about\b\s*/i;
+/** "When was that?", "why did that happen?": the last question's event, asked about again. */
+const EVENT = /^(why|when|where|how)\b(?:\s+(?:was|is|did|does|has|had))?\s+(?:that|this|it)(?:\s+happen(?:ed)?)?\s*[?!.]*$/i;
 const WH_ONLY = /^(why|when|where|how much|how many|how|who|what)\b[\s?!.]*$/i;
 const WH_START = /^(?:who|whom|whose|what|which|when|where|why|how(?: much| many| long| often)?)\b\s*/i;
 /** A whole question after the lead-in ("and what did he tweet?"): not an ellipsis. */
@@ -60,12 +62,19 @@ function people(nlp: Nlp, text: string): string[] {
 }
 
 /**
- * Who "he" or "she" most likely is, and what "it" or "they" is, after `last`: a person named by
- * the answer, then by its sentence, then by the question as read; a thing, the first other name
- * of the question. Each as the longest run of names around it (compromise
- * may stop short of a first name or a surname).
+ * Who "he" or "she" most likely is, and what "it" or "they" is: from the latest turn that names
+ * one, a person named by the answer, then by its sentence, then by the question as read; a thing,
+ * the first other name of the last question. Each as the longest run of names around it (compromise may
+ * stop short of a first name or a surname).
  */
-function antecedents(nlp: Nlp, last: Turn): { person?: string; thing?: string } {
+function antecedents(nlp: Nlp, history: readonly Turn[]): { person?: string; thing?: string } {
+  // "it" only from the last question: further back it has usually moved on to something unnamed.
+  const { person, thing } = antecedentsIn(nlp, history.at(-1)!);
+  const earlier = person ?? [...history].reverse().map((turn) => antecedentsIn(nlp, turn).person).find(Boolean);
+  return { ...(earlier ? { person: earlier } : {}), ...(thing ? { thing } : {}) };
+}
+
+function antecedentsIn(nlp: Nlp, last: Turn): { person?: string; thing?: string } {
   const runs = [...names(nlp, last.evidence), ...names(nlp, last.readAs), ...names(nlp, last.answer)];
   const whole = (name: string) => runs.filter((run) => run.includes(name)).sort((a, b) => b.length - a.length)[0] ?? name;
   const named =
@@ -81,9 +90,9 @@ function antecedents(nlp: Nlp, last: Turn): { person?: string; thing?: string } 
 /**
  * Reads a follow-up with the conversation so far. A question naming something the conversation
  * has not mentioned, with no pronoun and no ellipsis, is read alone; otherwise pronouns take the
- * name they most likely stand for (a person: from the last answer, then the last question; a
- * thing: the last question's subject), an ellipsis is completed from the last question, and the
- * reading is kept to the article the last answer rests on.
+ * name they most likely stand for (a person: from the latest answer or question naming one; a
+ * thing: the last question's subject), an ellipsis or "when was that?" is completed from the last
+ * question, and the reading is kept to the article the last answer rests on.
  */
 export function readFollowUp(nlp: Nlp, question: string, history: readonly Turn[]): FollowUp {
   const last = history.at(-1);
@@ -98,6 +107,9 @@ export function readFollowUp(nlp: Nlp, question: string, history: readonly Turn[
   const reference = REFERENCE.test(question);
   const scoped = (text: string, kind: FollowUpKind): FollowUp => ({ text, kind, ...(last.articleIds[0] ? { articleId: last.articleIds[0] } : {}) });
 
+  const event = EVENT.exec(fragment);
+  if (event) return scoped(`${event[1]![0]!.toUpperCase()}${event[1]!.slice(1).toLowerCase()} ${plain(last.readAs).replace(WH_START, '')}?`, 'ellipsis');
+
   if (ellipsis) {
     const previous = plain(last.readAs);
     if (WH_ONLY.test(fragment)) return scoped(`${plain(fragment)} ${previous.replace(WH_START, '')}?`.replace(/^\w/, (c) => c.toUpperCase()), 'ellipsis');
@@ -108,14 +120,14 @@ export function readFollowUp(nlp: Nlp, question: string, history: readonly Turn[
   }
   if (fresh.length && !pronoun) return { text: question, kind: 'alone' };
   if (pronoun) {
-    const { person, thing } = antecedents(nlp, last);
+    const { person, thing } = antecedents(nlp, history);
     let text = question;
     if (person) text = text.replace(PERSON, person).replace(PERSON_POSSESSIVE, `${person}'s`);
     if (thing) text = text.replace(THING, thing).replace(THING_POSSESSIVE, `${thing}'s`);
     return scoped(text, 'pronoun');
   }
   if (reference || !fresh.length) {
-    const { person, thing } = antecedents(nlp, last);
+    const { person, thing } = antecedents(nlp, history);
     const text = person && PERSON_ROLE.test(question) ? question.replace(PERSON_ROLE, person) : thing && THING_ROLE.test(question) ? question.replace(THING_ROLE, thing) : question;
     return scoped(text, 'reference');
   }

@@ -34,6 +34,15 @@ describe('readFollowUp', () => {
     expect(readFollowUp(nlp, 'and in 2004?', [profits])).toMatchObject({ text: 'How much did Absa make last year in 2004?', kind: 'ellipsis' });
   });
 
+  it('GIVEN "he" two turns after the person was named (the last answer a date) THEN it is still that person', () => {
+    const when: Turn = { question: 'When did he tweet?', readAs: 'When did Mohammad Javad Azari Jahromi tweet?', answer: 'Monday', evidence: '“They try hard but have not carried out a successful attack,” he tweeted on Monday..', articleIds: ['iran'] };
+    expect(readFollowUp(nlp, 'What else did he say?', [minister, when])).toMatchObject({ text: 'What else did Mohammad Javad Azari Jahromi say?', kind: 'pronoun' });
+  });
+
+  it('GIVEN "when was that?" THEN the last question\'s event is asked about again', () => {
+    expect(readFollowUp(nlp, 'When was that?', [profits])).toMatchObject({ text: 'When did Absa make last year?', kind: 'ellipsis', articleId: 'absa' });
+  });
+
   it('GIVEN "what about Barclays?" THEN the new name takes the old one\'s place, read over every article', () => {
     expect(readFollowUp(nlp, 'what about Barclays?', [profits])).toEqual({ text: 'How much did Barclays make last year?', kind: 'ellipsis' });
   });
