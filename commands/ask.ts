@@ -48,7 +48,8 @@ async function followUp(interaction: ModalSubmitInteraction, ctx: CommandContext
   const question = interaction.fields.getTextInputValue('question');
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const source = interaction.message;
-  const inThread = interaction.channel?.isThread() && ctx.conversations.has(interaction.channelId ?? '') ? interaction.channel : undefined;
+  // An answer inside a thread is followed up in that thread (a thread cannot hold threads).
+  const inThread = interaction.channel?.isThread() ? interaction.channel : undefined;
   // A thread started from a message has the message's id (fetched when this process has not seen it).
   let thread = inThread ?? (source?.hasThread ? (source.thread ?? (await interaction.client.channels.fetch(source.id))) : null);
   if (thread && !thread.isThread()) thread = null;
