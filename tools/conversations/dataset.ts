@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Span } from '../../src/types.js';
 import type { QuestionKind, Split } from '../news-qa/dataset.js';
+import { datasetJson } from '../lib/dataset-json.js';
 
 /**
  * The follow-up set: chains of 2–4 questions asked one after another in a conversation about one
@@ -61,14 +62,5 @@ export async function loadFollowups(path = FOLLOWUPS_PATH): Promise<FollowupSet>
 
 /** One chain per line: diffs stay readable. */
 export async function writeFollowups(dataset: FollowupSet, path = FOLLOWUPS_PATH): Promise<void> {
-  const lines = [
-    '{',
-    ` "about": ${JSON.stringify(dataset.about)},`,
-    ` "seed": ${dataset.seed},`,
-    ' "chains": [',
-    dataset.chains.map((c) => `  ${JSON.stringify(c)}`).join(',\n'),
-    ' ]',
-    '}',
-  ];
-  await writeFile(path, `${lines.join('\n')}\n`);
+  await writeFile(path, datasetJson({ ...dataset }));
 }

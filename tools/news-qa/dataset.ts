@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Span } from '../../src/types.js';
+import { datasetJson } from '../lib/dataset-json.js';
 
 /** The news QA set: questions, gold answers and evidence offsets over BBC articles (no article text). */
 export const DATASET_PATH = new URL('../datasets/news-qa.json', import.meta.url).pathname;
@@ -50,17 +51,5 @@ export async function loadNewsQa(path = DATASET_PATH): Promise<NewsQaSet> {
 
 /** One article or question per line: diffs stay readable. */
 export async function writeDataset(dataset: NewsQaSet): Promise<void> {
-  const lines = [
-    '{',
-    ` "about": ${JSON.stringify(dataset.about)},`,
-    ` "seed": ${dataset.seed},`,
-    ' "articles": [',
-    dataset.articles.map((a) => `  ${JSON.stringify(a)}`).join(',\n'),
-    ' ],',
-    ' "questions": [',
-    dataset.questions.map((q) => `  ${JSON.stringify(q)}`).join(',\n'),
-    ' ]',
-    '}',
-  ];
-  await writeFile(DATASET_PATH, `${lines.join('\n')}\n`);
+  await writeFile(DATASET_PATH, datasetJson({ ...dataset }));
 }
