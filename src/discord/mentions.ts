@@ -10,7 +10,7 @@ import type { CommandContext } from './command.js';
 import { Notices } from './dispatch.js';
 import type { RequestGate } from './gate.js';
 
-export const MENTION_HELP = notice('Ask me about the news articles: mention me with a question (`@Footnote who is the information minister?`), or use /ask. /help lists everything I can do.');
+const MENTION_HELP = notice('Ask me about the news articles: mention me with a question (`@Footnote who is the information minister?`), or use /ask. /help lists everything I can do.');
 
 /**
  * The question of a message addressed to the bot ("@Footnote who…?"): the text without the

@@ -64,8 +64,8 @@ export interface Rejection {
 }
 
 export const MessageFlags = { HasThread: 32, Ephemeral: 64, Loading: 128 } as const;
-/** Gateway intents the fake honours. */
-export const Intents = { Guilds: 1 << 0, GuildMessages: 1 << 9, MessageContent: 1 << 15 } as const;
+/** Gateway intents the fake honours (messages go only to sessions that asked for them). */
+export const Intents = { GuildMessages: 1 << 9 } as const;
 export const CallbackType = { Pong: 1, Reply: 4, Defer: 5, DeferUpdate: 6, Update: 7, Choices: 8, Modal: 9 } as const;
 
 /** A file a user attaches to a command; the fake serves it the way Discord's CDN does. */
