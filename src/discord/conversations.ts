@@ -25,6 +25,8 @@ const FILE = 'conversations.json';
 export class ConversationStore {
   private readonly conversations = new Map<string, Conversation>();
   private writing: Promise<void> = Promise.resolve();
+  /** A save waiting for the one in flight: it will write every change made until it starts. */
+  private queued: Promise<void> | undefined;
   /** A data folder that cannot be written is said once, not at every turn. */
   private warned = false;
 
@@ -32,13 +34,17 @@ export class ConversationStore {
     private readonly path: string,
     private readonly now: () => number,
     private readonly warn: (message: string) => void,
+    private readonly maxConversations: number,
   ) {}
 
   /** Reads the saved conversations; a missing or unreadable file starts empty (threads then read their next question alone). */
-  static async open(dataDir: string, { now = Date.now, warn = () => {} }: { now?: () => number; warn?: (message: string) => void } = {}): Promise<ConversationStore> {
+  static async open(
+    dataDir: string,
+    { now = Date.now, warn = () => {}, maxConversations = MAX_CONVERSATIONS }: { now?: () => number; warn?: (message: string) => void; maxConversations?: number } = {},
+  ): Promise<ConversationStore> {
     // A data folder that cannot be made still serves: conversations are then kept in memory only (save says so once).
     await mkdir(dataDir, { recursive: true }).catch(() => undefined);
-    const store = new ConversationStore(join(dataDir, FILE), now, warn);
+    const store = new ConversationStore(join(dataDir, FILE), now, warn, maxConversations);
     const saved = await readFile(store.path, 'utf8').then(
       (text) => {
         try {
@@ -86,15 +92,19 @@ export class ConversationStore {
 
   private forgetOld(): void {
     for (const [id, conversation] of this.conversations) {
-      if (this.conversations.size <= MAX_CONVERSATIONS && this.now() - conversation.updatedAt <= KEEP_MS) break;
+      if (this.conversations.size <= this.maxConversations && this.now() - conversation.updatedAt <= KEEP_MS) break;
       this.conversations.delete(id);
     }
   }
 
-  /** One write at a time, each of the whole current state. */
+  /** One write at a time, each of the whole state as it is when the write starts; turns added meanwhile share the next one. */
   private save(): Promise<void> {
-    this.writing = this.writing
-      .then(() => writeFileAtomic(this.path, JSON.stringify(Object.fromEntries(this.conversations)), { mode: 0o600 }))
+    if (this.queued) return this.queued;
+    this.queued = this.writing = this.writing
+      .then(() => {
+        this.queued = undefined;
+        return writeFileAtomic(this.path, JSON.stringify(Object.fromEntries(this.conversations)), { mode: 0o600 });
+      })
       .catch((error: Error) => {
         if (!this.warned) this.warn(`could not save the conversations (${error.message}): they are kept in memory only`);
         this.warned = true;

@@ -30,12 +30,22 @@ describe('ConversationStore', () => {
     expect(store.has('recent')).toBe(true);
   });
 
-  it('GIVEN more conversations than the bound THEN the least recently active go first', async () => {
-    const store = await ConversationStore.open(await tempDir());
-    for (let n = 0; n <= MAX_CONVERSATIONS; n++) await store.add(`thread-${n}`, turn(n));
-    expect(store.size).toBe(MAX_CONVERSATIONS);
-    expect(store.has('thread-0')).toBe(false);
-    expect(store.has(`thread-${MAX_CONVERSATIONS}`)).toBe(true);
+  it('GIVEN more conversations than the bound THEN the least recently active go first (the bot keeps 2,000)', async () => {
+    expect(MAX_CONVERSATIONS).toBe(2000);
+    const store = await ConversationStore.open(await tempDir(), { maxConversations: 3 });
+    for (let n = 0; n < 4; n++) await store.add(`thread-${n}`, turn(n));
+    await store.add('thread-1', turn(9));
+    await store.add('thread-4', turn(4));
+    expect(store.size).toBe(3);
+    expect(['thread-0', 'thread-2'].map((id) => store.has(id))).toEqual([false, false]);
+    expect(['thread-1', 'thread-3', 'thread-4'].map((id) => store.has(id))).toEqual([true, true, true]);
+  });
+
+  it('GIVEN turns added at once THEN they share writes, and the file ends with all of them', async () => {
+    const dir = await tempDir();
+    const store = await ConversationStore.open(dir);
+    await Promise.all(Array.from({ length: 50 }, (_, n) => store.add(`thread-${n}`, turn(n))));
+    expect(Object.keys(JSON.parse(await readFile(join(dir, 'conversations.json'), 'utf8')))).toHaveLength(50);
   });
 
   it('GIVEN a damaged file THEN the store starts empty instead of failing the bot', async () => {
