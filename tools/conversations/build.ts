@@ -10,11 +10,11 @@
  * listed with its problems; `--check` only reports (and exits 1 when there are problems).
  */
 import { Command } from 'commander';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { loadBbcRecords } from '../bench/corpus.js';
 import { loadNewsQa, QuestionKinds, type QuestionKind } from '../news-qa/dataset.js';
-import { answerInEvidence, bbcSeedArticle, copiesArticle, COPIED_RUN, draftFiles, evidenceSpan, evidenceText } from '../news-qa/build.js';
+import { allDraftFiles, answerInEvidence, bbcSeedArticle, copiesArticle, COPIED_RUN, evidenceSpan, evidenceText } from '../news-qa/build.js';
 import { normalizeAnswer } from '../eval/metrics.js';
 import { parseArticle } from '../../src/ingest/parse-article.js';
 import type { Article, Span } from '../../src/types.js';
@@ -52,12 +52,6 @@ const MAX_TURNS = 4;
 const isStrings = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === 'string');
 const quoted = (text: string, length = 60) => `"${text.length > length ? `${text.slice(0, length)}…` : text}"`;
 
-/** Every draft file under the folder, in subfolders too, in a fixed order. */
-async function allDraftFiles(folder: string): Promise<string[]> {
-  const subfolders = (await readdir(folder, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  const nested = await Promise.all(subfolders.map((name) => allDraftFiles(join(folder, name))));
-  return [...(await draftFiles(folder)), ...nested.flat()];
-}
 
 /** The turn as committed, or its problems. */
 function checkTurn(draft: DraftTurn, n: number, article: Article): { turn?: FollowupTurn; problems: string[] } {

@@ -62,6 +62,13 @@ export async function draftFiles(path: string): Promise<string[]> {
   return (await readdir(path)).filter((f) => f.endsWith('.json')).sort().map((f) => join(path, f));
 }
 
+/** Every draft file under the folder, in subfolders too (a split each), in a fixed order. */
+export async function allDraftFiles(folder: string): Promise<string[]> {
+  const subfolders = (await readdir(folder, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const nested = await Promise.all(subfolders.map((name) => allDraftFiles(join(folder, name))));
+  return [...(await draftFiles(folder)), ...nested.flat()];
+}
+
 const program = new Command('build')
   .requiredOption('--bbc <file>', 'bbc-news-summary.jsonl.gz')
   .requiredOption('--drafts <path>', 'a draft file or a folder of them')
