@@ -8,11 +8,9 @@
  * problem is left out and listed with its problems; `--check` only reports (exit 1 on problems).
  */
 import { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { loadBbcRecords } from '../bench/corpus.js';
 import { loadNewsQa } from '../news-qa/dataset.js';
-import { allDraftFiles, bbcSeedArticle, copiesArticle, COPIED_RUN, evidenceSpan } from '../news-qa/build.js';
+import { allDraftFiles, copiesArticle, COPIED_RUN, draftArticles, evidenceSpan, readDrafts } from '../news-qa/build.js';
 import type { Article, Span } from '../../src/types.js';
 import { ChangeKinds, Verdicts, writeClaims, type ChangeKind, type Claim, type ClaimSplit } from './dataset.js';
 
@@ -76,12 +74,7 @@ const program = new Command('build')
 
 program.action(async (opts: { bbc: string; drafts: string; check?: boolean }) => {
   const newsQa = await loadNewsQa();
-  const records = new Map((await loadBbcRecords(opts.bbc)).map((r) => [r.id, r]));
-  const articles = new Map<string, { article: Article; split: ClaimSplit; order: number }>();
-  newsQa.articles.forEach((a, order) => {
-    const record = records.get(a.id);
-    if (record) articles.set(a.id, { article: bbcSeedArticle(record, a.file), split: a.split === 'test2' ? 'test' : a.split, order });
-  });
+  const articles = new Map([...(await draftArticles(opts.bbc))].map(([id, a]) => [id, { ...a, split: (a.split === 'test2' ? 'test' : a.split) as ClaimSplit }]));
   const claims: Claim[] = [];
   const failed: string[] = [];
   const ids = new Set<string>();
@@ -90,8 +83,7 @@ program.action(async (opts: { bbc: string; drafts: string; check?: boolean }) =>
     const name = relative(opts.drafts, file);
     let drafts: Draft[];
     try {
-      drafts = JSON.parse(await readFile(file, 'utf8')) as Draft[];
-      if (!Array.isArray(drafts)) throw new Error('not a JSON array of claims');
+      drafts = await readDrafts<Draft>(file);
     } catch (error) {
       failed.push(`- ${name}: unreadable: ${(error as Error).message}`);
       continue;

@@ -12,9 +12,8 @@
 import { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
-import { loadBbcRecords } from '../bench/corpus.js';
 import { loadNewsQa, QuestionKinds, type QuestionKind } from '../news-qa/dataset.js';
-import { allDraftFiles, answerInEvidence, bbcSeedArticle, copiesArticle, COPIED_RUN, evidenceSpan, evidenceText } from '../news-qa/build.js';
+import { allDraftFiles, answerInEvidence, copiesArticle, COPIED_RUN, draftArticles, evidenceSpan, evidenceText, readDrafts } from '../news-qa/build.js';
 import { normalizeAnswer } from '../eval/metrics.js';
 import { parseArticle } from '../../src/ingest/parse-article.js';
 import type { Article, Span } from '../../src/types.js';
@@ -100,7 +99,6 @@ const program = new Command('build')
 
 program.action(async (opts: { bbc: string; drafts: string; seedStory: string; check?: boolean }) => {
   const newsQa = await loadNewsQa();
-  const records = new Map((await loadBbcRecords(opts.bbc)).map((r) => [r.id, r]));
   const articles = new Map<string, { article: Article; split: ChainSplit; order: number }>();
   const seedText = await readFile(opts.seedStory, 'utf8');
   articles.set(SEED_ARTICLE, {
@@ -108,10 +106,7 @@ program.action(async (opts: { bbc: string; drafts: string; seedStory: string; ch
     split: 'seed',
     order: -1,
   });
-  newsQa.articles.forEach((a, order) => {
-    const record = records.get(a.id);
-    if (record) articles.set(a.id, { article: bbcSeedArticle(record, a.file), split: chainSplit(a.split), order });
-  });
+  for (const [id, a] of await draftArticles(opts.bbc)) articles.set(id, { ...a, split: chainSplit(a.split) });
 
   const chains: FollowupChain[] = [];
   const failed: { where: string; problems: string[] }[] = [];
@@ -123,8 +118,7 @@ program.action(async (opts: { bbc: string; drafts: string; seedStory: string; ch
     const name = relative(opts.drafts, file);
     let drafts: DraftChain[];
     try {
-      drafts = JSON.parse(await readFile(file, 'utf8')) as DraftChain[];
-      if (!Array.isArray(drafts)) throw new Error('not a JSON array of chains');
+      drafts = await readDrafts<DraftChain>(file);
     } catch (error) {
       failed.push({ where: name, problems: [`unreadable: ${(error as Error).message}`] });
       continue;

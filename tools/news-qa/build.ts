@@ -18,7 +18,7 @@ import { articleSentences } from '../../src/ingest/chunk.js';
 import { parseArticle } from '../../src/ingest/parse-article.js';
 import { words } from '../../src/index/text.js';
 import type { Article, Span } from '../../src/types.js';
-import { loadNewsQa, QuestionKinds, writeDataset, type NewsQaQuestion, type QuestionKind } from './dataset.js';
+import { loadNewsQa, QuestionKinds, writeDataset, type NewsQaQuestion, type QuestionKind, type Split } from './dataset.js';
 
 interface Draft {
   article: string;
@@ -60,6 +60,24 @@ export function evidenceSpan(article: Article, quote: string): Span | undefined 
 export async function draftFiles(path: string): Promise<string[]> {
   if (!(await stat(path)).isDirectory()) return [path];
   return (await readdir(path)).filter((f) => f.endsWith('.json')).sort().map((f) => join(path, f));
+}
+
+/** The news QA set's articles as drafts are checked against: parsed as their seed files, with their split and their place in the set. */
+export async function draftArticles(bbcPath: string): Promise<Map<string, { article: Article; split: Split; order: number }>> {
+  const records = new Map((await loadBbcRecords(bbcPath)).map((r) => [r.id, r]));
+  const articles = new Map<string, { article: Article; split: Split; order: number }>();
+  (await loadNewsQa()).articles.forEach((a, order) => {
+    const record = records.get(a.id);
+    if (record) articles.set(a.id, { article: bbcSeedArticle(record, a.file), split: a.split, order });
+  });
+  return articles;
+}
+
+/** One draft file: its JSON array, or an error saying why it is not one. */
+export async function readDrafts<T>(file: string): Promise<T[]> {
+  const drafts: unknown = JSON.parse(await readFile(file, 'utf8'));
+  if (!Array.isArray(drafts)) throw new Error('not a JSON array');
+  return drafts as T[];
 }
 
 /** Every draft file under the folder, in subfolders too (a split each), in a fixed order. */
