@@ -6,6 +6,7 @@ export const ErrorCode = {
   ConfigInvalid: 'CONFIG_INVALID',
   QuestionEmpty: 'QUESTION_EMPTY',
   QuestionTooLong: 'QUESTION_TOO_LONG',
+  ClaimNotFactual: 'CLAIM_NOT_FACTUAL',
   ArticleNotFound: 'ARTICLE_NOT_FOUND',
   NoArticles: 'NO_ARTICLES',
   SeedsUnavailable: 'SEEDS_UNAVAILABLE',

@@ -124,6 +124,42 @@ export interface Answer {
   timings: Timings;
 }
 
+/** `supported`: a sentence states it; `differs`: one on the same subject gives another number, date or name; `not-in-articles`: nothing covers it. */
+export type Verdict = 'supported' | 'differs' | 'not-in-articles';
+
+/** A detail of a claim the cited sentence gives otherwise: "the message says 30 million; the article says 33 million". */
+export interface Difference {
+  kind: 'number' | 'date' | 'name';
+  /** As the claim has it, and as the article has it. */
+  claim: string;
+  article: string;
+}
+
+/** One factual sentence of a claim, checked. */
+export interface CheckedSentence {
+  /** As the claim has it. */
+  text: string;
+  verdict: Verdict;
+  /** supported: the sentence that states it; differs: the one that gives it otherwise. */
+  citations: Citation[];
+  /** not-in-articles: the nearest sentences, shown as such, never as support. */
+  closest: Citation[];
+  /** differs: what the sentence gives otherwise. */
+  differences: Difference[];
+}
+
+/** A claim (a message, a post) checked against the articles, one verdict per factual sentence. */
+export interface ClaimCheck {
+  claim: string;
+  /** At most five, in the claim's order. */
+  sentences: CheckedSentence[];
+  /** Factual sentences beyond the five checked. */
+  unchecked: number;
+  /** While vectors are still being embedded: how many passages could only be found by their words. */
+  indexing?: { chunksWithoutVectors: number };
+  timings: Timings;
+}
+
 export const SummaryLengths = { short: 3, medium: 5, long: 8 } as const;
 export type SummaryLength = keyof typeof SummaryLengths;
 

@@ -103,6 +103,11 @@ export class Lexicon {
     return [...new Set([word, lemmatizer.noun(word), lemmatizer.verb(word), lemmatizer.adjective(word)])];
   }
 
+  /** A word of everyday English (any form of it in the dictionary): a capitalised first word that is one is not read as a name. */
+  isEveryday(word: string): boolean {
+    return this.lemmas(word.toLowerCase()).some((lemma) => this.wordnet.knows(lemma));
+  }
+
   private equivalentsOf(phrase: string): string[][] {
     this.equivalents ??= equivalenceIndex([...countryGroups(), ...NEWS_EQUIVALENTS, ...numberGroups()]);
     return this.equivalents.get(phraseKey(phrase)) ?? [];

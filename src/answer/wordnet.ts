@@ -99,6 +99,12 @@ export class WordNet {
     return { words, pointers };
   }
 
+  /** Whether `lemma` is a word of the dictionary in any part of speech ("dollar" is, "Commerzbank" is not). */
+  knows(lemma: string): boolean {
+    const key = lemma.toLowerCase().replace(/\s+/g, '_');
+    return POS.some((pos) => this.offsets(key, pos).length > 0);
+  }
+
   /** Words near `lemma` in its most frequent senses, in any part of speech. Memoised. */
   related(lemma: string): Related {
     const key = lemma.toLowerCase().replace(/\s+/g, '_');

@@ -2,13 +2,14 @@ import { createInterface } from 'node:readline/promises';
 import type { Engine } from '../engine/engine.js';
 import { toFootnoteError } from '../errors.js';
 import { forTerminal, oneLine } from '../render/safe-text.js';
-import { renderAnswer, renderReload, renderSources, renderSummary } from '../render/terminal.js';
+import { renderAnswer, renderCheck, renderReload, renderSources, renderSummary } from '../render/terminal.js';
 import { SummaryLengths, type SummaryLength } from '../types.js';
 import type { ConsoleScreen } from './screen.js';
 
 const LENGTHS = Object.keys(SummaryLengths) as SummaryLength[];
 const HELP = `Type a question and press Enter. Commands:
   /summary [${LENGTHS.join('|')}] [article words]   cited summary of ${Object.values(SummaryLengths).join(', ')} sentences (default: the most recent article)
+  /check <claim>                                 check a claim against the articles, sentence by sentence
   /sources                                       the indexed articles
   /reload                                        re-read the seeds folder
   /help                                          this help
@@ -25,6 +26,8 @@ export async function handleConsoleLine(engine: Engine, line: string): Promise<s
       return undefined;
     case '/help':
       return HELP;
+    case '/check':
+      return renderCheck(await engine.check(rest.join(' ')));
     case '/sources':
       return renderSources(engine.sources(), engine.indexing());
     case '/reload':

@@ -8,7 +8,7 @@ import { toFootnoteError, type FootnoteError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createProgressFactory, logProgress, silentProgress } from '../progress.js';
 import { forTerminal } from '../render/safe-text.js';
-import { renderAnswer, renderReload, renderSources, renderSummary } from '../render/terminal.js';
+import { renderAnswer, renderCheck, renderReload, renderSources, renderSummary } from '../render/terminal.js';
 import { SummaryLengths, type ReloadReport, type SummaryLength } from '../types.js';
 import { runConsole } from './console.js';
 import { ConsoleScreen } from './screen.js';
@@ -101,6 +101,19 @@ program
   );
 
 program
+  .command('check')
+  .description('check a claim against the articles: supported, the articles differ, or not in the articles, for each factual sentence (at most 5)')
+  .argument('<claim...>', 'the claim, as posted')
+  .addOption(jsonOption)
+  .action(
+    action(
+      async ({ engine }, claim: string[], options: JsonFlag) => print(options.json, await engine.check(claim.join(' ')), renderCheck),
+      (_c, options) => Boolean(options.json),
+      'answers',
+    ),
+  );
+
+program
   .command('summary')
   .description('summarise an article with a citation for every sentence')
   .option('--article <idOrTitle>', 'article id or words of its title (default: the most recent)')
@@ -140,7 +153,7 @@ program
 
 program
   .command('deploy-commands')
-  .description('register the slash commands with Discord by bulk overwrite: in DISCORD_GUILD_ID when set (instant), else globally')
+  .description('register the commands (slash and message) with Discord by bulk overwrite: in DISCORD_GUILD_ID when set (instant), else globally')
   .action(async () => {
     try {
       const config = loadConfig(process.env);

@@ -1,5 +1,5 @@
 import type { ConversationStore } from './conversations.js';
-import type { ApplicationCommandOptionType, AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, ModalSubmitInteraction, RepliableInteraction } from 'discord.js';
+import type { ApplicationCommandOptionType, ApplicationCommandType, AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, MessageContextMenuCommandInteraction, ModalSubmitInteraction, RepliableInteraction } from 'discord.js';
 import type { Config } from '../config.js';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
@@ -11,12 +11,13 @@ import type { JsonlLog } from './logs.js';
 import type { Precondition } from './preconditions.js';
 
 /** What commands may call on the engine: the public API, so tests can wrap it. */
-export type BotEngine = Pick<Engine, 'ask' | 'summarize' | 'sources' | 'indexing' | 'findArticles' | 'reload' | 'passagesAround' | 'answerer' | 'articleWithText'>;
+export type BotEngine = Pick<Engine, 'ask' | 'check' | 'summarize' | 'sources' | 'indexing' | 'findArticles' | 'reload' | 'passagesAround' | 'answerer' | 'articleWithText'>;
 
 /** The bot's view of an engine, as plain bound functions that a wrapper can override one by one. */
 export function botEngine(engine: BotEngine): BotEngine {
   return {
     ask: (question, options) => engine.ask(question, options),
+    check: (claim) => engine.check(claim),
     summarize: (request) => engine.summarize(request),
     sources: () => engine.sources(),
     indexing: () => engine.indexing(),
@@ -68,8 +69,12 @@ export interface OptionData {
 }
 
 export interface CommandData {
+  /** Slash command (the default), or a message command: right-click a message › Apps › its name. */
+  readonly type?: ApplicationCommandType.ChatInput | ApplicationCommandType.Message;
+  /** A slash command's is lower case (`ask`); a message command's is what the menu shows (`Check against the articles`). */
   readonly name: string;
-  readonly description: string;
+  /** Slash commands only: Discord shows none for message commands. */
+  readonly description?: string;
   readonly options?: readonly OptionData[];
   readonly default_member_permissions?: string | null;
   readonly contexts?: readonly number[];
@@ -77,7 +82,7 @@ export interface CommandData {
 
 export interface CommandModule {
   data: CommandData;
-  execute(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void>;
+  execute(interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction, ctx: CommandContext): Promise<void>;
   autocomplete?(interaction: AutocompleteInteraction, ctx: CommandContext): Promise<void>;
   /**
    * Buttons whose custom id starts with `<command>:`; `args` are the rest of the id split on ':'.

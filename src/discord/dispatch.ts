@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, Interaction, ModalSubmitInteraction, RepliableInteraction } from 'discord.js';
+import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, Interaction, MessageContextMenuCommandInteraction, ModalSubmitInteraction, RepliableInteraction } from 'discord.js';
 import { toFootnoteError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { notice, renderError, type DiscordMessage } from '../render/discord/message.js';
@@ -33,8 +33,8 @@ interface InFlight {
 }
 
 const describe = (interaction: Interaction) =>
-  interaction.isChatInputCommand() || interaction.isAutocomplete()
-    ? { kind: interaction.isAutocomplete() ? 'autocomplete' : 'command', command: interaction.commandName }
+  interaction.isChatInputCommand() || interaction.isAutocomplete() || interaction.isMessageContextMenuCommand()
+    ? { kind: interaction.isAutocomplete() ? 'autocomplete' : interaction.isMessageContextMenuCommand() ? 'message command' : 'command', command: interaction.commandName }
     : interaction.isButton() || interaction.isModalSubmit()
       ? { kind: interaction.isButton() ? 'button' : 'modal', command: interaction.customId.split(':')[0] ?? '' }
       : { kind: `type ${interaction.type}`, command: '' };
@@ -72,7 +72,7 @@ export class Dispatcher {
         outcome = 'closing';
         if (interaction.isAutocomplete()) await interaction.respond([]);
         else if (interaction.isRepliable()) await replyPrivately(interaction, Notices.closing);
-      } else if (interaction.isChatInputCommand()) {
+      } else if (interaction.isChatInputCommand() || interaction.isMessageContextMenuCommand()) {
         outcome = await this.runCommand(interaction);
       } else if (interaction.isAutocomplete()) {
         outcome = await this.runAutocomplete(interaction);
@@ -88,13 +88,13 @@ export class Dispatcher {
     this.deps.logger.info({ interaction: interaction.id, kind, command, user, outcome, ms: Math.round(performance.now() - started) }, 'interaction');
   }
 
-  private async runCommand(interaction: ChatInputCommandInteraction): Promise<string> {
+  private async runCommand(interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction): Promise<string> {
     const command = this.deps.commands.get(interaction.commandName);
     if (!command) {
       await replyPrivately(interaction, Notices.unknownCommand(interaction.commandName));
       return 'unknown';
     }
-    const subcommand = interaction.options.getSubcommand(false);
+    const subcommand = interaction.isChatInputCommand() ? interaction.options.getSubcommand(false) : null;
     if (!(await this.admits(interaction, command, subcommand ? `${command.data.name}-${subcommand}` : command.data.name))) return 'refused';
     if (command.limited === false) {
       await command.execute(interaction, this.deps.ctx);

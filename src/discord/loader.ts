@@ -1,7 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ApplicationCommandOptionType } from 'discord.js';
+import slugify from '@sindresorhus/slugify';
+import { ApplicationCommandOptionType, ApplicationCommandType } from 'discord.js';
 import { z } from 'zod';
 import { ErrorCode, FootnoteError } from '../errors.js';
 import type { CommandData, CommandModule } from './command.js';
@@ -26,8 +27,9 @@ const OptionSchema = z
   .loose()
   .refine((option) => !(option.autocomplete && option.choices), 'cannot have both autocomplete and choices');
 
-const DataSchema = z
+const SlashSchema = z
   .object({
+    type: z.literal(ApplicationCommandType.ChatInput),
     name,
     description,
     options: z
@@ -42,6 +44,24 @@ const DataSchema = z
     contexts: z.array(z.number().int()).optional(),
   })
   .loose();
+
+/** A message command: its name is what the message menu shows; Discord takes no description or options for it. */
+const MessageCommandSchema = z
+  .object({
+    type: z.literal(ApplicationCommandType.Message),
+    name: z.string().regex(/^[\p{L}\p{N} '_-]{1,32}$/u, 'must be 1 to 32 letters, digits, spaces, \' - or _'),
+    description: z.literal('').optional(),
+    options: z.never().optional(),
+    default_member_permissions: z.string().regex(/^\d+$/).nullable().optional(),
+    contexts: z.array(z.number().int()).optional(),
+  })
+  .loose();
+
+// A command is a slash command unless it says otherwise.
+const DataSchema = z.preprocess(
+  (value) => (value && typeof value === 'object' && !('type' in value) ? { type: ApplicationCommandType.ChatInput, ...value } : value),
+  z.discriminatedUnion('type', [SlashSchema, MessageCommandSchema]),
+);
 
 /** A command file's exports. `data` may be plain JSON or a builder (anything with toJSON()). */
 const ModuleSchema = z.object({
@@ -64,9 +84,11 @@ export function validateCommandModule(file: string, exports: unknown): CommandMo
     const problems = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(module)'}: ${issue.message}`).join('\n');
     throw new FootnoteError(ErrorCode.Internal, `Command file ${file} is malformed:\n${problems}`);
   }
-  const expected = basename(file, extname(file));
-  if (result.data.data.name !== expected) {
-    throw new FootnoteError(ErrorCode.Internal, `Command file ${file} defines /${result.data.data.name}; name the file ${result.data.data.name}${extname(file)}.`);
+  // A message command's file is its name in lower case with hyphens (check-against-the-articles.ts).
+  const { name: defined, type } = result.data.data;
+  const wanted = type === ApplicationCommandType.Message ? slugify(defined) : defined;
+  if (wanted !== basename(file, extname(file))) {
+    throw new FootnoteError(ErrorCode.Internal, `Command file ${file} defines ${type === ApplicationCommandType.Message ? `“${defined}”` : `/${defined}`}; name the file ${wanted}${extname(file)}.`);
   }
   const mod = exports as CommandModule;
   return { ...mod, data: result.data.data as CommandData };

@@ -5,7 +5,7 @@ import type { IndexStore } from '../index/store.js';
 import type { LlmWriter } from '../llm/writer.js';
 import type { Logger } from '../logger.js';
 import type { ProgressFactory } from '../progress.js';
-import type { Answer, Answerer, ArticleInfo, Citation, ReloadReport, Summary } from '../types.js';
+import type { Answer, Answerer, ArticleInfo, Citation, ClaimCheck, ReloadReport, Summary } from '../types.js';
 import { IndexLifecycle, type IndexingProgress, type LifecycleOptions } from './lifecycle.js';
 import { QueryService, type AskOptions, type Scheduler, type SummaryRequest } from './queries.js';
 
@@ -84,6 +84,11 @@ export class Engine {
   /** A cited answer, a best match or "couldn't find" (QueryService.ask). */
   ask(question: string, options?: AskOptions): Promise<Answer> {
     return this.queries.ask(question, options);
+  }
+
+  /** A claim checked against the articles, sentence by sentence (QueryService.check). */
+  check(claim: string): Promise<ClaimCheck> {
+    return this.queries.check(claim);
   }
 
   /** A cited summary of one article or the latest (QueryService.summarize). */

@@ -1,5 +1,6 @@
 import { readsAsEnglish } from '../answer/language.js';
 import { answerQuestion, NOT_FOUND, type AnswerSettings } from '../answer/answer.js';
+import { CHECK_DEFAULTS, checkSentence, factualSentences, MAX_CLAIM_SENTENCES } from '../answer/check.js';
 import type { Turn } from '../answer/conversation.js';
 import { citeSentences } from '../answer/citations.js';
 import type { Reader } from '../answer/reader.js';
@@ -8,7 +9,7 @@ import { ErrorCode, FootnoteError } from '../errors.js';
 import type { FootnoteEmbeddings } from '../index/embeddings.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import type { LlmWriter } from '../llm/writer.js';
-import { SummaryLengths, type Answer, type Answerer, type Article, type ArticleInfo, type Citation, type Summary, type SummaryLength } from '../types.js';
+import { SummaryLengths, type Answer, type Answerer, type Article, type ArticleInfo, type CheckedSentence, type Citation, type ClaimCheck, type Summary, type SummaryLength } from '../types.js';
 import { elapsed } from './elapsed.js';
 
 export interface QueryOptions {
@@ -117,6 +118,37 @@ export class QueryService {
     if (!this.deps.writer || !reading) return extractive;
     const written = await this.deps.writer.answer({ question, ranked: reading.sentences, extractive, sentencesOf: (article) => snapshot.sentencesByArticle.get(article.id) ?? [], ...(onText ? { onText } : {}) });
     return { ...written, timings: { ...extractive.timings, llmMs: written.llm?.ms ?? 0, totalMs: elapsed(started) } };
+  }
+
+  /**
+   * Checks a claim (a message someone posted) against the current snapshot, each factual sentence
+   * up to five on its own: supported, the articles differ, or not in the articles. Throws a
+   * FootnoteError when the text states nothing to check (only questions or a few words).
+   */
+  async check(rawClaim: string): Promise<ClaimCheck> {
+    const started = performance.now();
+    const claim = rawClaim.trim();
+    const sentences = factualSentences(claim);
+    if (!sentences.length) {
+      throw new FootnoteError(ErrorCode.ClaimNotFactual, 'That message states nothing I can check against the articles: give a sentence that says what happened (questions go to /ask).');
+    }
+    const snapshot = this.current();
+    const checked: CheckedSentence[] = [];
+    // Citations are numbered across the whole check, as footnotes of one reply.
+    let n = 0;
+    const renumber = (citations: Citation[]) => citations.map((c) => ({ ...c, n: ++n }));
+    for (const text of sentences.slice(0, MAX_CLAIM_SENTENCES)) {
+      if (!snapshot.articles.length) {
+        checked.push({ text, verdict: 'not-in-articles', citations: [], closest: [], differences: [] });
+        continue;
+      }
+      const { checked: one } = await this.schedule(async () =>
+        checkSentence(this.deps.reader, snapshot, text, await this.deps.embeddings.embedQuery(text), { ...CHECK_DEFAULTS, retrieval: this.deps.options.answer.retrieval }),
+      );
+      checked.push({ ...one, citations: renumber(one.citations), closest: renumber(one.closest) });
+    }
+    const indexing = snapshot.chunksWithoutVectors.size ? { indexing: { chunksWithoutVectors: snapshot.chunksWithoutVectors.size } } : {};
+    return { claim, sentences: checked, unchecked: Math.max(0, sentences.length - MAX_CLAIM_SENTENCES), ...indexing, timings: { totalMs: elapsed(started) } };
   }
 
   /**

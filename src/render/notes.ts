@@ -1,4 +1,5 @@
 import type { IndexingProgress } from '../engine/engine.js';
+import type { Difference } from '../types.js';
 
 /** Notes shown beside answers and lists, in the same words in every interface. */
 
@@ -8,3 +9,9 @@ export const indexingNote = ({ chunks, chunksWithVectors }: IndexingProgress) =>
 
 /** A question that does not read as English (src/answer/language.ts). */
 export const NOT_ENGLISH_NOTE = 'The articles are read in English, and this question does not read as English: asking in English finds more.';
+
+/** A claim's verdicts, in the same words in every interface. */
+export const VERDICT_LABEL = { supported: 'Supported', differs: 'The articles differ', 'not-in-articles': 'Not in the articles' } as const;
+
+/** What a cited sentence gives otherwise: "the message says 30 million; the article says 33 million". */
+export const differenceNote = (d: Difference) => `the message says ${d.claim}; the article says ${d.article}`;

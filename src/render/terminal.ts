@@ -1,6 +1,6 @@
-import type { Answer, ArticleInfo, Citation, ReloadReport, Summary } from '../types.js';
+import type { Answer, ArticleInfo, Citation, ClaimCheck, ReloadReport, Summary } from '../types.js';
 import type { IndexingProgress } from '../engine/engine.js';
-import { indexingNote, NOT_ENGLISH_NOTE } from './notes.js';
+import { differenceNote, indexingNote, NOT_ENGLISH_NOTE, VERDICT_LABEL } from './notes.js';
 import { forTerminal, oneLine } from './safe-text.js';
 
 /** Plain-text renderings for a terminal: the answer first, then numbered verbatim quotes. */
@@ -27,6 +27,22 @@ export function renderAnswer(answer: Answer): string {
   if (answer.closest.length) lines.push('', CLOSEST_HEADING[answer.outcome], ...answer.closest.map(quote));
   lines.push('', ...writtenBy(answer, 'answer'), ...indexing, `(${Math.round(answer.timings.totalMs)} ms)`);
   return safe(lines.join('\n'));
+}
+
+const MARK = { supported: '✓', differs: '≠', 'not-in-articles': '?' } as const;
+
+/** A claim checked: each sentence with its verdict, what differs, and the quotes (the closest ones marked as not stating it). */
+export function renderCheck(check: ClaimCheck): string {
+  const indent = (text: string) => text.replace(/^/gm, '   ');
+  const lines = check.sentences.flatMap((s, i) => {
+    const markers = s.citations.map((c) => `[${c.n}]`).join('');
+    const verdict = s.verdict === 'differs' ? `${VERDICT_LABEL.differs}: ${s.differences.map(differenceNote).join('; ')} ${markers}` : `${VERDICT_LABEL[s.verdict]}${markers ? ` ${markers}` : ''}`;
+    const quotes = s.citations.length ? s.citations.map(quote) : s.closest.length ? ['Closest passages (they do not state it):', ...s.closest.map(quote)] : [];
+    return [`${i + 1}. “${oneLine(s.text)}”`, `   ${MARK[s.verdict]} ${verdict}.`, ...quotes.map(indent), ''];
+  });
+  const unchecked = check.unchecked ? [`(${check.unchecked} more sentence(s) not checked: at most ${check.sentences.length} are.)`] : [];
+  const indexing = check.indexing ? [`(${check.indexing.chunksWithoutVectors.toLocaleString('en')} passages are still being indexed: they were searched by their words only.)`] : [];
+  return safe([`Checked against the articles:`, '', ...lines, ...unchecked, ...indexing, `(${Math.round(check.timings.totalMs)} ms)`].join('\n'));
 }
 
 function header(info: ArticleInfo): string {

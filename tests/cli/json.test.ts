@@ -41,6 +41,19 @@ describe('footnote --json', () => {
     expect((await footnote('ask', '--json', 'Who is the information minister?')).json).not.toHaveProperty('notEnglish');
   });
 
+  it('GIVEN check --json THEN stdout is one check object: a verdict per factual sentence, with what differs and verbatim citations', async () => {
+    const { json } = await footnote('check', '--json', 'Iran says it neutralized 30 million attacks last year. Is that true?');
+    expect(json).toMatchObject({ claim: expect.stringContaining('30 million'), unchecked: 0, timings: { totalMs: expect.any(Number) } });
+    expect(json.sentences).toEqual([
+      expect.objectContaining({
+        text: 'Iran says it neutralized 30 million attacks last year.',
+        verdict: 'differs',
+        differences: [{ kind: 'number', claim: '30 million', article: '33 million' }],
+        citations: [expect.objectContaining({ n: 1, articleId: SEED_ID, paragraph: 4, quote: expect.stringContaining('33 million attacks') })],
+      }),
+    ]);
+  });
+
   it('GIVEN summary --json THEN stdout is one summary object', async () => {
     const { json } = await footnote('summary', '--json', '--length', 'short', '--topic', 'drone');
     expect(json).toMatchObject({ length: 'short', topic: 'drone', article: { id: SEED_ID, author: 'Batya Jerenberg' } });

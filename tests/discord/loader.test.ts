@@ -23,9 +23,10 @@ async function folderWith(files: Record<string, string>): Promise<string> {
 const valid = (name: string) => `export const data = { name: '${name}', description: 'A command.' };\nexport async function execute() {}\n`;
 
 describe('command loader', () => {
-  it('GIVEN the commands folder THEN loads the six commands, each checked', async () => {
+  it('GIVEN the commands folder THEN loads the six slash commands and the message command, each checked', async () => {
     const commands = await loadCommands();
-    expect([...commands.keys()]).toEqual(['article', 'ask', 'help', 'reload', 'sources', 'summary']);
+    expect([...commands.keys()]).toEqual(['article', 'ask', 'Check against the articles', 'help', 'reload', 'sources', 'summary']);
+    expect(commands.get('Check against the articles')!.data.type).toBe(3);
     expect(commands.get('reload')!.data.default_member_permissions).toBe('32');
     expect(commands.get('ask')!.data.options).toContainEqual(expect.objectContaining({ name: 'question', type: 3, required: true, max_length: 500 }));
     expect(commands.get('summary')!.autocomplete).toBeTypeOf('function');
@@ -49,6 +50,13 @@ describe('command loader', () => {
   it('GIVEN a file named after another command THEN fails', async () => {
     const folder = await folderWith({ 'pong.mjs': valid('ping') });
     await expect(loadCommands(folder)).rejects.toThrow(/defines \/ping; name the file ping\.mjs/);
+  });
+
+  it('GIVEN a message command with a description, or in a file not named after it THEN fails, saying what to fix', async () => {
+    const withDescription = await folderWith({ 'quote-it.mjs': "export const data = { type: 3, name: 'Quote it', description: 'Quotes.' };\nexport async function execute() {}\n" });
+    await expect(loadCommands(withDescription)).rejects.toThrow(/data\.description/);
+    const misnamed = await folderWith({ 'quote.mjs': "export const data = { type: 3, name: 'Quote it' };\nexport async function execute() {}\n" });
+    await expect(loadCommands(misnamed)).rejects.toThrow(/defines “Quote it”; name the file quote-it\.mjs/);
   });
 
   it('GIVEN valid files and ones to skip THEN loads only the commands', async () => {

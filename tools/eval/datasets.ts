@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { articleFileText, bbcArticle, loadBbcRecords, loadCorpus } from '../bench/corpus.js';
+import { loadClaims, type Claim, type ClaimSplit, type Verdict } from '../claims/dataset.js';
 import { loadFollowups, SEED_ARTICLE, SEED_STORY, type Need } from '../conversations/dataset.js';
 import { loadNewsQa, type Split } from '../news-qa/dataset.js';
 
@@ -194,27 +195,34 @@ export interface FollowupCorpus {
 }
 
 /**
+ * The news QA articles with these BBC ids, as seed files, among BBC articles no question is about
+ * (up to `size` articles in all); `fileOf` maps a BBC id to its file name without extension.
+ */
+async function amongDistractors(bbcPath: string, ids: ReadonlySet<string>, size: number): Promise<{ files: Record<string, string>; fileOf: Map<string, string> }> {
+  const dataset = await loadNewsQa();
+  const records = new Map((await loadBbcRecords(bbcPath)).map((r) => [r.id, r]));
+  const files: Record<string, string> = {};
+  const fileOf = new Map<string, string>();
+  for (const article of dataset.articles.filter((a) => ids.has(a.id))) {
+    files[`${article.file}.txt`] = articleFileText(bbcArticle(records.get(article.id)!));
+    fileOf.set(article.id, article.file);
+  }
+  const others = await distractors(bbcPath, new Set(dataset.articles.map((a) => a.file)));
+  for (const article of others.slice(0, Math.max(0, size - Object.keys(files).length))) files[`${article.id}.txt`] = articleFileText(article);
+  return { files, fileOf };
+}
+
+/**
  * The follow-up chains of a split (dev, or test: the news QA test and test2 articles) among BBC
  * articles no question is about, up to `size` articles; with `split` "seed", the seed chains over the seed story alone.
  */
 export async function followupCorpus(bbcPath: string, split: 'dev' | 'test' | 'seed', size = 200): Promise<FollowupCorpus> {
   const set = await loadFollowups();
   const chains = set.chains.filter((c) => c.split === split);
-  const files: Record<string, string> = {};
-  const fileOf = new Map<string, string>();
-  if (split === 'seed') {
-    files[basename(SEED_STORY)] = (await readFile(SEED_STORY, 'utf8')).replace(/^\uFEFF/, '');
-    fileOf.set(SEED_ARTICLE, basename(SEED_STORY).replace(/\.txt$/, ''));
-  } else {
-    const dataset = await loadNewsQa();
-    const records = new Map((await loadBbcRecords(bbcPath)).map((r) => [r.id, r]));
-    for (const article of dataset.articles.filter((a) => chains.some((c) => c.article === a.id))) {
-      files[`${article.file}.txt`] = articleFileText(bbcArticle(records.get(article.id)!));
-      fileOf.set(article.id, article.file);
-    }
-    const others = await distractors(bbcPath, new Set(dataset.articles.map((a) => a.file)));
-    for (const article of others.slice(0, Math.max(0, size - Object.keys(files).length))) files[`${article.id}.txt`] = articleFileText(article);
-  }
+  const { files, fileOf } =
+    split === 'seed'
+      ? { files: { [basename(SEED_STORY)]: (await readFile(SEED_STORY, 'utf8')).replace(/^\uFEFF/, '') }, fileOf: new Map([[SEED_ARTICLE, basename(SEED_STORY).replace(/\.txt$/, '')]]) }
+      : await amongDistractors(bbcPath, new Set(chains.map((c) => c.article)), size);
   return {
     name: `follow-up chains, ${split} split (${chains.length} chains; ${Object.keys(files).length} articles)`,
     files,
@@ -233,6 +241,44 @@ export async function followupCorpus(bbcPath: string, split: 'dev' | 'test' | 's
           needs: turn.needs,
           standalone: turn.standalone,
         })),
+      };
+    }),
+  };
+}
+
+/** A claim as the evaluation checks it: its gold verdict, evidence in the article files, and what was altered. */
+export interface EvalClaim {
+  id: string;
+  claim: string;
+  verdict: Verdict;
+  evidence: Evidence[];
+  changed?: Claim['changed'];
+  multi?: true;
+}
+
+export interface ClaimCorpus {
+  name: string;
+  files: Record<string, string>;
+  claims: EvalClaim[];
+}
+
+/** The claims of a split (train, dev, or test: the news QA test and test2 articles) among BBC articles no question is about, up to `size` articles. */
+export async function claimCorpus(bbcPath: string, split: ClaimSplit, size = 200): Promise<ClaimCorpus> {
+  const claims = (await loadClaims()).claims.filter((c) => c.split === split);
+  const { files, fileOf } = await amongDistractors(bbcPath, new Set(claims.map((c) => c.article)), size);
+  return {
+    name: `claims, ${split} split (${claims.length} claims; ${Object.keys(files).length} articles)`,
+    files,
+    claims: claims.map((c) => {
+      const articleId = fileOf.get(c.article)!;
+      const text = files[`${articleId}.txt`]!;
+      return {
+        id: c.id,
+        claim: c.claim,
+        verdict: c.verdict,
+        evidence: c.evidence.map((span) => ({ articleId, ...span, text: text.slice(span.start, span.end) })),
+        ...(c.changed ? { changed: c.changed } : {}),
+        ...(c.multi ? { multi: true as const } : {}),
       };
     }),
   };

@@ -5,12 +5,13 @@
  *
  * The follow-up chains (tools/datasets/followups.json) are answered with the conversation before
  * each turn, alone, and rewritten to stand alone, on the same split's articles among distractors.
+ * The claims (tools/datasets/claims.json) are checked against the same kind of corpus.
  *
  * With `--answerer llm`, the current engine writes with the model configured in the environment
  * (ANSWERER's LLM_* settings, see .env.example), and the report adds how often the model's answer
  * was shown, why it was not, and the share of its quotes that verification dropped.
  *
- *   npm run eval -- [--sets news,seed,squad,followups] [--split test,test2|dev] [--corpus-size 200] [--baseline <commit>|none]
+ *   npm run eval -- [--sets news,seed,squad,followups,claims] [--split test,test2|dev] [--corpus-size 200] [--baseline <commit>|none]
  *                   [--answerer extractive|llm] [--bbc <file>] [--squad <file>] [--squad-articles 12:35] [--off-topic 40]
  *                   [--show-misses N] [--out results.json]
  */
@@ -27,8 +28,11 @@ import type { Answer, Answerer, LlmReport } from '../../src/types.js';
 import { toolEmbeddings, withSeedsFolder } from '../lib/corpus-snapshot.js';
 import { baselineEngine, BASELINE_COMMIT } from './baseline.js';
 import { turnOf, type Turn } from '../../src/answer/conversation.js';
-import { defaultPaths, followupCorpus, isEvidence, requireDatasets, newsCorpus, seedCorpus, squadCorpora, withOffTopicQuestions, type EvalCorpus, type EvalQuestion, type FollowupCorpus } from './datasets.js';
+import { claimCorpus, defaultPaths, followupCorpus, type ClaimCorpus, isEvidence, requireDatasets, newsCorpus, seedCorpus, squadCorpora, withOffTopicQuestions, type EvalCorpus, type EvalQuestion, type FollowupCorpus } from './datasets.js';
 import { followupReport, type FollowupScored } from './followups.js';
+import { claimReport, scoreClaim, type ClaimScored } from './claims.js';
+import type { ClaimSplit } from '../claims/dataset.js';
+import { ErrorCode, FootnoteError } from '../../src/errors.js';
 import type { Split } from '../news-qa/dataset.js';
 import { containsAnswer, exactMatch, f1, isShortAnswerRight, mean, percentile } from './metrics.js';
 
@@ -55,6 +59,8 @@ export interface EvaluatedEngine {
   answerAll(seedsDir: string, questions: EvalQuestion[]): Promise<Scored[]>;
   /** Follow-up chains (this commit's engine only: the baseline has no conversations). */
   answerChains?(seedsDir: string, chains: FollowupCorpus['chains']): Promise<FollowupScored[]>;
+  /** Claims checked against the articles (this commit's engine only). */
+  checkAll?(seedsDir: string, claims: ClaimCorpus['claims']): Promise<ClaimScored[]>;
 }
 
 const overlapsEvidence = (q: EvalQuestion, c: Answer['citations'][number] | undefined) => isEvidence(q, c && { ...c, text: c.quote });
@@ -200,6 +206,18 @@ async function currentEngine(answerer: Answerer): Promise<EvaluatedEngine> {
       for (const question of questions) out.push(scored(question, await engine.ask(question.question)));
       return out;
     },
+    async checkAll(seedsDir, claims) {
+      const engine = await started(seedsDir);
+      const out: ClaimScored[] = [];
+      for (const claim of claims) {
+        const check = await engine.check(claim.claim).catch((error: unknown) => {
+          if (error instanceof FootnoteError && error.code === ErrorCode.ClaimNotFactual) return undefined;
+          throw error;
+        });
+        out.push(scoreClaim(claim, check, check?.timings.totalMs ?? 0));
+      }
+      return out;
+    },
     async answerChains(seedsDir, chains) {
       const engine = await started(seedsDir);
       const out: FollowupScored[] = [];
@@ -218,7 +236,7 @@ async function currentEngine(answerer: Answerer): Promise<EvaluatedEngine> {
 }
 
 const program = new Command('eval')
-  .option('--sets <names>', 'comma-separated: news, seed, squad, followups', 'news,seed,squad,followups')
+  .option('--sets <names>', 'comma-separated: news, seed, squad, followups, claims', 'news,seed,squad,followups,claims')
   .option('--split <splits>', 'news QA splits, comma-separated: test and test2 (the report) or dev (for error analysis)', 'test,test2')
   .option('--corpus-size <n>', 'articles in each news corpus: the split\'s own among BBC articles no question is about', Number, 200)
   .option('--baseline <commit>', `the previous engine, run beside ("none" to skip)`, BASELINE_COMMIT)
@@ -241,6 +259,10 @@ program.action(async (opts) => {
   for (const set of sets) {
     if (set === 'followups') {
       await evaluateFollowups();
+      continue;
+    }
+    if (set === 'claims') {
+      await evaluateClaims();
       continue;
     }
     const corpora: EvalCorpus[] =
@@ -268,6 +290,22 @@ program.action(async (opts) => {
         process.stdout.write(`\n- [${row.turn.needs}] ${row.turn.question}\n  read as: ${row.withConversation.readAs ?? '(alone)'}\n  should be: ${row.turn.standalone}\n  got (${row.withConversation.outcome}): ${row.withConversation.answer.slice(0, 160)}\n`);
       }
       report[`followups-${split}`] = rows.map((r) => ({ id: r.turn.id, needs: r.turn.needs, withConversation: isCorrect(r.withConversation), alone: isCorrect(r.alone), standalone: isCorrect(r.standalone) }));
+    }
+  }
+
+  /** The claims of the chosen splits (test and test2 are one claim split; train may be asked for, to analyse), by this commit's engine. */
+  async function evaluateClaims() {
+    const current = engines.at(-1)!;
+    const splits = [...new Set(String(opts.split).split(',').map((s): ClaimSplit => (s === 'dev' || s === 'train' ? s : 'test')))];
+    for (const split of splits) {
+      const corpus = await claimCorpus(opts.bbc, split, opts.corpusSize);
+      const rows = await withSeedsFolder({ name: corpus.name, files: corpus.files, questions: [] }, (dir) => current.checkAll!(dir, corpus.claims));
+      process.stderr.write(`claims: ${corpus.name} done\n`);
+      process.stdout.write(`\n### Checking ${corpus.name}, ${date}\n\n${claimReport(rows)}\n`);
+      for (const row of rows.filter((r) => r.first?.verdict !== r.claim.verdict).slice(0, opts.showMisses)) {
+        process.stdout.write(`\n- [${row.claim.verdict}${row.claim.changed ? ` ${row.claim.changed.kind}` : ''} → ${row.first?.verdict ?? 'none'}] ${row.claim.claim}\n  [1] ${(row.first?.citations[0] ?? row.first?.closest[0])?.quote ?? '-'}\n`);
+      }
+      report[`claims-${split}`] = rows.map((r) => ({ id: r.claim.id, gold: r.claim.verdict, verdict: r.first?.verdict ?? null, differences: r.first?.differences ?? [] }));
     }
   }
 

@@ -157,6 +157,18 @@ export class FakeDiscord extends FakeState {
     return { id, reply: async () => (await this.waitFor(() => Boolean(replyOf())), replyOf()!) };
   }
 
+  /**
+   * Right-click a member's message › Apps › `name`: Discord sends the message with the interaction,
+   * its text included whatever the bot's intents.
+   */
+  messageCommand(name: string, content: string, by: Actor = this.member(), author: Actor = this.member()): FakeInteraction {
+    const definition = this.registered(this.guildId).find((c) => c.name === name) ?? this.registered().find((c) => c.name === name);
+    const target = snowflake();
+    const message = { ...messagePayload(this, target, content, author, false, this.channelId), content };
+    const data = { id: definition?.id ?? snowflake(), name, type: 3, guild_id: this.guildId, target_id: target, resolved: { messages: { [target]: message } } };
+    return this.dispatchInteraction(2, data, by);
+  }
+
   /** Sends a raw interaction (for unknown kinds and unknown custom ids). */
   raw(type: number, data: Json, by: Actor = this.member(), message?: StoredMessage): FakeInteraction {
     return this.dispatchInteraction(type, data, by, message);

@@ -103,6 +103,12 @@ export function validateCommands(commands: Json[]): string[] {
   const problems: string[] = [];
   if (commands.length > 100) problems.push('more than 100 commands');
   commands.forEach((c, i) => {
+    // A message command (type 3): any case and spaces in its name, and neither description nor options.
+    if (c.type === 3) {
+      if (!/^[\p{L}\p{N} '_-]{1,32}$/u.test(c.name ?? '')) problems.push(`${i}.name: invalid`);
+      if (len(c.description) || c.options) problems.push(`${i}: a message command takes no description or options`);
+      return;
+    }
     if (!/^[-_\p{Ll}\p{N}]{1,32}$/u.test(c.name ?? '')) problems.push(`${i}.name: invalid`);
     if (!len(c.description) || len(c.description) > 100) problems.push(`${i}.description: 1 to 100 characters`);
     (c.options ?? []).forEach((o: Json, j: number) => {
