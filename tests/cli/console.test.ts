@@ -18,9 +18,9 @@ function start(input: string, dataDir: string, env: NodeJS.ProcessEnv = { PATH: 
 }
 
 describe('npm start without DISCORD_TOKEN', () => {
-  it('GIVEN questions and commands typed in the console THEN it answers with citations, lists sources, summarises and quits', async () => {
+  it('GIVEN questions and commands typed in the console THEN it answers with citations, lists sources, summarises, checks a claim and quits', async () => {
     const { code, stdout, stderr } = await start(
-      ['How many attacks did Iran say it neutralized last year?', '/sources', '/summary short', '/nonsense', '/quit', 'never read'].join('\n'),
+      ['How many attacks did Iran say it neutralized last year?', '/sources', '/summary short', '/check Trump approved a strike on four Iranian targets.', '/nonsense', '/quit', 'never read'].join('\n'),
       await tempDir(),
     );
     expect(code).toBe(0);
@@ -29,6 +29,7 @@ describe('npm start without DISCORD_TOKEN', () => {
     expect(stdout).toMatch(/33 million[^\n]* \[1\]\n\n\[1\] Calling such attempts/);
     expect(stdout).toContain('id 000_384e7f44ba0120d1');
     expect(stdout).toContain('Summary of US cyber attack failed, Iran says — Batya Jerenberg, World Israel News');
+    expect(stdout).toContain('≠ The articles differ: the message says four; the article says three [1].');
     expect(stdout).toContain('Unknown command /nonsense');
   });
 });
