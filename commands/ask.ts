@@ -23,7 +23,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   // Discord enforces max_length in its app, but not for other clients: the engine checks the length.
   const { question, private: privately } = readOptions(interaction, data);
   // In a thread Footnote started, /ask continues its conversation (a private answer is not a turn of it).
-  const conversation = ctx.conversations.turns(interaction.channelId);
+  const conversation = await ctx.conversations.turns(interaction.channelId);
   const isPublic = privately !== true;
   const reply = async (answer: Answer) => {
     if (conversation && isPublic) await ctx.conversations.add(interaction.channelId, turnOf(answer));
@@ -59,8 +59,9 @@ async function followUp(interaction: ModalSubmitInteraction, ctx: CommandContext
     thread = await source.startThread({ name: cut(plain(first?.question ?? source.embeds[0]?.title ?? question), 100), autoArchiveDuration: ThreadAutoArchiveDuration.OneDay });
   }
   // A thread started now begins with the answer it follows (when the bot still has it in memory).
-  if (!ctx.conversations.has(thread.id) && first) await ctx.conversations.add(thread.id, turnOf(first));
-  const conversation = ctx.conversations.turns(thread.id) ?? [];
+  let conversation = await ctx.conversations.turns(thread.id);
+  if (!conversation && first) await ctx.conversations.add(thread.id, turnOf(first));
+  conversation ??= first ? [turnOf(first)] : [];
   const answer = await ctx.engine.ask(question, { conversation });
   await ctx.conversations.add(thread.id, turnOf(answer));
   const posted = await thread.send(answerReply(ctx.answers, interaction.id, answer, { isPublic: true }));

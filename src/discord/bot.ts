@@ -8,7 +8,7 @@ import { AnswerCache } from './answers.js';
 import type { BotEngine, CommandContext, CommandModule } from './command.js';
 import { Dispatcher } from './dispatch.js';
 import { MentionAsker } from './mentions.js';
-import { ConversationStore } from './conversations.js';
+import { ConversationStore, type Conversations } from './conversations.js';
 import { RequestGate } from './gate.js';
 import { loadCommands } from './loader.js';
 import { openLogs } from './logs.js';
@@ -62,6 +62,13 @@ function loginError(error: unknown, config: Config): FootnoteError {
   return new FootnoteError(ErrorCode.Internal, `Could not connect to Discord at ${config.DISCORD_API_URL}.`, { cause: error, detail: (error as Error).message });
 }
 
+/** The threads' conversations: in the shared database with STORE=postgres (whichever process answers in a thread reads them), else in the data folder. */
+async function openConversations(config: Config, warn: (message: string) => void): Promise<Conversations> {
+  if (config.STORE !== 'postgres') return ConversationStore.open(config.DATA_DIR, { warn });
+  const { PgConversations } = await import('../index/postgres/conversations.js');
+  return new PgConversations(config.DATABASE_URL!, { warn });
+}
+
 /**
  * Starts the bot in-process: loads and validates the commands, connects with the Guilds and
  * GuildMessages intents, registers the commands by bulk overwrite and serves interactions and
@@ -82,7 +89,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     ...(await openLogs({ dataDir: config.DATA_DIR, feedback: config.FEEDBACK_LOG, audit: config.AUDIT_LOG }, (message) => logger.warn(message))),
     articles: new ArticleEditor({ seedsDir: config.SEEDS_DIR, maxFileBytes: config.MAX_FILE_BYTES, index: engine }),
     confirmations: new Confirmations(options.confirmTimeoutMs ?? CONFIRM_TIMEOUT_MS),
-    conversations: await ConversationStore.open(config.DATA_DIR, { warn: (message) => logger.warn(message) }),
+    conversations: await openConversations(config, (message) => logger.warn(message)),
     download: (url) => downloadAttachment(url, { origins: [new URL(config.DISCORD_CDN_URL).origin, new URL(config.DISCORD_API_URL).origin], maxBytes: config.MAX_FILE_BYTES, timeoutMs: DOWNLOAD_TIMEOUT_MS }),
     respond: (interaction, work, { ephemeral } = {}) => replyWhenReady(interaction, work, { ephemeral: ephemeral ?? false, deferAfterMs }),
     stream: (interaction, work, { ephemeral } = {}) => replyStreaming(interaction, work, { ephemeral: ephemeral ?? false, intervalMs: DRAFT_EVERY_MS }),
@@ -140,7 +147,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       const graceMs = options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;
       const [drained] = await Promise.all([dispatcher.drain({ graceMs, cutMs: CUT_MS }), mentions.drain(graceMs)]);
       await client.destroy();
-      await within(Promise.all([ctx.feedback.flush(), ctx.audit.flush()]), 1000, undefined);
+      await within(Promise.all([ctx.feedback.flush(), ctx.audit.flush(), ctx.conversations.close?.()]), 1000, undefined);
       logger.info(drained, 'Discord bot stopped');
       markStopped();
     })());

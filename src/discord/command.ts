@@ -1,4 +1,4 @@
-import type { ConversationStore } from './conversations.js';
+import type { Conversations } from './conversations.js';
 import type { ApplicationCommandOptionType, ApplicationCommandType, AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, MessageContextMenuCommandInteraction, ModalSubmitInteraction, RepliableInteraction } from 'discord.js';
 import type { Config } from '../config.js';
 import type { Engine } from '../engine/engine.js';
@@ -42,7 +42,7 @@ export interface CommandContext {
   /** Actions waiting for their asker to press "confirm". */
   confirmations: Confirmations;
   /** The conversations of the threads Footnote started: what follow-ups are read with. */
-  conversations: ConversationStore;
+  conversations: Conversations;
   /** Fetches an attachment from Discord's servers only, within the size and time caps. */
   download(url: string): Promise<Uint8Array>;
   /** A keyed hash of a Discord user id: logs never hold the id itself. */

@@ -17,12 +17,21 @@ interface Conversation {
 
 const FILE = 'conversations.json';
 
+/** Where the conversations of the bot's threads are kept: the data folder, or the shared database (src/index/postgres/conversations.ts). */
+export interface Conversations {
+  /** The turns so far, oldest first; undefined for a thread Footnote did not start (or has forgotten). */
+  turns(threadId: string): Promise<readonly Turn[] | undefined>;
+  /** Starts a thread's conversation or adds turns to it, and saves. */
+  add(threadId: string, ...turns: Turn[]): Promise<void>;
+  close?(): Promise<void>;
+}
+
 /**
  * The conversations of the threads Footnote started, by thread id: what a follow-up is read with.
  * Kept in the data folder (written atomically after each turn), so a restart loses none, and
  * bounded in turns, in number and in age.
  */
-export class ConversationStore {
+export class ConversationStore implements Conversations {
   private readonly conversations = new Map<string, Conversation>();
   private writing: Promise<void> = Promise.resolve();
   /** A save waiting for the one in flight: it will write every change made until it starts. */
@@ -63,18 +72,12 @@ export class ConversationStore {
     return store;
   }
 
-  has(threadId: string): boolean {
-    return this.turns(threadId) !== undefined;
-  }
-
-  /** The turns so far, oldest first; undefined for a thread Footnote did not start (or has forgotten). */
-  turns(threadId: string): readonly Turn[] | undefined {
+  async turns(threadId: string): Promise<readonly Turn[] | undefined> {
     const conversation = this.conversations.get(threadId);
     if (!conversation || this.now() - conversation.updatedAt > KEEP_MS) return undefined;
     return conversation.turns;
   }
 
-  /** Starts a thread's conversation or adds a turn to it, and saves. */
   async add(threadId: string, ...turns: Turn[]): Promise<void> {
     const conversation = this.conversations.get(threadId) ?? { turns: [], updatedAt: 0 };
     conversation.turns = [...conversation.turns, ...turns].slice(-MAX_TURNS);

@@ -74,7 +74,7 @@ export class MentionAsker {
         } else {
           try {
             // In a thread Footnote started, a mention continues its conversation.
-            const conversation = ctx.conversations.turns(message.channelId);
+            const conversation = await ctx.conversations.turns(message.channelId);
             const answer = await ctx.engine.ask(question, conversation ? { conversation } : {});
             if (conversation) await ctx.conversations.add(message.channelId, turnOf(answer));
             await reply(answerReply(ctx.answers, message.id, answer, { isPublic: true }));

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FakeDiscord } from '../../tools/fake-discord/server.js';
 import { startPgServer, type PgServer } from '../../tools/pg-server.js';
@@ -76,6 +77,21 @@ describe('SHARDS=2 over the shared Postgres index', () => {
     const reply = await fake.command('ask', { question: 'How many attacks did Iran say it neutralized last year?' }).done();
     expect(reply.text).toMatch(/33 million.* \[1\]/);
     expect(fake.rejections).toEqual([]);
+  });
+
+  it('GIVEN a follow-up in a thread THEN its conversation is kept in the shared database, where any process answering there reads it', async () => {
+    const first = (await fake.command('ask', { question: "Who is Iran's information minister?" }).done()).visible!;
+    const followUp = first.components[0].components.find((b: { label?: string }) => b.label === 'Follow up').custom_id;
+    const form = await fake.click(first, followUp).done();
+    await fake.submitModal(form, { question: 'What did he say about the attack?' }).done();
+    const [threadId] = [...fake.threads.keys()];
+    const pool = new pg.Pool({ connectionString: pgServer.url });
+    try {
+      const { rows } = await pool.query<{ turns: { question: string }[] }>('SELECT turns FROM conversations WHERE thread_id = $1', [threadId]);
+      expect(rows[0]?.turns.map((t) => t.question)).toEqual(["Who is Iran's information minister?", 'What did he say about the attack?']);
+    } finally {
+      await pool.end();
+    }
   });
 
   it('GIVEN a moderator\'s /reload on the shard that serves the server THEN the other shard process loads the new index from the database', async () => {

@@ -39,6 +39,15 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX unembedded_texts_queued ON unembedded_texts (queued);
     `,
   },
+  {
+    version: 3,
+    name: 'the conversations of the bot\'s threads',
+    sql: `
+      -- A thread's turns, oldest first, as every process answering in it reads them.
+      CREATE TABLE conversations (thread_id text PRIMARY KEY, turns jsonb NOT NULL, updated_at timestamptz NOT NULL);
+      CREATE INDEX conversations_updated ON conversations (updated_at);
+    `,
+  },
 ];
 
 /** Applies the migrations this database lacks, in order, one migrator at a time. */
