@@ -133,9 +133,21 @@ export class Dispatcher {
     const command = this.deps.commands.get(name);
     const handler = interaction.isButton() ? command?.button : command?.modal;
     if (command && handler && !(await this.admits(interaction, command, args[0] ? `${name}-${args[0]}` : name))) return 'refused';
-    const handled = interaction.isButton()
-      ? command?.button && (await command.button(interaction, this.deps.ctx, args))
-      : command?.modal && (await command.modal(interaction as ModalSubmitInteraction, this.deps.ctx, args));
+    // A question sent from a form (Follow up) is work like /ask: the same cooldown and bound on
+    // questions in flight. Not a moderator's form (it finishes the command that opened it), nor buttons (cheap).
+    const admission = command?.modal && interaction.isModalSubmit() && command.limited !== false && !command.preconditions?.length ? this.deps.gate.tryEnter(interaction.user.id) : undefined;
+    if (admission && !admission.admitted) {
+      await replyPrivately(interaction, admission.reason === 'cooldown' ? Notices.cooldown(admission.retryAfterMs) : Notices.busy);
+      return admission.reason;
+    }
+    let handled: boolean | undefined;
+    try {
+      handled = interaction.isButton()
+        ? command?.button && (await command.button(interaction, this.deps.ctx, args))
+        : command?.modal && (await command.modal(interaction as ModalSubmitInteraction, this.deps.ctx, args));
+    } finally {
+      if (admission?.admitted) admission.release();
+    }
     if (handled) return 'ok';
     if (!interaction.replied && !interaction.deferred) await replyPrivately(interaction, interaction.isButton() ? Notices.unknownButton : Notices.unknownForm);
     return 'unknown';

@@ -38,6 +38,16 @@ describe('@Footnote <question>', () => {
     expect(text(await h.fake.say('<@bot> and who wrote the article?', member).reply())).toMatch(/Slow down: you can use Footnote again in \d+ s/);
   });
 
+  it('GIVEN a member who has just asked THEN a question sent from the Follow up form within the cooldown is told to wait, like /ask', async () => {
+    const member = h.fake.member();
+    const reply = await h.fake.say('<@bot> who is the information minister?', member).reply();
+    const form = await h.fake.click(reply, reply.components[0].components.find((b: { label: string }) => b.label === 'Follow up').custom_id, member).done();
+    const submitted = await h.fake.submitModal(form, { question: 'What did he say?' }, member).done();
+    expect(submitted.ephemeral).toBe(true);
+    expect(submitted.text).toMatch(/Slow down: you can use Footnote again in \d+ s/);
+    expect(h.fake.threads.size).toBe(0);
+  });
+
   it('GIVEN a question over the length limit THEN it is refused in words', async () => {
     expect(text(await h.fake.say(`<@bot> ${'why '.repeat(200)}?`).reply())).toContain('Please keep questions under 500 characters');
   });
