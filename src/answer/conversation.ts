@@ -49,9 +49,15 @@ const QUESTION_START = /^(?:(?:who|whom|whose|what|which|when|where|why|how)\b(?
 const plain = (text: string) => text.replace(/[?!.]+$/, '').trim();
 const mentions = (haystack: string, needle: string) => haystack.toLowerCase().includes(needle.toLowerCase());
 
+/** A run of capitalised words: compromise's proper-noun runs sometimes take a lower-case word along ("Tony Martin kill"). */
+const CAPITALISED = /\p{Lu}[\p{L}\p{N}’'&.-]*(?:\s+(?:of\s+|the\s+|de\s+|&\s+)?\p{Lu}[\p{L}\p{N}’'&.-]*)*/gu;
+/** A name ending so is an organisation, an event or a place, never the "he" or "she" of a follow-up. */
+const NOT_A_PERSON = /\b(?:League|Cup|Bank|Party|Group|Club|United|City|FC|Council|Commission|Ministry|Office|Association|Union|Corporation|Corp|Inc|Ltd|Airlines|Airways|Times|News|Post|Exchange|Court|Department|Agency|Street|Awards?|Festival|Games|Championships?|Open|Institute|University|Fund|Organisation|Organization|Motors|Records|Studios|Network)$/;
+
 /** Proper names in `text` as compromise tags them ("Mohammad Javad Azari Jahromi", "Absa"). */
 function names(nlp: Nlp, text: string): string[] {
   return (nlp(text).match('#ProperNoun+').out('array') as string[])
+    .flatMap((run) => run.match(CAPITALISED) ?? [])
     .flatMap((run) => run.split(/[,;:]\s*/))
     .map((n) => n.replace(/[’']s$/, '').replace(/[.!?]+$/, '').trim())
     .filter((n) => n.length > 1);
@@ -80,7 +86,7 @@ function antecedentsIn(nlp: Nlp, last: Turn): { person?: string; thing?: string 
   const named =
     [...people(nlp, last.answer), ...people(nlp, last.evidence), ...people(nlp, last.readAs)][0] ??
     // compromise tags many names it does not know as people only as proper nouns: a two-word one of the answer or question.
-    [...names(nlp, last.answer), ...names(nlp, last.readAs)].find((n) => n.includes(' '));
+    [...names(nlp, last.answer), ...names(nlp, last.readAs)].find((n) => n.includes(' ') && !NOT_A_PERSON.test(n));
   const person = named && whole(named);
   // A thing only from the question: "it" in an answer's sentence is as often the statement or the attack as any name.
   const thing = names(nlp, last.readAs).find((n) => !person || (!person.includes(n) && !n.includes(person)));

@@ -29,6 +29,16 @@ describe('readFollowUp', () => {
     expect(readFollowUp(nlp, 'Who runs its retail arm?', [profits])).toMatchObject({ text: "Who runs Absa's retail arm?", kind: 'pronoun', articleId: 'absa' });
   });
 
+  it('GIVEN "he" after a turn naming a club or a competition beside no person THEN he is not the competition', () => {
+    const europe: Turn = { question: 'Which competition did Liverpool play in?', readAs: 'Which competition did Liverpool play in?', answer: 'the Champions League', evidence: 'Liverpool reached the last 16 of the Champions League on Wednesday.', articleIds: ['lfc'] };
+    expect(readFollowUp(nlp, 'What did he say?', [europe]).text).not.toContain('Champions League');
+  });
+
+  it('GIVEN "he" after an answer naming a person THEN the name is the capitalised words only, not a verb tagged along', () => {
+    const jailed: Turn = { question: 'Who did Tony Martin kill?', readAs: 'Who did Tony Martin kill?', answer: '', evidence: 'Norfolk farmer Tony Martin was jailed for life in 1999.', articleIds: ['martin'] };
+    expect(readFollowUp(nlp, 'When did he get out?', [jailed]).text).toMatch(/^When did (?:Norfolk farmer )?Tony Martin get out\?$/);
+  });
+
   it('GIVEN a bare "why?" or "and in 2004?" THEN the last question is completed with it', () => {
     expect(readFollowUp(nlp, 'why?', [profits])).toMatchObject({ text: 'Why did Absa make last year?', kind: 'ellipsis', articleId: 'absa' });
     expect(readFollowUp(nlp, 'and in 2004?', [profits])).toMatchObject({ text: 'How much did Absa make last year in 2004?', kind: 'ellipsis' });
