@@ -9,6 +9,7 @@ import { WorkerPoolEmbeddings } from './index/worker-embeddings.js';
 import { chatModelFactory, shownEndpoint, type ChatModelSettings } from './llm/chat-model.js';
 import { LlmWriter } from './llm/writer.js';
 import type { IndexStore } from './index/store.js';
+import { WebFetcher, type Network } from './ingest/web/fetch.js';
 import type { Logger } from './logger.js';
 import type { ProgressFactory } from './progress.js';
 
@@ -39,6 +40,11 @@ export function engineOptions(config: Config, { serving = false } = {}): EngineO
       minShortAnswer: config.MIN_SHORT_ANSWER,
     },
   };
+}
+
+/** What fetches links and feeds, within the size and time caps, refusing private addresses unless ALLOW_PRIVATE_URLS (`network`: the tests' resolver and connections). */
+export function createWebFetcher(config: Config, network?: Network): WebFetcher {
+  return new WebFetcher({ maxBytes: config.MAX_FILE_BYTES, timeoutMs: config.FETCH_TIMEOUT_MS, allowPrivate: config.ALLOW_PRIVATE_URLS }, network);
 }
 
 /** ANSWERER=llm: the writer for the configured model, announced in one log line (article text leaves this machine for it). */
