@@ -1,14 +1,16 @@
 import 'dotenv/config';
 import { Command, Option } from 'commander';
 import { existsSync } from 'node:fs';
-import { createEngine } from '../app.js';
+import { createEngine, createWebFetcher } from '../app.js';
+import { ArticleEditor } from '../ingest/editor.js';
+import { articleFromLink } from '../ingest/web/link.js';
 import { isShardProcess, loadConfig, type Config } from '../config.js';
 import type { Engine } from '../engine/engine.js';
 import { toFootnoteError, type FootnoteError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createProgressFactory, logProgress, silentProgress } from '../progress.js';
 import { forTerminal } from '../render/safe-text.js';
-import { renderAnswer, renderCheck, renderReload, renderSources, renderSummary } from '../render/terminal.js';
+import { renderAdded, renderAnswer, renderCheck, renderReload, renderSources, renderSummary } from '../render/terminal.js';
 import { SummaryLengths, type ReloadReport, type SummaryLength } from '../types.js';
 import { runConsole } from './console.js';
 import { ConsoleScreen } from './screen.js';
@@ -139,6 +141,22 @@ program
   // Start-up has just synced the index with the seeds: its report is what changed since the saved index.
   // Beside a process that holds the folder nothing was synced: reloading says so (and exits 1) instead of reporting nothing new.
   .action(action(async ({ engine, started }, options: JsonFlag) => print(options.json, engine.lifecycle.heldBy ? await engine.reload() : started, renderReload), (options) => Boolean(options.json)));
+
+const article = program.command('article').description('change the articles in the seeds folder');
+article
+  .command('add')
+  .description("fetch a web page, extract its article and add it to the seeds folder (with its link and date), then reload")
+  .requiredOption('--url <link>', "the article's page (http or https)")
+  .addOption(jsonOption)
+  .action(
+    action(
+      async ({ config, engine }, options: JsonFlag & { url: string }) => {
+        const editor = new ArticleEditor({ seedsDir: config.SEEDS_DIR, maxFileBytes: config.MAX_FILE_BYTES, index: engine });
+        print(options.json, await editor.add((await articleFromLink(createWebFetcher(config), options.url)).input), renderAdded);
+      },
+      (options) => Boolean(options.json),
+    ),
+  );
 
 program
   .command('sources')

@@ -18,6 +18,7 @@ import { ArticleEditor } from '../ingest/editor.js';
 import { Confirmations } from './confirm.js';
 import { downloadAttachment } from './download.js';
 import { within } from '../within.js';
+import { createWebFetcher } from '../app.js';
 
 export interface BotOptions {
   config: Config;
@@ -83,6 +84,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     articles: new ArticleEditor({ seedsDir: config.SEEDS_DIR, maxFileBytes: config.MAX_FILE_BYTES, index: engine }),
     confirmations: new Confirmations(options.confirmTimeoutMs ?? CONFIRM_TIMEOUT_MS),
     conversations: await ConversationStore.open(config.DATA_DIR, { warn: (message) => logger.warn(message) }),
+    web: createWebFetcher(config),
     download: (url) => downloadAttachment(url, { origins: [new URL(config.DISCORD_CDN_URL).origin, new URL(config.DISCORD_API_URL).origin], maxBytes: config.MAX_FILE_BYTES, timeoutMs: DOWNLOAD_TIMEOUT_MS }),
     respond: (interaction, work, { ephemeral } = {}) => replyWhenReady(interaction, work, { ephemeral: ephemeral ?? false, deferAfterMs }),
     stream: (interaction, work, { ephemeral } = {}) => replyStreaming(interaction, work, { ephemeral: ephemeral ?? false, intervalMs: DRAFT_EVERY_MS }),

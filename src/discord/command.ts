@@ -5,6 +5,7 @@ import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
 import type { DiscordMessage } from '../render/discord/message.js';
 import type { ArticleEditor } from '../ingest/editor.js';
+import type { WebFetcher } from '../ingest/web/fetch.js';
 import type { AnswerCache } from './answers.js';
 import type { Confirmations } from './confirm.js';
 import type { JsonlLog } from './logs.js';
@@ -43,6 +44,8 @@ export interface CommandContext {
   confirmations: Confirmations;
   /** The conversations of the threads Footnote started: what follow-ups are read with. */
   conversations: ConversationStore;
+  /** Fetches links (/article add url:) and feeds, refusing private addresses, within the size and time caps. */
+  web: WebFetcher;
   /** Fetches an attachment from Discord's servers only, within the size and time caps. */
   download(url: string): Promise<Uint8Array>;
   /** A keyed hash of a Discord user id: logs never hold the id itself. */

@@ -217,6 +217,8 @@ function articleInfo(snapshot: IndexSnapshot, article: Article, chunks: number):
     title: article.title,
     ...(article.author ? { author: article.author } : {}),
     ...(article.publication ? { publication: article.publication } : {}),
+    ...(article.url ? { url: article.url } : {}),
+    ...(article.publishedAt ? { publishedAt: article.publishedAt } : {}),
     file: article.file,
     chunks,
     indexedAt: snapshot.manifest.builtAt,

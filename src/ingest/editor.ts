@@ -15,8 +15,16 @@ export interface EditedIndex {
   reload(options: { fresh: true }): Promise<ReloadReport>;
 }
 
-/** New article text: a file's bytes (.txt or .md), or what a moderator typed. */
-export type ArticleInput = { bytes: Uint8Array; extension: '.txt' | '.md' } | { title: string; byline?: string; body: string };
+/** An article as text fields: what a moderator typed, or what was extracted from a page (with its link and date). */
+export interface TypedArticle {
+  title: string;
+  byline?: string;
+  body: string;
+  source?: { url: string; publishedAt?: string };
+}
+
+/** New article text: a file's bytes (.txt or .md), or typed fields. */
+export type ArticleInput = { bytes: Uint8Array; extension: '.txt' | '.md' } | TypedArticle;
 
 export interface Edited {
   article: ArticleInfo;
@@ -32,10 +40,12 @@ export interface Edited {
 const REMOVED_DIR = '.removed';
 const NAME_CHARS = 60;
 
-/** A typed article as a file: title line, optional "By ..." line, blank line, body. */
-function compose(input: { title: string; byline?: string; body: string }): Uint8Array {
+/** A typed article as a file: title line, for a page its `Source:` and `Published:` lines, optional "By ..." line, blank line, body. */
+function compose(input: TypedArticle): Uint8Array {
   const byline = input.byline?.trim();
-  const lines = [input.title.replace(/\s+/g, ' ').trim(), ...(byline ? [/^by\b/i.test(byline) ? byline : `By ${byline}`] : []), '', input.body.trim(), ''];
+  const { source } = input;
+  const header = source ? [`Source: ${source.url}`, ...(source.publishedAt ? [`Published: ${source.publishedAt}`] : [])] : [];
+  const lines = [input.title.replace(/\s+/g, ' ').trim(), ...header, ...(byline ? [/^by\b/i.test(byline) ? byline : `By ${byline}`] : []), '', input.body.trim(), ''];
   return new TextEncoder().encode(lines.join('\n'));
 }
 
@@ -79,6 +89,8 @@ export class ArticleEditor {
   private notADuplicate(article: Article, except?: string): void {
     const twin = this.deps.index.articleWithText(article.hash);
     if (twin && twin.id !== except) throw new FootnoteError(ErrorCode.ArticleRejected, `Nothing was written: this text is already indexed as “${twin.title}” (\`${twin.id}\`).`);
+    const linked = article.url ? this.deps.index.sources().find((s) => s.url === article.url && s.id !== except) : undefined;
+    if (linked) throw new FootnoteError(ErrorCode.ArticleExists, `Nothing was written: that link is already indexed as “${linked.title}” (\`${linked.id}\`). Use /article replace to change it.`);
   }
 
   private path(file: string): string {

@@ -7,7 +7,7 @@ import { forTerminal, oneLine } from './safe-text.js';
 
 const safe = forTerminal;
 
-const where = (c: Citation) => (c.paragraph > 0 ? `${oneLine(c.title)}, ¶${c.paragraph}` : oneLine(c.title));
+const where = (c: Citation) => `${oneLine(c.title)}${c.paragraph > 0 ? `, ¶${c.paragraph}` : ''}${c.url ? ` <${oneLine(c.url)}>` : ''}`;
 const quote = (c: Citation) => `[${c.n}] ${c.quote.replace(/\s*\n\s*/g, ' ')}\n    — ${where(c)}`;
 
 const CLOSEST_HEADING = { 'best-match': 'The passage that comes closest:', 'not-found': 'Closest passages (they do not answer it):', answer: '' } as const;
@@ -63,10 +63,17 @@ export function renderSummary(summary: Summary): string {
   return safe([`Summary of ${header(summary.article)}${focus}`, '', body, '', ...sources, ...(summary.llm ? ['', ...writtenBy(summary, 'summary')] : [])].join('\n'));
 }
 
+/** `footnote article add`: the article as indexed, and where it came from. */
+export function renderAdded(added: { article: ArticleInfo; paragraphs: number }): string {
+  const { article } = added;
+  const from = article.url ? `\n   from ${oneLine(article.url)}${article.publishedAt ? `, published ${article.publishedAt.slice(0, 10)}` : ''}` : '';
+  return safe(`Added ${header(article)}${from}\n   id ${oneLine(article.id)} · ${added.paragraphs} paragraphs · ${article.chunks} chunks`);
+}
+
 export function renderSources(sources: ArticleInfo[], indexing?: IndexingProgress): string {
   if (!sources.length) return 'No articles are indexed. Add .txt or .md files to the seeds folder and reload.';
   const progress = indexing && indexing.chunksWithVectors < indexing.chunks ? [indexingNote(indexing)] : [];
-  return safe([...progress, ...sources.map((s, i) => `${i + 1}. ${header(s)}\n   id ${oneLine(s.id)} · ${s.chunks} chunks · indexed ${s.indexedAt}`)].join('\n'));
+  return safe([...progress, ...sources.map((s, i) => `${i + 1}. ${header(s)}\n   id ${oneLine(s.id)} · ${s.chunks} chunks · indexed ${s.indexedAt}${s.url ? `\n   ${oneLine(s.url)}` : ''}`)].join('\n'));
 }
 
 export function renderReload(report: ReloadReport): string {

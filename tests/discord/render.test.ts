@@ -224,3 +224,15 @@ describe('escapeText', () => {
     expect(escapeText(text)).toHaveLength(text.length + 50_000);
   });
 });
+
+describe('citations of an article added by its link', () => {
+  it('GIVEN a link with brackets, angle brackets or spaces THEN the title links to it with them percent-encoded (nothing ends the link early); a link that is not http(s) is no link', () => {
+    const linked = (url: string) => answer({ citations: [{ ...citation(1, 'The ferry crews returned to work on Tuesday.', 'Ferry crews [return]'), url }] });
+    const description = (url: string) => renderAnswer(linked(url), ids).embeds![0]!.description!;
+    expect(description('https://coast.example/news/ferry_(strike)>x?q=a b')).toContain('— [*Ferry crews \\[return\\]*](<https://coast.example/news/ferry_%28strike%29%3Ex?q=a%20b>), ¶3');
+    expect(description('javascript:alert(1)')).toContain('— *Ferry crews \\[return\\]*, ¶3');
+    const passages = renderPassages(linked('https://coast.example/news/ferry'));
+    expect(passages.embeds![0]).toMatchObject({ url: 'https://coast.example/news/ferry' });
+    expect(validateMessage(passages, { create: true })).toEqual([]);
+  });
+});
