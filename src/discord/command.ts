@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { DiscordMessage } from '../render/discord/message.js';
 import type { ArticleEditor } from '../ingest/editor.js';
 import type { WebFetcher } from '../ingest/web/fetch.js';
+import type { FeedPoller } from '../ingest/feeds/poller.js';
 import type { AnswerCache } from './answers.js';
 import type { Confirmations } from './confirm.js';
 import type { JsonlLog } from './logs.js';
@@ -40,6 +41,8 @@ export interface CommandContext {
   audit: JsonlLog;
   /** Adds, replaces and removes articles in the seeds folder (/article). */
   articles: ArticleEditor;
+  /** The followed feeds (/feeds), polled in the background. */
+  feeds: FeedPoller;
   /** Actions waiting for their asker to press "confirm". */
   confirmations: Confirmations;
   /** The conversations of the threads Footnote started: what follow-ups are read with. */

@@ -1,5 +1,7 @@
 import type { Answer, ArticleInfo, Citation, ClaimCheck, ReloadReport, Summary } from '../types.js';
 import type { IndexingProgress } from '../engine/engine.js';
+import type { PollReport } from '../ingest/feeds/poller.js';
+import type { FollowedFeed } from '../ingest/feeds/state.js';
 import { differenceNote, indexingNote, NOT_ENGLISH_NOTE, VERDICT_LABEL } from './notes.js';
 import { forTerminal, oneLine } from './safe-text.js';
 
@@ -85,4 +87,41 @@ export function renderReload(report: ReloadReport): string {
   for (const { file, reason } of report.failed) lines.push(`  skipped ${oneLine(file)}: ${reason}`);
   if (report.warning) lines.push(`Warning: ${report.warning}`);
   return safe(lines.join('\n'));
+}
+
+const feedName = (feed: Pick<FollowedFeed, 'title' | 'url'>) => oneLine(feed.title ? `${feed.title} <${feed.url}>` : feed.url);
+
+/** `footnote feeds list`: each feed with what it added, when it was last read, its last error and when it is read next. */
+export function renderFeedList(feeds: readonly FollowedFeed[]): string {
+  if (!feeds.length) return 'No feeds are followed. Add one with: footnote feeds add <feed address>';
+  return safe(
+    feeds
+      .map((f, i) =>
+        [
+          `${i + 1}. ${feedName(f)}`,
+          `   ${f.itemsAdded} articles added · last read ${f.lastSuccessAt ?? 'never'} · ${f.failures ? `tried again ${f.nextPollAt} (${f.failures} failures in a row)` : `next read ${f.nextPollAt}`}`,
+          ...(f.lastError ? [`   last error ${f.lastErrorAt}: ${oneLine(f.lastError)}`] : []),
+        ].join('\n'),
+      )
+      .join('\n'),
+  );
+}
+
+/** `footnote feeds poll` (and what `feeds add` read): the feeds read, the articles added, updated and removed, the items left out and why. */
+export function renderPoll(report: PollReport): string {
+  const titles = (articles: readonly ArticleInfo[]) => articles.map((a) => `   ${header(a)} (${oneLine(a.id)})`);
+  const lines = [
+    `Read ${report.feeds.length} feed(s) in ${Math.round(report.ms)} ms: ${report.added.length} added, ${report.updated.length} updated, ${report.removed.length} removed (older than FEED_MAX_AGE_DAYS), ${report.skipped.length} skipped.`,
+    ...report.feeds.map((f) => `  ${feedName(f)}: ${f.outcome === 'failed' ? `failed: ${oneLine(f.error ?? '')}` : f.outcome === 'not-modified' ? 'not modified' : `${f.added} added`}`),
+    ...(report.added.length ? ['Added:', ...titles(report.added)] : []),
+    ...(report.updated.length ? ['Updated:', ...titles(report.updated)] : []),
+    ...(report.removed.length ? ['Removed:', ...titles(report.removed)] : []),
+    ...(report.skipped.length ? ['Skipped:', ...report.skipped.map((s) => `   ${oneLine(s.url)}: ${oneLine(s.reason)}`)] : []),
+  ];
+  return safe(lines.join('\n'));
+}
+
+/** `footnote feeds add`: the feed followed, and what its first read added. */
+export function renderFeedAdded({ feed, report }: { feed: FollowedFeed; report: PollReport }): string {
+  return safe(`Following ${feedName(feed)}.\n${renderPoll(report)}`);
 }
