@@ -20,6 +20,8 @@ import { downloadAttachment } from './download.js';
 import { within } from '../within.js';
 import { createFeedPoller, createWebFetcher } from '../app.js';
 import type { FeedPoller } from '../ingest/feeds/poller.js';
+import type { ArticleInfo } from '../types.js';
+import { postDigest } from './digest.js';
 
 export interface BotOptions {
   config: Config;
@@ -82,7 +84,16 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   // One editor for /article and the feeds: their changes to the seeds folder take turns.
   const articles = new ArticleEditor({ seedsDir: config.SEEDS_DIR, maxFileBytes: config.MAX_FILE_BYTES, index: engine });
   const web = createWebFetcher(config);
-  const feeds = await createFeedPoller(config, { sources: () => engine.sources(), editor: articles, web, logger, audit: (entry) => logs.audit.append(entry) });
+  const digestChannel = config.FEED_DIGEST_CHANNEL_ID;
+  const feeds = await createFeedPoller(config, {
+    sources: () => engine.sources(),
+    editor: articles,
+    web,
+    logger,
+    audit: (entry) => logs.audit.append(entry),
+    // Polls start once the client is ready, so it exists by the time a digest is posted.
+    ...(digestChannel ? { onAdded: (added: readonly ArticleInfo[]) => postDigest({ rest: client.rest, channelId: digestChannel, engine, logger }, added) } : {}),
+  });
   const ctx: CommandContext = {
     engine,
     config,

@@ -13,7 +13,8 @@ let moderator: Actor;
 beforeAll(async () => {
   web = await startFixtureServer();
   serveStories(web, 6);
-  h = await startHarness({ env: { ALLOW_PRIVATE_URLS: 'true' } });
+  // The digest goes to the fake's channel, where the bot can post.
+  h = await startHarness({ env: (fake) => ({ ALLOW_PRIVATE_URLS: 'true', FEED_DIGEST_CHANNEL_ID: fake.channelId }) });
   moderator = h.fake.member({ manageGuild: true });
 });
 afterAll(async () => {
@@ -27,6 +28,8 @@ afterEach(() => {
 
 const feeds = (subcommand: string, options: Record<string, string> = {}, by: Actor = moderator) => h.fake.command('feeds', options, by, { subcommand }).done();
 const audit = async () => h.readJsonl(h.config.AUDIT_LOG);
+/** Messages the bot posted in the channel on its own (not answering anything): the digests. */
+const digests = () => h.fake.messages.filter((m) => m.interactionId === '' && !m.replyTo);
 
 describe('/feeds', () => {
   it('GIVEN a moderator following a feed THEN its articles are added at once, reported privately and audited; /ask then cites one with its link', async () => {
@@ -39,6 +42,17 @@ describe('/feeds', () => {
     expect((await audit()).at(-1)).toMatchObject({ action: 'feeds-add', result: 'ok', url: `${web.origin}/feeds/harbour.xml`, added: expect.arrayContaining([expect.stringMatching(/^harbour-report-2-/)]) });
     expect((await readdir(h.seedsDir)).filter((f) => f.startsWith('harbour-report-'))).toHaveLength(4);
 
+    // One digest for the poll: each new title linked to its page, two sentences quoted from it, mentions off.
+    await h.fake.waitFor(() => digests().length === 1);
+    const [digest] = digests();
+    expect(digest!.content).toBe('📰 4 new articles from the feeds, quoted word for word. Ask about them with /ask.');
+    expect(digest!.allowed_mentions).toEqual({ parse: [] });
+    expect(digest!.embeds).toHaveLength(4);
+    const story2 = digest!.embeds.find((e: { title: string }) => e.title === storyTitle(2));
+    expect(story2).toMatchObject({ url: `${web.origin}/stories/2` });
+    expect(story2.description.match(/^> .+ \*\(¶\d\)\*$/gm)).toHaveLength(2);
+    expect(story2.description).toContain('-# Ostrava Reporter, Velmora Harbour News · published ');
+
     const answer = await h.fake.command('ask', { question: 'How much will the repairs at the east basin cost?' }).done();
     expect(answer.text).toContain('1274 euros');
     expect(answer.text).toContain(`— [*${storyTitle(2)}*](<${web.origin}/stories/2>)`);
@@ -48,8 +62,11 @@ describe('/feeds', () => {
     let down = false;
     web.route('/feeds/flaky.xml', (_req, res) => (down ? void res.writeHead(500).end() : void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssFeed(storyEntries(web.origin, 1, { from: 5 }), 'Flaky Harbour'))));
     await feeds('add', { url: `${web.origin}/feeds/flaky.xml` });
+    expect(digests()).toHaveLength(2);
     down = true;
+    // A poll that adds nothing posts nothing.
     await h.bot.feeds.poll({ all: true });
+    expect(digests()).toHaveLength(2);
     const list = await feeds('list');
     expect(list.ephemeral).toBe(true);
     expect(list.text).toContain('Feeds followed: 2');
