@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCopy, tempDir } from '../helpers.js';
-import { conditional, rssFeed, serveStories, storyEntries } from '../web/feeds.js';
+import { conditional, rssFeed, storyEntries } from '../../tools/lib/harbour-news.js';
+import { serveStories } from '../web/feeds.js';
 import { startFixtureServer, type FixtureServer } from '../web/server.js';
 
 const run = promisify(execFile);

@@ -1,7 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../tools/fake-discord/server.js';
-import { conditional, rssFeed, serveStories, storyEntries, storyTitle } from '../web/feeds.js';
+import { conditional, rssFeed, storyEntries, storyTitle } from '../../tools/lib/harbour-news.js';
+import { serveStories } from '../web/feeds.js';
 import { startFixtureServer, type FixtureServer } from '../web/server.js';
 import { startHarness, type Harness } from './harness.js';
 

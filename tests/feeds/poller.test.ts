@@ -8,7 +8,8 @@ import { FileFeedState, type FeedStateStore } from '../../src/ingest/feeds/state
 import { WebFetcher } from '../../src/ingest/web/fetch.js';
 import { capturingLogger, readJsonl } from '../discord/harness.js';
 import { makeEngine, tempDir } from '../helpers.js';
-import { atomFeed, conditional, jsonFeed, rssFeed, serveStories, storyEntries, storyPage, storyTitle, type Entry } from '../web/feeds.js';
+import { atomFeed, conditional, jsonFeed, rssFeed, storyEntries, storyPage, storyTitle, type Entry } from '../../tools/lib/harbour-news.js';
+import { serveStories } from '../web/feeds.js';
 import { html, startFixtureServer, type FixtureServer } from '../web/server.js';
 
 /** The poller on real files, a real engine (test embeddings) and feeds served by the local fixture server. */

@@ -8,7 +8,8 @@ import { WebFetcher } from '../../src/ingest/web/fetch.js';
 import { startPgServer, type PgServer } from '../../tools/pg-server.js';
 import { capturingLogger } from '../discord/harness.js';
 import { makeEngine, tempDir } from '../helpers.js';
-import { rssFeed, serveStories, storyEntries } from '../web/feeds.js';
+import { rssFeed, storyEntries } from '../../tools/lib/harbour-news.js';
+import { serveStories } from '../web/feeds.js';
 import { startFixtureServer, type FixtureServer } from '../web/server.js';
 
 /** STORE=postgres: the feed state in the shared database (PGlite over the wire protocol on 127.0.0.1), and exactly one poller among processes. */
