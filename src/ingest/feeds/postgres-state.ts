@@ -82,7 +82,7 @@ export class PostgresFeedState implements FeedStateStore {
 
   /** Gives the lease back (another process may poll at once) and closes the connections. */
   async close(): Promise<void> {
-    await this.pool.query('UPDATE feed_poller SET lease_until = now() WHERE holder = $1', [this.holder]).catch(() => undefined);
+    await this.pool.query("UPDATE feed_poller SET lease_until = '-infinity' WHERE holder = $1", [this.holder]).catch(() => undefined);
     await this.pool.end().catch(() => undefined);
   }
 }
