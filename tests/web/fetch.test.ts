@@ -141,9 +141,11 @@ describe('what is fetched, and how much', () => {
     await expect(open.get(`${server.origin}/hop/6`, { kind: 'page' })).rejects.toMatchObject({ code: 'FETCH_FAILED', userMessage: expect.stringContaining('redirected more than 5 times') });
   });
 
-  it('GIVEN a page that drips a byte at a time THEN the fetch stops at the time cap', async () => {
+  it('GIVEN a page that drips a byte at a time, or a name that never resolves THEN the fetch stops at the time cap', async () => {
     const slow = new WebFetcher({ ...limits, allowPrivate: true, timeoutMs: 400 });
     await expect(slow.get(`${server.origin}/drip`, { kind: 'page' })).rejects.toMatchObject({ code: 'FETCH_FAILED', userMessage: expect.stringContaining('took longer than') });
+    const silent: Network = { ...testNetwork(), resolve: () => new Promise(() => {}) };
+    await expect(new WebFetcher({ ...limits, timeoutMs: 400 }, silent).get('http://news.test/', { kind: 'page' })).rejects.toMatchObject({ code: 'FETCH_FAILED', userMessage: 'news.test took longer than 0.4 s to send it; nothing was kept.' });
   });
 
   it.each(['/big', '/big-unannounced', '/gzip-bomb'])('GIVEN a body over MAX_FILE_BYTES (%s) THEN nothing is kept', async (path) => {

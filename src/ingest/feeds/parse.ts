@@ -5,7 +5,6 @@ import { decodeText, type Fetched } from '../web/fetch.js';
 export interface FeedItem {
   /** The item's link, canonical (see `canonicalLink`): what tells a new item from one seen before. */
   url: string;
-  title?: string;
   /** ISO 8601, when the feed gives one. */
   published?: string;
   /** Changes when the item is updated (Atom's `updated`, JSON Feed's `date_modified`, else its date). */
@@ -18,7 +17,7 @@ export interface ParsedFeed {
 }
 
 /** Items read at most from one feed document; a longer feed is read from its top (the newest, by convention). */
-export const MAX_ITEMS = 500;
+const MAX_ITEMS = 500;
 
 // Query parameters that only say who sent the reader (utm_source…): the same page without them.
 const TRACKING = /^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|_hsenc|_hsmi)$/i;
@@ -66,7 +65,7 @@ export function parseFeed(fetched: Fetched): ParsedFeed {
     }
     const published = isoDate(entry.published);
     const version = isoDate(entry.modified) ?? published ?? '';
-    items.push({ url, ...(entry.title?.trim() ? { title: entry.title.trim() } : {}), ...(published ? { published } : {}), version });
+    items.push({ url, ...(published ? { published } : {}), version });
   }
   return { ...(typeof data.title === 'string' && data.title.trim() ? { title: data.title.trim().replace(/\s+/g, ' ').slice(0, 200) } : {}), items };
 }

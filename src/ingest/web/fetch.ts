@@ -169,7 +169,7 @@ export class WebFetcher {
       }
     } catch (error) {
       if (error instanceof FootnoteError) throw error;
-      if (signal.aborted) throw failed(`${url.host} took longer than ${Math.round(this.limits.timeoutMs / 1000)} s to send it; nothing was kept.`, error);
+      if (signal.aborted) throw failed(`${url.host} took longer than ${Number((this.limits.timeoutMs / 1000).toFixed(1))} s to send it; nothing was kept.`, error);
       throw failed(`${url.host} could not be reached (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, error);
     }
   }
@@ -179,12 +179,15 @@ export class WebFetcher {
   }
 
   /** The addresses of `url`'s host, every one of them checked: a name that resolves to one private address among public ones is refused too. */
-  private async addresses(url: URL): Promise<ResolvedAddress[]> {
+  private async addresses(url: URL, signal: AbortSignal): Promise<ResolvedAddress[]> {
     const hostname = url.hostname.replace(/^\[|\]$/g, '');
     const family = isIP(hostname);
-    const addresses = family ? [{ address: hostname, family }] : await this.network.resolve(hostname).catch((error: NodeJS.ErrnoException) => {
-      throw failed(`${url.host} could not be found (${error.code ?? error.message}).`, error);
-    });
+    const addresses = family
+      ? [{ address: hostname, family }]
+      : await this.resolve(hostname, signal).catch((error: NodeJS.ErrnoException) => {
+          if (signal.aborted) throw error;
+          throw failed(`${url.host} could not be found (${error.code ?? error.message}).`, error);
+        });
     if (!addresses.length) throw failed(`${url.host} could not be found.`);
     if (!this.limits.allowPrivate) {
       for (const { address } of addresses) {
@@ -195,8 +198,21 @@ export class WebFetcher {
     return addresses;
   }
 
+  /** The name's addresses, or the time cap's error: a resolver that never answers is held to it like the rest (a lookup itself cannot be aborted). */
+  private resolve(hostname: string, signal: AbortSignal): Promise<ResolvedAddress[]> {
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason);
+      const abort = () => reject(signal.reason);
+      signal.addEventListener('abort', abort, { once: true });
+      this.network
+        .resolve(hostname)
+        .then(resolve, reject)
+        .finally(() => signal.removeEventListener('abort', abort));
+    });
+  }
+
   private async open(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage> {
-    const [target] = await this.addresses(url);
+    const [target] = await this.addresses(url, signal);
     const secure = url.protocol === 'https:';
     const port = Number(url.port) || (secure ? 443 : 80);
     const hostname = url.hostname.replace(/^\[|\]$/g, '');
