@@ -14,6 +14,7 @@ import { customId, type CommandContext, type CommandData } from '../src/discord/
 import { ManageGuild, moderator } from '../src/discord/preconditions.js';
 import { ErrorCode, FootnoteError, toFootnoteError } from '../src/errors.js';
 import type { ArticleInput } from '../src/ingest/editor.js';
+import { articleFromLink } from '../src/ingest/web/link.js';
 import { articleModal, idFromChoice, renderArticleChoices, renderEdited, renderRemoveConfirm, renderRemoved } from '../src/render/discord/article.js';
 import { notice, type DiscordMessage } from '../src/render/discord/message.js';
 
@@ -27,7 +28,12 @@ export const data = {
   default_member_permissions: ManageGuild,
   contexts: [InteractionContextType.Guild],
   options: [
-    { type: ApplicationCommandOptionType.Subcommand, name: 'add', description: 'Add an article: attach a .txt or .md file, or leave it out to type it in', options: [file('The article (first line: its title)')] },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: 'add',
+      description: 'Add an article: attach a .txt or .md file, give its link, or leave both out to type it in',
+      options: [file('The article (first line: its title)'), { type: ApplicationCommandOptionType.String, name: 'url', description: "The article's web page (http or https)", max_length: 2000 }],
+    },
     { type: ApplicationCommandOptionType.Subcommand, name: 'replace', description: "Replace an article's text: attach the new file, or leave it out to type it", options: [article, file('The new text')] },
     { type: ApplicationCommandOptionType.Subcommand, name: 'remove', description: 'Remove an article (kept in .removed/ so it can be put back)', options: [article] },
   ],
@@ -42,19 +48,19 @@ async function audit(ctx: CommandContext, interaction: RepliableInteraction, act
   await ctx.audit.append({ at: new Date().toISOString(), action: `article-${action}`, user: ctx.hashUser(interaction.user.id), guild: interaction.guildId, ...entry });
 }
 
-/** Runs a change, audits it (with the content hash on success), then shows the result privately. */
-async function change(interaction: RepliableInteraction, ctx: CommandContext, action: Action, articleId: string | undefined, run: () => Promise<{ id: string; hash?: string; message: DiscordMessage }>) {
+/** Runs a change, audits it (with the content hash on success; `about`: the article or link it is about), then shows the result privately. */
+async function change(interaction: RepliableInteraction, ctx: CommandContext, action: Action, about: { article?: string; url?: string }, run: () => Promise<{ id: string; hash?: string; message: DiscordMessage }>) {
   if (!interaction.deferred && !interaction.replied) await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   let done: Awaited<ReturnType<typeof run>>;
   // Audited before the file is touched too: a process killed mid-change still leaves who asked for what.
-  await audit(ctx, interaction, action, { result: 'started', ...(articleId ? { article: articleId } : {}) });
+  await audit(ctx, interaction, action, { result: 'started', ...about });
   try {
     done = await run();
   } catch (error) {
-    await audit(ctx, interaction, action, { result: 'failed', ...(articleId ? { article: articleId } : {}), code: toFootnoteError(error).code });
+    await audit(ctx, interaction, action, { result: 'failed', ...about, code: toFootnoteError(error).code });
     throw error;
   }
-  await audit(ctx, interaction, action, { result: 'ok', article: done.id, ...(done.hash ? { hash: done.hash } : {}) });
+  await audit(ctx, interaction, action, { result: 'ok', ...about, article: done.id, ...(done.hash ? { hash: done.hash } : {}) });
   await interaction.editReply(done.message);
 }
 
@@ -83,11 +89,19 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   }
   const attachment = interaction.options.getAttachment('file');
   if (action === 'add') {
+    const link = interaction.options.getString('url')?.trim();
+    if (attachment && link) throw new FootnoteError(ErrorCode.ArticleRejected, 'Nothing was written: give a file or a link, not both.');
+    if (link) {
+      return change(interaction, ctx, 'add', { url: link }, async () => {
+        const added = await ctx.articles.add((await articleFromLink(ctx.web, link)).input);
+        return { id: added.article.id, hash: added.hash, message: renderEdited('Added', added) };
+      });
+    }
     if (!attachment) {
       await interaction.showModal(articleModal(customId('article', 'add'), 'Add an article'));
       return;
     }
-    return change(interaction, ctx, 'add', undefined, async () => {
+    return change(interaction, ctx, 'add', {}, async () => {
       const added = await ctx.articles.add(await fromAttachment(attachment, ctx));
       return { id: added.article.id, hash: added.hash, message: renderEdited('Added', added) };
     });
@@ -101,7 +115,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
       await interaction.showModal(articleModal(customId('article', 'replace', interaction.id), 'Replace an article', { title: target.title, ...(byline ? { byline } : {}) }));
       return;
     }
-    return change(interaction, ctx, 'replace', target.id, async () => {
+    return change(interaction, ctx, 'replace', { article: target.id }, async () => {
       const replaced = await ctx.articles.replace(target.id, await fromAttachment(attachment, ctx));
       return { id: replaced.article.id, hash: replaced.hash, message: renderEdited('Replaced', replaced) };
     });
@@ -120,7 +134,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
 export async function modal(interaction: ModalSubmitInteraction, ctx: CommandContext, [action, askId = '']: string[]): Promise<boolean> {
   if (action !== 'add' && action !== 'replace') return false;
   if (action === 'add') {
-    await change(interaction, ctx, 'add', undefined, async () => {
+    await change(interaction, ctx, 'add', {}, async () => {
       const added = await ctx.articles.add(typed(interaction));
       return { id: added.article.id, hash: added.hash, message: renderEdited('Added', added) };
     });
@@ -132,7 +146,7 @@ export async function modal(interaction: ModalSubmitInteraction, ctx: CommandCon
     return true;
   }
   const { articleId } = pending.action;
-  await change(interaction, ctx, 'replace', articleId, async () => {
+  await change(interaction, ctx, 'replace', { article: articleId }, async () => {
     const replaced = await ctx.articles.replace(articleId, typed(interaction));
     return { id: replaced.article.id, hash: replaced.hash, message: renderEdited('Replaced', replaced) };
   });

@@ -9,6 +9,11 @@ import { WorkerPoolEmbeddings } from './index/worker-embeddings.js';
 import { chatModelFactory, shownEndpoint, type ChatModelSettings } from './llm/chat-model.js';
 import { LlmWriter } from './llm/writer.js';
 import type { IndexStore } from './index/store.js';
+import { WebFetcher } from './ingest/web/fetch.js';
+import type { ArticleEditor } from './ingest/editor.js';
+import { FeedPoller, type PollerDeps } from './ingest/feeds/poller.js';
+import { FileFeedState, type FeedStateStore } from './ingest/feeds/state.js';
+import type { ArticleInfo } from './types.js';
 import type { Logger } from './logger.js';
 import type { ProgressFactory } from './progress.js';
 
@@ -39,6 +44,31 @@ export function engineOptions(config: Config, { serving = false } = {}): EngineO
       minShortAnswer: config.MIN_SHORT_ANSWER,
     },
   };
+}
+
+/** What fetches links and feeds, within the size and time caps, refusing private addresses unless ALLOW_PRIVATE_URLS. */
+export function createWebFetcher(config: Config): WebFetcher {
+  return new WebFetcher({ maxBytes: config.MAX_FILE_BYTES, timeoutMs: config.FETCH_TIMEOUT_MS, allowPrivate: config.ALLOW_PRIVATE_URLS });
+}
+
+/** Where the followed feeds are kept: DATA_DIR/feeds.json, or with STORE=postgres the shared database (where one process of all polls). */
+export async function createFeedState(config: Config): Promise<FeedStateStore> {
+  if (config.STORE !== 'postgres') return new FileFeedState(config.DATA_DIR);
+  const { PostgresFeedState } = await import('./ingest/feeds/postgres-state.js');
+  // The poller renews its lease at every poll: three intervals without one, and another process takes over.
+  return PostgresFeedState.open(config.DATABASE_URL!, { leaseMs: 3 * config.FEED_POLL_MINUTES * 60_000 });
+}
+
+/** The feed poller over the index's articles and the one editor of the seeds folder. */
+export async function createFeedPoller(
+  config: Config,
+  parts: { sources: () => ArticleInfo[]; editor: ArticleEditor; web: WebFetcher; logger: Logger; audit: PollerDeps['audit']; onAdded?: PollerDeps['onAdded'] },
+): Promise<FeedPoller> {
+  return new FeedPoller({
+    ...parts,
+    store: await createFeedState(config),
+    settings: { pollMinutes: config.FEED_POLL_MINUTES, ...(config.FEED_MAX_AGE_DAYS ? { maxAgeDays: config.FEED_MAX_AGE_DAYS } : {}) },
+  });
 }
 
 /** ANSWERER=llm: the writer for the configured model, announced in one log line (article text leaves this machine for it). */

@@ -9,6 +9,7 @@ const optionalText = z.string().trim().optional();
 const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits)');
 const integer = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 const number = (min: number, max: number, fallback: number) => z.coerce.number().min(min).max(max).default(fallback);
+const flag = z.enum(['true', 'false']).default('false').transform((value) => value === 'true');
 
 /** A web address Footnote calls or links to: http or https, with no user name or password in it (keys have settings of their own). */
 const webUrl = z
@@ -41,6 +42,11 @@ const Schema = z
     MAX_CITATIONS: integer(1, 10, 3),
     MAX_QUESTION_CHARS: integer(20, 4000, DEFAULT_MAX_QUESTION_CHARS),
     MAX_FILE_BYTES: integer(1, 100 * 1024 * 1024, 5 * 1024 * 1024),
+    FETCH_TIMEOUT_MS: integer(100, 120_000, 20_000),
+    ALLOW_PRIVATE_URLS: flag,
+    FEED_POLL_MINUTES: integer(1, 1440, 30),
+    FEED_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
+    FEED_DIGEST_CHANNEL_ID: optionalText.pipe(snowflake.optional()),
     ANSWERER: z.enum(['extractive', 'llm']).default('extractive'),
     LLM_PROVIDER: z.enum(LlmProviders).default('ollama'),
     LLM_BASE_URL: optionalText.pipe(webUrl.optional()),

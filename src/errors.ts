@@ -19,6 +19,15 @@ export const ErrorCode = {
   ArticleRejected: 'ARTICLE_REJECTED',
   ArticleExists: 'ARTICLE_EXISTS',
   DownloadFailed: 'DOWNLOAD_FAILED',
+  /** A link Footnote will not fetch: not http(s), or an address on this machine or its private network. */
+  LinkRefused: 'LINK_REFUSED',
+  /** A link that could not be fetched: unreachable, an HTTP error, too slow, too large, too many redirects. */
+  FetchFailed: 'FETCH_FAILED',
+  /** A page with no article text: not HTML, a login wall, an index page. */
+  NotAnArticle: 'NOT_AN_ARTICLE',
+  FeedInvalid: 'FEED_INVALID',
+  FeedNotFound: 'FEED_NOT_FOUND',
+  FeedExists: 'FEED_EXISTS',
   StoreUnavailable: 'STORE_UNAVAILABLE',
   Internal: 'INTERNAL',
 } as const;

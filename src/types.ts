@@ -24,6 +24,10 @@ export interface Article {
   title: string;
   author?: string;
   publication?: string;
+  /** Where an article added by its link came from (its `Source:` line). */
+  url?: string;
+  /** When it was published (its `Published:` line), ISO 8601. */
+  publishedAt?: string;
   /** sha256 of the text, hex, shortened: decides whether a reload re-embeds the article. */
   hash: string;
   /** The decoded file text (BOM removed). Every offset points into this string. */
@@ -51,6 +55,8 @@ export interface Citation extends Span {
   n: number;
   articleId: string;
   title: string;
+  /** The article's link, for an article added by its link: the title is shown linked to it. */
+  url?: string;
   paragraph: number;
   /** Verbatim: always equals article.source.slice(start, end). */
   quote: string;
@@ -168,6 +174,8 @@ export interface ArticleInfo {
   title: string;
   author?: string;
   publication?: string;
+  url?: string;
+  publishedAt?: string;
   file: string;
   chunks: number;
   indexedAt: string;

@@ -1,7 +1,7 @@
 import type { IndexSnapshot } from '../index/snapshot.js';
 import type { RetrieveOptions } from '../retrieve/hybrid.js';
 import type { Answer, Article, Citation, Sentence } from '../types.js';
-import { citeSentences } from './citations.js';
+import { citeSentences, citeSpan } from './citations.js';
 import type { MetadataField, Question } from './question.js';
 import type { RankedSentence, Reader, Reading } from './reader.js';
 
@@ -31,7 +31,7 @@ function metadataAnswer(question: Question, article: Article, field: MetadataFie
   const value = article[field];
   const span = field === 'title' ? article.titleSpan : article.bylineSpan;
   if (!value || !span) return undefined;
-  const citation: Citation = { n: 1, articleId: article.id, title: article.title, paragraph: 0, ...span, quote: article.source.slice(span.start, span.end) };
+  const citation = citeSpan(article, span, 0, 1);
   return { question: question.text, answer: value, outcome: 'answer', kind: 'metadata', refused: false, confidence: 1, citations: [citation], closest: [], ...(scoped ? { scope: { articleId: article.id, title: article.title } } : {}) };
 }
 

@@ -1,14 +1,18 @@
 import 'dotenv/config';
 import { Command, Option } from 'commander';
 import { existsSync } from 'node:fs';
-import { createEngine } from '../app.js';
+import { createEngine, createFeedPoller, createWebFetcher } from '../app.js';
+import { JsonlLog } from '../discord/logs.js';
+import { ArticleEditor } from '../ingest/editor.js';
+import type { FeedPoller } from '../ingest/feeds/poller.js';
+import { articleFromLink } from '../ingest/web/link.js';
 import { isShardProcess, loadConfig, type Config } from '../config.js';
 import type { Engine } from '../engine/engine.js';
 import { toFootnoteError, type FootnoteError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createProgressFactory, logProgress, silentProgress } from '../progress.js';
 import { forTerminal } from '../render/safe-text.js';
-import { renderAnswer, renderCheck, renderReload, renderSources, renderSummary } from '../render/terminal.js';
+import { renderAdded, renderAnswer, renderCheck, renderFeedAdded, renderFeedList, renderPoll, renderReload, renderSources, renderSummary } from '../render/terminal.js';
 import { SummaryLengths, type ReloadReport, type SummaryLength } from '../types.js';
 import { runConsole } from './console.js';
 import { ConsoleScreen } from './screen.js';
@@ -139,6 +143,58 @@ program
   // Start-up has just synced the index with the seeds: its report is what changed since the saved index.
   // Beside a process that holds the folder nothing was synced: reloading says so (and exits 1) instead of reporting nothing new.
   .action(action(async ({ engine, started }, options: JsonFlag) => print(options.json, engine.lifecycle.heldBy ? await engine.reload() : started, renderReload), (options) => Boolean(options.json)));
+
+/** The editor of the seeds folder, over this process's index. */
+const editorOf = ({ config, engine }: Runtime) => new ArticleEditor({ seedsDir: config.SEEDS_DIR, maxFileBytes: config.MAX_FILE_BYTES, index: engine });
+
+const article = program.command('article').description('change the articles in the seeds folder');
+article
+  .command('add')
+  .description('fetch a web page, extract its article and add it to the seeds folder (with its link and date), then reload')
+  .requiredOption('--url <link>', "the article's page (http or https)")
+  .addOption(jsonOption)
+  .action(
+    action(
+      async (runtime, options: JsonFlag & { url: string }) => print(options.json, await editorOf(runtime).add((await articleFromLink(createWebFetcher(runtime.config), options.url)).input), renderAdded),
+      (options) => Boolean(options.json),
+    ),
+  );
+
+/** Runs `work` with a feed poller over this process's index; the articles it changes are audited in AUDIT_LOG, as the bot's are. */
+async function withFeeds<T>(runtime: Runtime, work: (feeds: FeedPoller) => Promise<T>): Promise<T> {
+  const audit = new JsonlLog(runtime.config.AUDIT_LOG);
+  const feeds = await createFeedPoller(runtime.config, { sources: () => runtime.engine.sources(), editor: editorOf(runtime), web: createWebFetcher(runtime.config), logger: runtime.logger, audit: (entry) => audit.append(entry) });
+  try {
+    return await work(feeds);
+  } finally {
+    await feeds.stop();
+    await audit.flush();
+  }
+}
+
+const feeds = program.command('feeds').description('follow RSS, Atom and JSON feeds (the running bot reads them every FEED_POLL_MINUTES)');
+feeds
+  .command('add')
+  .description('follow a feed, and add its articles now')
+  .argument('<url>', "the feed's address")
+  .addOption(jsonOption)
+  .action(action(async (runtime, url: string, options: JsonFlag) => print(options.json, await withFeeds(runtime, (f) => f.add(url)), renderFeedAdded), (_url, options) => Boolean(options.json)));
+feeds
+  .command('remove')
+  .description('stop following a feed (the articles it added stay)')
+  .argument('<url>', "the feed's address, as `feeds list` shows it")
+  .addOption(jsonOption)
+  .action(action(async (runtime, url: string, options: JsonFlag) => print(options.json, await withFeeds(runtime, (f) => f.remove(url)), (feed: { url: string }) => `No longer following ${feed.url}.`), (_url, options) => Boolean(options.json)));
+feeds
+  .command('list')
+  .description('the feeds followed: articles added, last read, last error, next read')
+  .addOption(jsonOption)
+  .action(action(async (runtime, options: JsonFlag) => print(options.json, await withFeeds(runtime, (f) => f.list()), renderFeedList), (options) => Boolean(options.json)));
+feeds
+  .command('poll')
+  .description('read every followed feed now and add what is new (one reload)')
+  .addOption(jsonOption)
+  .action(action(async (runtime, options: JsonFlag) => print(options.json, await withFeeds(runtime, (f) => f.poll({ all: true })), renderPoll), (options) => Boolean(options.json)));
 
 program
   .command('sources')

@@ -18,6 +18,10 @@ import { ArticleEditor } from '../ingest/editor.js';
 import { Confirmations } from './confirm.js';
 import { downloadAttachment } from './download.js';
 import { within } from '../within.js';
+import { createFeedPoller, createWebFetcher } from '../app.js';
+import type { FeedPoller } from '../ingest/feeds/poller.js';
+import type { ArticleInfo } from '../types.js';
+import { postDigest } from './digest.js';
 
 export interface BotOptions {
   config: Config;
@@ -36,6 +40,8 @@ export interface BotOptions {
 export interface RunningBot {
   client: Client<true>;
   commands: ReadonlyMap<string, CommandModule>;
+  /** The feed poller the bot runs (a poll can be asked of it at any time). */
+  feeds: FeedPoller;
   /** Stops taking work, finishes or cuts what is in flight, destroys the client. Idempotent. */
   stop(): Promise<void>;
   /** Resolves once stopped; rejects when the gateway closed for good (e.g. the token was revoked). */
@@ -81,15 +87,31 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const deferAfterMs = options.deferAfterMs ?? DEFER_AFTER_MS;
   const definitions = [...commands.values()].map((command) => command.data);
 
+  const logs = await openLogs({ dataDir: config.DATA_DIR, feedback: config.FEEDBACK_LOG, audit: config.AUDIT_LOG }, (message) => logger.warn(message));
+  // One editor for /article and the feeds: their changes to the seeds folder take turns.
+  const articles = new ArticleEditor({ seedsDir: config.SEEDS_DIR, maxFileBytes: config.MAX_FILE_BYTES, index: engine });
+  const web = createWebFetcher(config);
+  const digestChannel = config.FEED_DIGEST_CHANNEL_ID;
+  const feeds = await createFeedPoller(config, {
+    sources: () => engine.sources(),
+    editor: articles,
+    web,
+    logger,
+    audit: (entry) => logs.audit.append(entry),
+    // Polls start once the client is ready, so it exists by the time a digest is posted.
+    ...(digestChannel ? { onAdded: (added: readonly ArticleInfo[]) => postDigest({ rest: client.rest, channelId: digestChannel, engine, logger }, added) } : {}),
+  });
   const ctx: CommandContext = {
     engine,
     config,
     logger,
     answers: new AnswerCache(),
-    ...(await openLogs({ dataDir: config.DATA_DIR, feedback: config.FEEDBACK_LOG, audit: config.AUDIT_LOG }, (message) => logger.warn(message))),
-    articles: new ArticleEditor({ seedsDir: config.SEEDS_DIR, maxFileBytes: config.MAX_FILE_BYTES, index: engine }),
+    ...logs,
+    articles,
+    feeds,
     confirmations: new Confirmations(options.confirmTimeoutMs ?? CONFIRM_TIMEOUT_MS),
     conversations: await openConversations(config, (message) => logger.warn(message)),
+    web,
     download: (url) => downloadAttachment(url, { origins: [new URL(config.DISCORD_CDN_URL).origin, new URL(config.DISCORD_API_URL).origin], maxBytes: config.MAX_FILE_BYTES, timeoutMs: DOWNLOAD_TIMEOUT_MS }),
     respond: (interaction, work, { ephemeral } = {}) => replyWhenReady(interaction, work, { ephemeral: ephemeral ?? false, deferAfterMs }),
     stream: (interaction, work, { ephemeral } = {}) => replyStreaming(interaction, work, { ephemeral: ephemeral ?? false, intervalMs: DRAFT_EVERY_MS }),
@@ -136,8 +158,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     }
   } catch (error) {
     await client.destroy();
+    await feeds.stop();
     throw error;
   }
+  // Polls in every process; with Postgres only the one holding the lease reads the feeds.
+  feeds.start();
 
   let stopping: Promise<void> | undefined;
   let markStopped: () => void = () => {};
@@ -145,7 +170,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const stop = () =>
     (stopping ??= (async () => {
       const graceMs = options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;
-      const [drained] = await Promise.all([dispatcher.drain({ graceMs, cutMs: CUT_MS }), mentions.drain(graceMs)]);
+      const [drained] = await Promise.all([dispatcher.drain({ graceMs, cutMs: CUT_MS }), mentions.drain(graceMs), feeds.stop()]);
       await client.destroy();
       await within(Promise.all([ctx.feedback.flush(), ctx.audit.flush(), ctx.conversations.close?.()]), 1000, undefined);
       logger.info(drained, 'Discord bot stopped');
@@ -163,7 +188,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   })();
   closed.catch(() => {});
 
-  return { client: client as Client<true>, commands, stop, closed };
+  return { client: client as Client<true>, commands, feeds, stop, closed };
 }
 
 /**

@@ -5,6 +5,8 @@ import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
 import type { DiscordMessage } from '../render/discord/message.js';
 import type { ArticleEditor } from '../ingest/editor.js';
+import type { WebFetcher } from '../ingest/web/fetch.js';
+import type { FeedPoller } from '../ingest/feeds/poller.js';
 import type { AnswerCache } from './answers.js';
 import type { Confirmations } from './confirm.js';
 import type { JsonlLog } from './logs.js';
@@ -39,10 +41,14 @@ export interface CommandContext {
   audit: JsonlLog;
   /** Adds, replaces and removes articles in the seeds folder (/article). */
   articles: ArticleEditor;
+  /** The followed feeds (/feeds), polled in the background. */
+  feeds: FeedPoller;
   /** Actions waiting for their asker to press "confirm". */
   confirmations: Confirmations;
   /** The conversations of the threads Footnote started: what follow-ups are read with. */
   conversations: Conversations;
+  /** Fetches links (/article add url:) and feeds, refusing private addresses, within the size and time caps. */
+  web: WebFetcher;
   /** Fetches an attachment from Discord's servers only, within the size and time caps. */
   download(url: string): Promise<Uint8Array>;
   /** A keyed hash of a Discord user id: logs never hold the id itself. */

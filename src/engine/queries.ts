@@ -47,6 +47,8 @@ export interface SummaryRequest {
   article?: string;
   topic?: string;
   length?: SummaryLength;
+  /** Sentences at most, instead of the length's (the feed digest's two). */
+  sentences?: number;
 }
 
 const atOnce: Scheduler = (job) => job();
@@ -202,7 +204,7 @@ export class QueryService {
       );
     }
     const topic = request.topic?.trim() || undefined;
-    const citations = await this.schedule(async () => summarizeArticle(article, snapshot.bm25, { sentences: SummaryLengths[length], ...(topic ? { topic } : {}) }));
+    const citations = await this.schedule(async () => summarizeArticle(article, snapshot.bm25, { sentences: request.sentences ?? SummaryLengths[length], ...(topic ? { topic } : {}) }));
     const info = articleInfo(snapshot, article, snapshot.manifest.articles.find((entry) => entry.id === article.id)?.chunks ?? 0);
     const extractive: Summary = { article: info, length, ...(topic ? { topic } : {}), citations, answerer: 'extractive', timings: { totalMs: elapsed(started) } };
     if (!this.deps.writer) return extractive;
@@ -217,6 +219,8 @@ function articleInfo(snapshot: IndexSnapshot, article: Article, chunks: number):
     title: article.title,
     ...(article.author ? { author: article.author } : {}),
     ...(article.publication ? { publication: article.publication } : {}),
+    ...(article.url ? { url: article.url } : {}),
+    ...(article.publishedAt ? { publishedAt: article.publishedAt } : {}),
     file: article.file,
     chunks,
     indexedAt: snapshot.manifest.builtAt,

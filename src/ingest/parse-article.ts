@@ -4,6 +4,32 @@ import type { Article, Paragraph, Span } from '../types.js';
 // "By Batya Jerenberg, World Israel News" / "By Jane Doe | Reuters" / "by J. Smith and K. Lee"
 const BYLINE = /^by\s+(?<author>[^,|\n]{2,80}?)(?:\s*[,|–—-]\s*(?<publication>[^\n]{2,80}?))?\s*$/i;
 const MARKDOWN_HEADING = /^#{1,6}\s+/;
+// Lines right under the title of an article added by its link: where it came from and when it was published.
+const SOURCE = /^Source:[ \t]+(https?:\/\/\S+)$/;
+const PUBLISHED = /^Published:[ \t]+(\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}))?)$/;
+
+/**
+ * The `Source:` and `Published:` lines that follow the title line in its block, each at most once;
+ * the first other line ends them. They are the article's link and date, never body text, so they
+ * are neither quoted nor embedded.
+ */
+function headerLines(source: string, from: number, end: number): { url?: string; publishedAt?: string; bodyFrom: number } {
+  const found: { url?: string; publishedAt?: string } = {};
+  let cursor = from;
+  while (cursor < end) {
+    const lineStart = cursor + 1;
+    const lineBreak = source.indexOf('\n', lineStart);
+    const lineEnd = lineBreak === -1 || lineBreak > end ? end : lineBreak;
+    const line = source.slice(lineStart, lineEnd).trim();
+    const url = SOURCE.exec(line)?.[1];
+    const date = PUBLISHED.exec(line)?.[1];
+    if (url && !found.url && URL.canParse(url)) found.url = url;
+    else if (date && !found.publishedAt && !Number.isNaN(Date.parse(date))) found.publishedAt = date;
+    else break;
+    cursor = lineEnd;
+  }
+  return { ...found, bodyFrom: cursor };
+}
 
 export function contentHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
@@ -29,8 +55,8 @@ function blocks(source: string): Span[] {
 }
 
 /**
- * Parses an article: title (first non-empty line), an optional byline among the first lines, and
- * body paragraphs, all as spans into `source` so citations can quote it exactly.
+ * Parses an article: title (first non-empty line), for an article added by its link its source and
+ * date lines, an optional byline among the first lines, and body paragraphs, all as spans into `source` so citations can quote it exactly.
  */
 export function parseArticle(input: { id: string; file: string; source: string; modifiedAt: number }): Article {
   const { source } = input;
@@ -40,7 +66,8 @@ export function parseArticle(input: { id: string; file: string; source: string; 
   const titleLineEnd = source.indexOf('\n', first.start);
   const titleSpan = { start: first.start, end: titleLineEnd === -1 || titleLineEnd > first.end ? first.end : titleLineEnd };
   const bodyBlocks: Span[] = [];
-  const afterTitle = source.slice(titleSpan.end, first.end);
+  const { bodyFrom, ...link } = headerLines(source, titleSpan.end, first.end);
+  const afterTitle = source.slice(bodyFrom, first.end);
   if (afterTitle.trim()) bodyBlocks.push({ start: first.end - afterTitle.trimStart().length, end: first.end });
   bodyBlocks.push(...rest);
 
@@ -69,6 +96,7 @@ export function parseArticle(input: { id: string; file: string; source: string; 
     title,
     ...(author ? { author } : {}),
     ...(publication ? { publication } : {}),
+    ...link,
     hash: contentHash(source),
     source,
     titleSpan,

@@ -1,4 +1,4 @@
-import { citeSentences } from '../answer/citations.js';
+import { citeSentences, citeSpan } from '../answer/citations.js';
 import type { Article, Citation, DroppedQuote, Sentence, Span } from '../types.js';
 
 /** A numbered passage the model reads: whole sentences of one paragraph, so any quote in it is one verbatim range. */
@@ -109,7 +109,7 @@ function cite(passages: readonly Passage[], sentencesOf: (article: Article) => r
   const sentences = sentencesOf(article).filter((s) => s.start < located.end && s.end > located.start);
   return sentences.length
     ? citeSentences(article, sentences, paragraph, 0)
-    : { n: 0, articleId: article.id, title: article.title, paragraph, ...located, quote: article.source.slice(located.start, located.end) };
+    : citeSpan(article, located, paragraph, 0);
 }
 
 const markersText = (numbers: Iterable<number>) => [...new Set(numbers)].map((n) => `[${n}]`).join('');

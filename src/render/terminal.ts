@@ -1,5 +1,7 @@
 import type { Answer, ArticleInfo, Citation, ClaimCheck, ReloadReport, Summary } from '../types.js';
 import type { IndexingProgress } from '../engine/engine.js';
+import type { PollReport } from '../ingest/feeds/poller.js';
+import type { FollowedFeed } from '../ingest/feeds/state.js';
 import { differenceNote, indexingNote, NOT_ENGLISH_NOTE, VERDICT_LABEL } from './notes.js';
 import { forTerminal, oneLine } from './safe-text.js';
 
@@ -7,7 +9,7 @@ import { forTerminal, oneLine } from './safe-text.js';
 
 const safe = forTerminal;
 
-const where = (c: Citation) => (c.paragraph > 0 ? `${oneLine(c.title)}, ¶${c.paragraph}` : oneLine(c.title));
+const where = (c: Citation) => `${oneLine(c.title)}${c.paragraph > 0 ? `, ¶${c.paragraph}` : ''}${c.url ? ` <${oneLine(c.url)}>` : ''}`;
 const quote = (c: Citation) => `[${c.n}] ${c.quote.replace(/\s*\n\s*/g, ' ')}\n    — ${where(c)}`;
 
 const CLOSEST_HEADING = { 'best-match': 'The passage that comes closest:', 'not-found': 'Closest passages (they do not answer it):', answer: '' } as const;
@@ -63,10 +65,17 @@ export function renderSummary(summary: Summary): string {
   return safe([`Summary of ${header(summary.article)}${focus}`, '', body, '', ...sources, ...(summary.llm ? ['', ...writtenBy(summary, 'summary')] : [])].join('\n'));
 }
 
+/** `footnote article add`: the article as indexed, and where it came from. */
+export function renderAdded(added: { article: ArticleInfo; paragraphs: number }): string {
+  const { article } = added;
+  const from = article.url ? `\n   from ${oneLine(article.url)}${article.publishedAt ? `, published ${article.publishedAt.slice(0, 10)}` : ''}` : '';
+  return safe(`Added ${header(article)}${from}\n   id ${oneLine(article.id)} · ${added.paragraphs} paragraphs · ${article.chunks} chunks`);
+}
+
 export function renderSources(sources: ArticleInfo[], indexing?: IndexingProgress): string {
   if (!sources.length) return 'No articles are indexed. Add .txt or .md files to the seeds folder and reload.';
   const progress = indexing && indexing.chunksWithVectors < indexing.chunks ? [indexingNote(indexing)] : [];
-  return safe([...progress, ...sources.map((s, i) => `${i + 1}. ${header(s)}\n   id ${oneLine(s.id)} · ${s.chunks} chunks · indexed ${s.indexedAt}`)].join('\n'));
+  return safe([...progress, ...sources.map((s, i) => `${i + 1}. ${header(s)}\n   id ${oneLine(s.id)} · ${s.chunks} chunks · indexed ${s.indexedAt}${s.url ? `\n   ${oneLine(s.url)}` : ''}`)].join('\n'));
 }
 
 export function renderReload(report: ReloadReport): string {
@@ -78,4 +87,41 @@ export function renderReload(report: ReloadReport): string {
   for (const { file, reason } of report.failed) lines.push(`  skipped ${oneLine(file)}: ${reason}`);
   if (report.warning) lines.push(`Warning: ${report.warning}`);
   return safe(lines.join('\n'));
+}
+
+const feedName = (feed: Pick<FollowedFeed, 'title' | 'url'>) => oneLine(feed.title ? `${feed.title} <${feed.url}>` : feed.url);
+
+/** `footnote feeds list`: each feed with what it added, when it was last read, its last error and when it is read next. */
+export function renderFeedList(feeds: readonly FollowedFeed[]): string {
+  if (!feeds.length) return 'No feeds are followed. Add one with: footnote feeds add <feed address>';
+  return safe(
+    feeds
+      .map((f, i) =>
+        [
+          `${i + 1}. ${feedName(f)}`,
+          `   ${f.itemsAdded} articles added · last read ${f.lastSuccessAt ?? 'never'} · ${f.failures ? `tried again ${f.nextPollAt} (${f.failures} failures in a row)` : `next read ${f.nextPollAt}`}`,
+          ...(f.lastError ? [`   last error ${f.lastErrorAt}: ${oneLine(f.lastError)}`] : []),
+        ].join('\n'),
+      )
+      .join('\n'),
+  );
+}
+
+/** `footnote feeds poll` (and what `feeds add` read): the feeds read, the articles added, updated and removed, the items left out and why. */
+export function renderPoll(report: PollReport): string {
+  const titles = (articles: readonly ArticleInfo[]) => articles.map((a) => `   ${header(a)} (${oneLine(a.id)})`);
+  const lines = [
+    `Read ${report.feeds.length} feed(s) in ${Math.round(report.ms)} ms: ${report.added.length} added, ${report.updated.length} updated, ${report.removed.length} removed (older than FEED_MAX_AGE_DAYS), ${report.skipped.length} skipped.`,
+    ...report.feeds.map((f) => `  ${feedName(f)}: ${f.outcome === 'failed' ? `failed: ${oneLine(f.error ?? '')}` : f.outcome === 'not-modified' ? 'not modified' : `${f.added} added`}`),
+    ...(report.added.length ? ['Added:', ...titles(report.added)] : []),
+    ...(report.updated.length ? ['Updated:', ...titles(report.updated)] : []),
+    ...(report.removed.length ? ['Removed:', ...titles(report.removed)] : []),
+    ...(report.skipped.length ? ['Skipped:', ...report.skipped.map((s) => `   ${oneLine(s.url)}: ${oneLine(s.reason)}`)] : []),
+  ];
+  return safe(lines.join('\n'));
+}
+
+/** `footnote feeds add`: the feed followed, and what its first read added. */
+export function renderFeedAdded({ feed, report }: { feed: FollowedFeed; report: PollReport }): string {
+  return safe(`Following ${feedName(feed)}.\n${renderPoll(report)}`);
 }

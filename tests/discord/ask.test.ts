@@ -25,13 +25,13 @@ describe('connecting', () => {
     expect(h.fake.identifies[0].intents).toBe((1 << 0) | (1 << 9));
     expect(h.fake.registrations).toEqual([expect.objectContaining({ scope: 'guild', guildId: h.fake.guildId })]);
     const commands = h.fake.registered(h.fake.guildId);
-    expect(commands.map((c) => c.name).sort()).toEqual(['Check against the articles', 'article', 'ask', 'help', 'reload', 'sources', 'summary']);
+    expect(commands.map((c) => c.name).sort()).toEqual(['Check against the articles', 'article', 'ask', 'feeds', 'help', 'reload', 'sources', 'summary']);
     expect(commands.find((c) => c.name === 'reload').default_member_permissions).toBe('32');
     expect(commands.find((c) => c.name === 'ask').options[0]).toMatchObject({ name: 'question', type: 3, required: true, max_length: 500 });
   });
 
   it('GIVEN the bot logged in THEN no log line holds the token, and interaction calls carried no Authorization', async () => {
-    expect(h.logs.some((line) => line.msg === 'Discord bot ready: 7 commands registered (guild)')).toBe(true);
+    expect(h.logs.some((line) => line.msg === 'Discord bot ready: 8 commands registered (guild)')).toBe(true);
     await ask('Who wrote the article?');
     expect(JSON.stringify(h.logs)).not.toContain(h.fake.token);
     expect(h.fake.authorizedInteractionCalls).toEqual([]);

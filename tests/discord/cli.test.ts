@@ -84,7 +84,7 @@ describe('footnote deploy-commands', () => {
     fake = await new FakeDiscord().listen();
     const run = cli(['deploy-commands'], discordEnv(fake));
     expect(await run.exit).toEqual({ code: 0, signal: null });
-    expect(run.stdout()).toBe(`Registered 7 commands in server ${fake.guildId}.\n`);
+    expect(run.stdout()).toBe(`Registered 8 commands in server ${fake.guildId}.\n`);
     expect(fake.registrations).toEqual([expect.objectContaining({ scope: 'guild', guildId: fake.guildId })]);
     expect(fake.identifies).toEqual([]);
   });
@@ -93,8 +93,8 @@ describe('footnote deploy-commands', () => {
     fake = await new FakeDiscord().listen();
     const run = cli(['deploy-commands'], discordEnv(fake, false));
     expect(await run.exit).toEqual({ code: 0, signal: null });
-    expect(run.stdout()).toContain('Registered 7 commands globally');
-    expect(fake.registered().map((c) => c.name).sort()).toEqual(['Check against the articles', 'article', 'ask', 'help', 'reload', 'sources', 'summary']);
+    expect(run.stdout()).toContain('Registered 8 commands globally');
+    expect(fake.registered().map((c) => c.name).sort()).toEqual(['Check against the articles', 'article', 'ask', 'feeds', 'help', 'reload', 'sources', 'summary']);
   });
 
   it('GIVEN missing or invalid Discord settings THEN exits 1 naming each bad variable', async () => {

@@ -80,17 +80,15 @@ export interface AttachedBot {
 }
 
 /** A fake Discord and a bot connected to it, serving `engine`. */
-export async function attachBot({
-  engine,
-  root,
-  env = {},
-  bot: botOptions = {},
-}: {
+export interface AttachOptions {
   engine: BotEngine;
   root: string;
-  env?: Record<string, string>;
+  /** Settings of the bot; a function of the fake for those that name its ids (a channel). */
+  env?: Record<string, string> | ((fake: FakeDiscord) => Record<string, string>);
   bot?: Partial<Pick<BotOptions, 'deferAfterMs' | 'shutdownGraceMs' | 'commandsDir' | 'confirmTimeoutMs'>>;
-}): Promise<AttachedBot> {
+}
+
+export async function attachBot({ engine, root, env = {}, bot: botOptions = {} }: AttachOptions): Promise<AttachedBot> {
   const fake = await new FakeDiscord().listen();
   const config = loadConfig({
     SEEDS_DIR: join(root, 'seeds'),
@@ -100,7 +98,7 @@ export async function attachBot({
     FEEDBACK_LOG: join(root, 'logs', `feedback-${fake.applicationId}.jsonl`),
     AUDIT_LOG: join(root, 'logs', `audit-${fake.applicationId}.jsonl`),
     LOG_LEVEL: 'silent',
-    ...env,
+    ...(typeof env === 'function' ? env(fake) : env),
   });
   const { logger, lines } = capturingLogger();
   const bot = await startBot({ config, engine, logger, ...botOptions });
@@ -124,7 +122,7 @@ export interface Harness extends AttachedBot {
 }
 
 export interface HarnessOptions {
-  env?: Record<string, string>;
+  env?: AttachOptions['env'];
   /** Settings of the engine itself (e.g. ANSWERER=llm), beside the folders the harness makes. */
   engineEnv?: Record<string, string>;
   /** Wraps the real engine (to hold or fail a call on purpose). */

@@ -25,7 +25,7 @@ const valid = (name: string) => `export const data = { name: '${name}', descript
 describe('command loader', () => {
   it('GIVEN the commands folder THEN loads the six slash commands and the message command, each checked', async () => {
     const commands = await loadCommands();
-    expect([...commands.keys()]).toEqual(['article', 'ask', 'Check against the articles', 'help', 'reload', 'sources', 'summary']);
+    expect([...commands.keys()]).toEqual(['article', 'ask', 'Check against the articles', 'feeds', 'help', 'reload', 'sources', 'summary']);
     expect(commands.get('Check against the articles')!.data.type).toBe(3);
     expect(commands.get('reload')!.data.default_member_permissions).toBe('32');
     expect(commands.get('ask')!.data.options).toContainEqual(expect.objectContaining({ name: 'question', type: 3, required: true, max_length: 500 }));

@@ -7,7 +7,8 @@ import { renderReload } from '../../src/render/discord/reload.js';
 import { renderSources } from '../../src/render/discord/sources.js';
 import { renderSummary } from '../../src/render/discord/summary.js';
 import type { Answer, ArticleInfo, Citation, Summary } from '../../src/types.js';
-import { validateMessage } from '../../tools/fake-discord/server.js';
+import { pingsOf, validateMessage } from '../../tools/fake-discord/server.js';
+import { renderDigest } from '../../src/render/discord/digest.js';
 
 const words = (n: number, word = 'passage') => Array.from({ length: n }, (_, i) => `${word}${i}`).join(' ');
 
@@ -222,5 +223,37 @@ describe('escapeText', () => {
   it('GIVEN 100,000 characters THEN escapes every markdown character', () => {
     const text = '*a* '.repeat(25_000);
     expect(escapeText(text)).toHaveLength(text.length + 50_000);
+  });
+});
+
+describe('citations of an article added by its link', () => {
+  it('GIVEN a link with brackets, angle brackets or spaces THEN the title links to it with them percent-encoded (nothing ends the link early); a link that is not http(s) is no link', () => {
+    const linked = (url: string) => answer({ citations: [{ ...citation(1, 'The ferry crews returned to work on Tuesday.', 'Ferry crews [return]'), url }] });
+    const description = (url: string) => renderAnswer(linked(url), ids).embeds![0]!.description!;
+    expect(description('https://coast.example/news/ferry_(strike)>x?q=a b')).toContain('— [*Ferry crews \\[return\\]*](<https://coast.example/news/ferry_%28strike%29%3Ex?q=a%20b>), ¶3');
+    expect(description('javascript:alert(1)')).toContain('— *Ferry crews \\[return\\]*, ¶3');
+    const passages = renderPassages(linked('https://coast.example/news/ferry'));
+    expect(passages.embeds![0]).toMatchObject({ url: 'https://coast.example/news/ferry' });
+    expect(validateMessage(passages, { create: true })).toEqual([]);
+  });
+});
+
+describe('the feed digest', () => {
+  const summary = (n: number, title = `Harbour report ${n}`): Summary => ({
+    article: { id: `harbour-report-${n}`, title, file: `harbour-report-${n}.txt`, chunks: 1, indexedAt: '', url: `https://velmora.example/stories/${n}`, publishedAt: '2026-12-01T08:00:00.000Z' },
+    length: 'short',
+    citations: [citation(1, `Repairs began at pier ${n} on Monday. `.repeat(30)), citation(2, 'The pier reopens on Friday.')],
+    answerer: 'extractive',
+    timings: { totalMs: 3 },
+  });
+
+  it('GIVEN twelve new articles THEN one message of ten, each title linked, the rest counted, within Discord\'s limits; a title that looks like markup or a mention stays text', () => {
+    const message = renderDigest([summary(1, '@everyone **Storm** <@123> hits [the] coast'), ...Array.from({ length: 11 }, (_, i) => summary(i + 2))], 12);
+    expect(message.content).toBe('📰 12 new articles from the feeds, quoted word for word. The first 10 are below; /sources lists them all. Ask about them with /ask.');
+    expect(message.embeds).toHaveLength(10);
+    expect(message.embeds![1]).toMatchObject({ title: 'Harbour report 2', url: 'https://velmora.example/stories/2' });
+    expect(message.embeds![1]!.description).toMatch(/^> Repairs began at pier 2 on Monday\. .*… \*\(¶3\)\*\n> The pier reopens on Friday\. \*\(¶4\)\*\n-# published 2026-12-01$/s);
+    expect(validateMessage(message, { create: true })).toEqual([]);
+    expect(pingsOf(message.content!, { parse: [] })).toEqual([]);
   });
 });

@@ -82,4 +82,35 @@ describe('ArticleEditor', () => {
     await expect(editor.remove('ferry-timetable-changes')).rejects.toMatchObject({ code: 'ARTICLE_NOT_FOUND' });
     expect((await readdir(dir)).filter((f) => f !== '.removed')).toEqual([]);
   });
+
+  it('GIVEN several changes at once (a feed poll) THEN they are made with one reload, and those that break a rule are left out and said', async () => {
+    const dir = await tempDir();
+    const index = folderIndex(dir);
+    await writeFile(join(dir, 'old-pier.txt'), 'Old pier\n\nThe old pier was closed in 1990.\n');
+    await writeFile(join(dir, 'ferry-timetable-changes.txt'), STORY);
+    await index.reload({ fresh: true });
+    const before = index.reloads;
+    const editor = new ArticleEditor({ seedsDir: dir, maxFileBytes: 10_000, index });
+    const applied = await editor.apply({
+      add: [
+        { title: 'Market hall reopens', body: 'The market hall reopened on Friday.', source: { url: 'https://coast.example/market' } },
+        { title: 'Market hall reopens again', body: 'The market hall reopened on Friday.', source: { url: 'https://coast.example/market' } },
+        { title: 'Tide tables', body: '' },
+      ],
+      replace: [{ id: 'ferry-timetable-changes', input: { title: 'Ferry timetable changes', body: 'The morning ferry now leaves at 7:45.' } }],
+      remove: ['old-pier', 'no-such-article'],
+    });
+    expect(index.reloads - before).toBe(1);
+    expect(applied.added.map((a) => [a.index, a.article.id])).toEqual([[0, 'market-hall-reopens']]);
+    expect(applied.replaced.map((r) => r.article.id)).toEqual(['ferry-timetable-changes']);
+    expect(applied.removed.map((r) => [r.article.id, r.keptAs])).toEqual([['old-pier', expect.stringMatching(/^\.removed\/.+-old-pier\.txt$/)]]);
+    expect(applied.rejected.map((r) => [r.kind, r.index, (r.error as FootnoteError).code])).toEqual([
+      ['add', 1, 'ARTICLE_REJECTED'],
+      ['add', 2, 'ARTICLE_REJECTED'],
+      ['remove', 1, 'ARTICLE_NOT_FOUND'],
+    ]);
+    expect((await readdir(dir)).filter((f) => !f.startsWith('.')).sort()).toEqual(['ferry-timetable-changes.txt', 'market-hall-reopens.txt']);
+    expect(await editor.apply({ add: [{ title: 'Empty', body: '' }] })).toMatchObject({ added: [], rejected: [{ kind: 'add', index: 0 }] });
+    expect(index.reloads - before).toBe(1);
+  });
 });

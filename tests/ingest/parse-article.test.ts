@@ -33,4 +33,24 @@ describe('parseArticle', () => {
     expect(parse('A\n\nB.').hash).toBe(parse('A\n\nB.').hash);
     expect(parse('A\n\nB.').hash).not.toBe(parse('A\n\nC.').hash);
   });
+
+  it('GIVEN an article added by its link THEN its Source and Published lines are its url and date, never body text, and the byline under them is read', () => {
+    const source = 'Ferry crews return\nSource: https://coast.example/news/ferry?id=7\nPublished: 2026-11-30T08:00:00.000Z\nBy Ana Ruiz, Coast Ledger\n\nThe crews returned on Tuesday.\n';
+    const article = parse(source);
+    expect(article).toMatchObject({ title: 'Ferry crews return', url: 'https://coast.example/news/ferry?id=7', publishedAt: '2026-11-30T08:00:00.000Z', author: 'Ana Ruiz', publication: 'Coast Ledger' });
+    expect(article.paragraphs.map((p) => source.slice(p.start, p.end))).toEqual(['The crews returned on Tuesday.']);
+  });
+
+  it('GIVEN Source or Published lines that are not a link and a date, or not right under the title THEN they are body text as before', () => {
+    const notLinks = parse('Ferry crews return\nSource: Coast Ledger\n\nThe crews returned on Tuesday.\n');
+    expect(notLinks.url).toBeUndefined();
+    expect(notLinks.paragraphs.map((p) => notLinks.source.slice(p.start, p.end))).toEqual(['Source: Coast Ledger', 'The crews returned on Tuesday.']);
+    const lower = parse('Ferry crews return\n\nSource: https://coast.example/news/ferry\n\nPublished: yesterday\n');
+    expect(lower).not.toHaveProperty('url');
+    expect(lower.paragraphs).toHaveLength(2);
+    // One of each only: a second Source line is where the body starts.
+    const twice = parse('Ferry\nSource: https://a.example/1\nSource: https://b.example/2\n\nText.\n');
+    expect(twice.url).toBe('https://a.example/1');
+    expect(twice.paragraphs.map((p) => twice.source.slice(p.start, p.end))).toEqual(['Source: https://b.example/2', 'Text.']);
+  });
 });

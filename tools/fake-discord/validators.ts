@@ -48,6 +48,9 @@ export function validateMessage(data: Json, { create }: { create: boolean }): st
       check(`fields.${j}.value`, f.value, 1024);
     });
     if (e.description !== undefined && !len(e.description)) problems.push(`embeds.${i}.description: empty`);
+    // Discord: "Scheme must be one of ('http', 'https')", and at most 2,048 characters.
+    if (e.url !== undefined && !/^https?:\/\/\S+$/.test(String(e.url))) problems.push(`embeds.${i}.url: not an http(s) URL`);
+    if (len(e.url) > 2048) problems.push(`embeds.${i}.url: ${len(e.url)} > 2048`);
   });
   if (total > 6000) problems.push(`embeds: ${total} characters > 6000 in total`);
   const rows: Json[] = data.components ?? [];

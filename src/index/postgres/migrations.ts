@@ -48,6 +48,16 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX conversations_updated ON conversations (updated_at);
     `,
   },
+  {
+    version: 4,
+    name: 'followed feeds, and which process polls them',
+    sql: `
+      -- The followed feeds and every item seen (src/ingest/feeds/state.ts), one document changed under an advisory lock.
+      CREATE TABLE feed_state (id int PRIMARY KEY CHECK (id = 1), state jsonb NOT NULL, saved_at timestamptz NOT NULL DEFAULT now());
+      -- The one process that polls, until its lease runs out (it renews it at every poll).
+      CREATE TABLE feed_poller (id int PRIMARY KEY CHECK (id = 1), holder text NOT NULL, lease_until timestamptz NOT NULL);
+    `,
+  },
 ];
 
 /** Applies the migrations this database lacks, in order, one migrator at a time. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ButtonStyle, ComponentType, TextInputStyle, type APIModalInteractionResponseCallbackData } from 'discord.js';
 import type { ArticleInfo, ReloadReport } from '../../types.js';
 import { oneLine, withoutBidiControls } from '../safe-text.js';
+import { linkedTitle } from './citations.js';
 import { Colors, DiscordLimits, type DiscordMessage, byline, cut, fitMessage, ms, plain } from './message.js';
 
 /** The /article views: the article picker, the form, the confirmation and the results of add, replace and remove. */
@@ -37,6 +38,7 @@ export function renderEdited(verb: 'Added' | 'Replaced', edited: { article: Arti
         title: cut(`${verb}: ${withoutBidiControls(article.title).replace(/\s+/g, ' ')}`, DiscordLimits.title),
         description: [
           by ? `By ${plain(by)}` : '*No byline.*',
+          ...(article.url ? [`From ${linkedTitle(new URL(article.url).host, article.url, 100)}${article.publishedAt ? `, published ${article.publishedAt.slice(0, 10)}` : ''}`] : []),
           `${edited.paragraphs} paragraph${edited.paragraphs === 1 ? '' : 's'} · ${article.chunks} chunk${article.chunks === 1 ? '' : 's'} · id \`${oneLine(article.id).replace(/`/g, "'")}\``,
           ...(edited.keptAs ? [`The previous text is kept as \`${edited.keptAs}\` in the articles folder.`] : []),
           ...(edited.report.toEmbed ? ['It can be asked about now; its passages are found by their words until their vectors are in.'] : ['It can be asked about now.']),

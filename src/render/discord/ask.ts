@@ -2,7 +2,7 @@ import { withoutBidiControls } from '../safe-text.js';
 import { ButtonStyle, ComponentType, TextInputStyle, type APIButtonComponent, type APIEmbed, type APIModalInteractionResponseCallbackData } from 'discord.js';
 import type { Answer, Citation } from '../../types.js';
 import { NOT_ENGLISH_NOTE } from '../notes.js';
-import { footerBy, llmNote, quoteBlocks } from './citations.js';
+import { footerBy, linkTarget, llmNote, quoteBlocks } from './citations.js';
 import { Colors, DiscordLimits, type DiscordMessage, type MessageRow, cut, escapeText, fitMessage, ms, plain } from './message.js';
 
 /** The /ask views: the cited answer with its buttons, the draft while a model writes, the passages around the quotes. */
@@ -87,6 +87,7 @@ export function renderPassages(answer: Answer): DiscordMessage {
   const each = Math.min(DiscordLimits.description, Math.floor((DiscordLimits.embedTotal - fixed) / shown.length));
   const embeds = shown.map<APIEmbed>((c, i) => ({
     title: titles[i]!,
+    ...(linkTarget(c.url) ? { url: linkTarget(c.url) } : {}),
     description: cut(escapeText(c.quote.trim()), each),
     color: supported ? Colors.answer : Colors.refused,
     footer: { text: footers[i]! },

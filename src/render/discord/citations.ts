@@ -7,11 +7,27 @@ import { cut, plain } from './message.js';
 /** Longest a quote gets in an answer; "Show passages" shows it whole. */
 export const QUOTE_CHARS = 900;
 
-const where = (c: Citation) => (c.paragraph > 0 ? `*${plain(c.title)}*, ¶${c.paragraph}` : `*${plain(c.title)}*`);
+/**
+ * An article's link as Discord may show it: http(s) only, and nothing in it that could end the
+ * markdown link early (brackets, angle brackets, spaces are percent-encoded). Undefined otherwise.
+ */
+export function linkTarget(url: string | undefined): string | undefined {
+  if (!url || url.length > 1000 || !URL.canParse(url)) return undefined;
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+  return parsed.href.replace(/[()<>\s\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+/** An article's title in italics, linked to its page when it has one (`<…>`: no preview embed under the answer). */
+export function linkedTitle(title: string, url: string | undefined, max: number): string {
+  const text = `*${cut(plain(title), max)}*`;
+  const target = linkTarget(url);
+  return target ? `[${text}](<${target}>)` : text;
+}
 
 /** `> **[1]** quote` then `> — Title, ¶3`: the number, the verbatim passage, where it is. */
 function quoteBlock(c: Citation, max: number): string {
-  const attribution = `\n> — ${cut(where(c), 200)}`;
+  const attribution = `\n> — ${linkedTitle(c.title, c.url, 190)}${c.paragraph > 0 ? `, ¶${c.paragraph}` : ''}`;
   const number = `> **[${c.n}]** `;
   return `${number}${cut(plain(c.quote), Math.max(40, max - number.length - attribution.length))}${attribution}`;
 }
