@@ -1,9 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, FakeAttachment } from '../../tools/fake-discord/server.js';
 import { startFixtureServer, type FixtureServer } from '../web/server.js';
-import { attachBot, startHarness, type Harness } from './harness.js';
+import { attachBot, expectCleanExchanges, startHarness, type Harness } from './harness.js';
 
 /** /article add url: through the real discord.js client, the real engine, and pages from the local fixture server. */
 
@@ -20,10 +20,7 @@ afterAll(async () => {
   await h?.close();
   await web?.close();
 });
-afterEach(() => {
-  expect(h.fake.rejections).toEqual([]);
-  expect(h.fake.pings).toEqual([]);
-});
+expectCleanExchanges(() => h);
 
 const files = async () => (await readdir(h.seedsDir)).filter((f) => !f.startsWith('.')).sort();
 const add = (options: Record<string, string | FakeAttachment>, by: Actor = moderator, fake = h.fake) => fake.command('article', options, by, { subcommand: 'add' }).done();

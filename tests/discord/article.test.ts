@@ -1,9 +1,9 @@
 import { readFileSync, watch } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, FakeAttachment, FakeInteraction } from '../../tools/fake-discord/server.js';
-import { SEED, startHarness, type Harness } from './harness.js';
+import { expectCleanExchanges, SEED, startHarness, type Harness } from './harness.js';
 
 /** /article through the real discord.js client, the real engine on a copy of the seed, and the fake Discord's CDN. */
 
@@ -22,11 +22,7 @@ beforeAll(async () => {
   moderator = h.fake.member({ manageGuild: true });
 });
 afterAll(() => h?.close());
-afterEach(() => {
-  expect(h.fake.rejections).toEqual([]);
-  expect(h.fake.unknownRoutes).toEqual([]);
-  expect(h.fake.pings).toEqual([]);
-});
+expectCleanExchanges(() => h);
 
 const files = async () => (await readdir(h.seedsDir)).filter((f) => !f.startsWith('.')).sort();
 const attach = (content: string | Uint8Array, extra: Partial<FakeAttachment> = {}): FakeAttachment => ({ filename: 'story.txt', content, contentType: 'text/plain', ...extra });

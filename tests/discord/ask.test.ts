@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeInteraction } from '../../tools/fake-discord/server.js';
-import { SEED_TITLE, startHarness, type Harness } from './harness.js';
+import { expectCleanExchanges, SEED_TITLE, startHarness, type Harness } from './harness.js';
 
 /** /ask end to end: the real discord.js client and engine, a fake Discord on 127.0.0.1. */
 
@@ -10,12 +10,7 @@ beforeAll(async () => {
   h = await startHarness();
 });
 afterAll(() => h?.close());
-afterEach(() => {
-  // Nothing the bot sent may have failed Discord's rules, pinged anyone or used a route Discord lacks.
-  expect(h.fake.rejections).toEqual([]);
-  expect(h.fake.unknownRoutes).toEqual([]);
-  expect(h.fake.pings).toEqual([]);
-});
+expectCleanExchanges(() => h);
 
 const ask = (question: string, extra: Record<string, string | boolean> = {}, by = h.fake.member()) => h.fake.command('ask', { question, ...extra }, by).done();
 

@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './harness.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectCleanExchanges, startHarness, type Harness } from './harness.js';
 
 /** "Check against the articles" end to end: registered as a message command, used on a member's message, answered for everyone. */
 
@@ -8,11 +8,7 @@ beforeAll(async () => {
   h = await startHarness();
 });
 afterAll(() => h?.close());
-afterEach(() => {
-  expect(h.fake.rejections).toEqual([]);
-  expect(h.fake.unknownRoutes).toEqual([]);
-  expect(h.fake.pings).toEqual([]);
-});
+expectCleanExchanges(() => h);
 
 const NAME = 'Check against the articles';
 

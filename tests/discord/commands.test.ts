@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { botEngine } from '../../src/discord/command.js';
 import type { Engine } from '../../src/engine/engine.js';
-import { SEED_TITLE, startHarness, type Harness } from './harness.js';
+import { expectCleanExchanges, SEED_TITLE, startHarness, type Harness } from './harness.js';
 
 /** /summary, /sources, /help and /reload end to end. Tests run in order: /reload adds articles. */
 
@@ -26,11 +26,7 @@ beforeAll(async () => {
   });
 });
 afterAll(() => h?.close());
-afterEach(() => {
-  expect(h.fake.rejections).toEqual([]);
-  expect(h.fake.unknownRoutes).toEqual([]);
-  expect(h.fake.pings).toEqual([]);
-});
+expectCleanExchanges(() => h);
 
 describe('/summary', () => {
   it('GIVEN no options THEN summarises the most recent article, every sentence numbered and quoted', async () => {

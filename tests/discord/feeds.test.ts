@@ -1,10 +1,10 @@
 import { readdir } from 'node:fs/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../tools/fake-discord/server.js';
 import { conditional, rssFeed, storyEntries, storyTitle } from '../../tools/lib/harbour-news.js';
 import { serveStories } from '../web/feeds.js';
 import { startFixtureServer, type FixtureServer } from '../web/server.js';
-import { startHarness, type Harness } from './harness.js';
+import { expectCleanExchanges, startHarness, type Harness } from './harness.js';
 
 /** /feeds through the real discord.js client and the real engine, feeds from the local fixture server. */
 
@@ -22,10 +22,7 @@ afterAll(async () => {
   await h?.close();
   await web?.close();
 });
-afterEach(() => {
-  expect(h.fake.rejections).toEqual([]);
-  expect(h.fake.pings).toEqual([]);
-});
+expectCleanExchanges(() => h);
 
 const feeds = (subcommand: string, options: Record<string, string> = {}, by: Actor = moderator) => h.fake.command('feeds', options, by, { subcommand }).done();
 const audit = async () => h.readJsonl(h.config.AUDIT_LOG);

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../tools/fake-discord/server.js';
-import { startHarness, type Harness } from './harness.js';
+import { expectCleanExchanges, startHarness, type Harness } from './harness.js';
 
 /** Follow-up questions in threads, end to end: the real discord.js client and engine, threads on the fake Discord. */
 
@@ -11,11 +11,7 @@ beforeAll(async () => {
   h = await startHarness();
 });
 afterAll(() => h?.close());
-afterEach(() => {
-  expect(h.fake.rejections).toEqual([]);
-  expect(h.fake.unknownRoutes).toEqual([]);
-  expect(h.fake.pings).toEqual([]);
-});
+expectCleanExchanges(() => h);
 
 const text = (m: StoredMessage) => [m.content, ...m.embeds.flatMap((e: { title?: string; description?: string }) => [e.title, e.description])].join('\n');
 const button = (m: StoredMessage, label: string) => m.components.flatMap((row: { components: { label?: string; custom_id: string }[] }) => row.components).find((b: { label?: string }) => b.label === label)!.custom_id;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { afterEach, expect } from 'vitest';
 import { createEngine } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startBot, type BotOptions, type RunningBot } from '../../src/discord/bot.js';
@@ -152,4 +153,17 @@ export async function startHarness({ env = {}, engineEnv = {}, wrap, bot = {} }:
       await rm(root, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * After each test: nothing the bot sent broke Discord's rules or used a route Discord lacks, and
+ * nobody was pinged (not the asker, not anyone an answer or article names).
+ */
+export function expectCleanExchanges(harness: () => Harness): void {
+  afterEach(() => {
+    const { fake } = harness();
+    expect(fake.rejections).toEqual([]);
+    expect(fake.unknownRoutes).toEqual([]);
+    expect(fake.pings).toEqual([]);
+  });
 }

@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeInteraction } from '../../tools/fake-discord/server.js';
 import { answerReply, FakeLlm, notFoundReply, type FakeRequest } from '../../tools/fake-llm.js';
-import { startHarness, type Harness } from './harness.js';
+import { expectCleanExchanges, startHarness, type Harness } from './harness.js';
 
 /** ANSWERER=llm through the real discord.js client and a fake Discord, with a fake Ollama writing. */
 
@@ -20,11 +20,7 @@ afterAll(async () => {
   await h?.close();
   await llm?.close();
 });
-afterEach(() => {
-  expect(h.fake.rejections).toEqual([]);
-  expect(h.fake.unknownRoutes).toEqual([]);
-  expect(h.fake.pings).toEqual([]);
-});
+expectCleanExchanges(() => h);
 
 function sentenceWith(request: FakeRequest, words: string): { passage: number; quote: string } {
   for (const [passage, text] of request.passages) {

@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './harness.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectCleanExchanges, startHarness, type Harness } from './harness.js';
 
 /** Asking by mention end to end: the real discord.js client and engine, messages through the fake Discord's gateway. */
 
@@ -8,12 +8,7 @@ beforeAll(async () => {
   h = await startHarness({ env: { COOLDOWN_SECONDS: '30' } });
 });
 afterAll(() => h?.close());
-afterEach(() => {
-  expect(h.fake.rejections).toEqual([]);
-  expect(h.fake.unknownRoutes).toEqual([]);
-  // Nobody is pinged: not the asker (the reply's replied_user is off), not anyone named.
-  expect(h.fake.pings).toEqual([]);
-});
+expectCleanExchanges(() => h);
 
 const text = (message: { content: string; embeds: { title?: string; description?: string }[] }) => [message.content, ...message.embeds.flatMap((e) => [e.title, e.description])].join('\n');
 
