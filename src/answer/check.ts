@@ -55,16 +55,20 @@ const NUMBER_WORDS: Record<string, string> = {
 const ORDINAL_WORDS: Record<string, string> = { first: '1', second: '2', third: '3', fourth: '4', fifth: '5', sixth: '6', seventh: '7', eighth: '8', ninth: '9', tenth: '10' };
 // Lower-case number words only: "Three Gorges" is a name.
 const NUMBER = new RegExp(
-  String.raw`(?<![\p{L}\d.,])(?:(?<digits>\d(?:[\d,]*\d)?(?:\.\d+)?)(?!\d)(?<suffix>bn|m|k|st|nd|rd|th)?(?:\s+(?:thousand|million|billion|trillion)(?!\p{L}))?(?<percent>\s*(?:%|per ?cent))?|(?<word>${[...Object.keys(NUMBER_WORDS), ...Object.keys(ORDINAL_WORDS)].join('|')})(?!\p{L}))`,
+  String.raw`(?<![\p{L}\d.,])(?:(?<digits>\d(?:[\d,]*\d)?(?:\.\d+)?)(?!\d)(?<suffix>bn|m|k|st|nd|rd|th)?(?:\s+(?<scale>thousand|million|billion|trillion)(?!\p{L}))?(?<percent>\s*(?:%|per ?cent))?|(?<word>${[...Object.keys(NUMBER_WORDS), ...Object.keys(ORDINAL_WORDS)].join('|')})(?!\p{L}))`,
   'gu',
 );
 const CURRENCY_BEFORE = /(?:[£$€¥]|\b[A-Z]{1,2}\$|\bUS\$)\s*$/;
 const CURRENCY_AFTER = /^\s*(?:euros?|pence|p\b|yen|dollars?|pounds?|rupees?|yuan|francs?)/i;
 
+/** "3bn", "3 billion" and "3,000m" are one value; "$3.5 million" is not "$3.5 billion". */
+const SCALE: Record<string, number> = { k: 1e3, thousand: 1e3, m: 1e6, million: 1e6, bn: 1e9, billion: 1e9, trillion: 1e12 };
+
 function numbersOf(text: string): Detail[] {
   return [...text.matchAll(NUMBER)].map((m) => {
-    const { digits, suffix, percent, word } = m.groups!;
-    const value = word ? (NUMBER_WORDS[word] ?? ORDINAL_WORDS[word])! : String(Number(digits!.replace(/,/g, '')));
+    const { digits, suffix, scale, percent, word } = m.groups!;
+    const times = SCALE[scale ?? ''] ?? SCALE[suffix ?? ''] ?? 1;
+    const value = word ? (NUMBER_WORDS[word] ?? ORDINAL_WORDS[word])! : String(Math.round(Number(digits!.replace(/,/g, '')) * times * 1000) / 1000);
     const before = text.slice(Math.max(0, m.index - 4), m.index);
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 8);
     const kind: DetailKind = percent

@@ -40,6 +40,11 @@ describe('a claim checked against the articles', () => {
     sentences.flatMap((s) => s.citations).forEach(verbatim);
   });
 
+  it('GIVEN a number off by its scale ("33 billion" for "33 million") THEN the articles differ, not supported', async () => {
+    const { sentences } = await engine.check('Last year Iran neutralized 33 billion attacks with its firewall.');
+    expect(sentences[0]).toMatchObject({ verdict: 'differs', differences: [{ kind: 'number', claim: '33 billion', article: '33 million' }] });
+  });
+
   it('GIVEN claims the story does not make THEN not in the articles, with the closest passages shown apart from any support', async () => {
     const { sentences } = await engine.check('The weather in Tehran was sunny that week. Iran has signed a trade deal with Brazil.');
     expect(sentences.map((s) => s.verdict)).toEqual(['not-in-articles', 'not-in-articles']);
