@@ -33,10 +33,10 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Com
   const action = interaction.options.getSubcommand(false);
   if (action === 'list') return ctx.respond(interaction, async () => renderFeeds(await ctx.feeds.list()), { ephemeral: true });
   if (action !== 'add' && action !== 'remove') throw new FootnoteError(ErrorCode.BadInteraction, 'That /feeds arrived without add, remove or list. Please run the command again from the / menu.');
+  // Following a feed reads it and its articles at once, and finding the one to remove reads the state (the database, with Postgres): deferred first.
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const url = action === 'add' ? interaction.options.getString('url', true).trim() : feedFromChoice(interaction.options.getString('feed', true), await ctx.feeds.list());
   const audit = (entry: Record<string, unknown>) => ctx.audit.append({ at: new Date().toISOString(), action: `feeds-${action}`, user: ctx.hashUser(interaction.user.id), guild: interaction.guildId, url, ...entry });
-  // Following a feed reads it and its articles at once: that can take a while.
-  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   await audit({ result: 'started' });
   try {
     if (action === 'add') {

@@ -8,7 +8,7 @@ import type { FeedPoller } from '../ingest/feeds/poller.js';
 import { articleFromLink } from '../ingest/web/link.js';
 import { isShardProcess, loadConfig, type Config } from '../config.js';
 import type { Engine } from '../engine/engine.js';
-import { toFootnoteError, type FootnoteError } from '../errors.js';
+import { ErrorCode, FootnoteError, toFootnoteError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createProgressFactory, logProgress, silentProgress } from '../progress.js';
 import { forTerminal } from '../render/safe-text.js';
@@ -160,8 +160,16 @@ article
     ),
   );
 
-/** Runs `work` with a feed poller over this process's index; the articles it changes are audited in AUDIT_LOG, as the bot's are. */
-async function withFeeds<T>(runtime: Runtime, work: (feeds: FeedPoller) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` with a feed poller over this process's index; the articles it changes are audited in
+ * AUDIT_LOG, as the bot's are. `changes`: refused beside a process that holds the data folder, which
+ * alone may reload, and whose poller writes the same feeds.json.
+ */
+async function withFeeds<T>(runtime: Runtime, work: (feeds: FeedPoller) => Promise<T>, { changes = true } = {}): Promise<T> {
+  const owner = runtime.engine.lifecycle.heldBy;
+  if (changes && owner !== undefined) {
+    throw new FootnoteError(ErrorCode.IndexLocked, `Another Footnote process (pid ${owner}) holds the data folder: change the feeds there (/feeds in Discord), or stop it first.`);
+  }
   const audit = new JsonlLog(runtime.config.AUDIT_LOG);
   const feeds = await createFeedPoller(runtime.config, { sources: () => runtime.engine.sources(), editor: editorOf(runtime), web: createWebFetcher(runtime.config), logger: runtime.logger, audit: (entry) => audit.append(entry) });
   try {
@@ -189,7 +197,7 @@ feeds
   .command('list')
   .description('the feeds followed: articles added, last read, last error, next read')
   .addOption(jsonOption)
-  .action(action(async (runtime, options: JsonFlag) => print(options.json, await withFeeds(runtime, (f) => f.list()), renderFeedList), (options) => Boolean(options.json)));
+  .action(action(async (runtime, options: JsonFlag) => print(options.json, await withFeeds(runtime, (f) => f.list(), { changes: false }), renderFeedList), (options) => Boolean(options.json)));
 feeds
   .command('poll')
   .description('read every followed feed now and add what is new (one reload)')

@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JsonlLog } from '../../src/discord/logs.js';
+import { ErrorCode, FootnoteError } from '../../src/errors.js';
 import { ArticleEditor, type EditedIndex } from '../../src/ingest/editor.js';
 import { FeedPoller, type FeedSettings } from '../../src/ingest/feeds/poller.js';
 import { FileFeedState, type FeedStateStore } from '../../src/ingest/feeds/state.js';
@@ -24,7 +25,7 @@ afterAll(() => server?.close());
 const web = new WebFetcher({ maxBytes: 200_000, timeoutMs: 5000, allowPrivate: true });
 
 /** A poller over a fresh seeds folder, counting the reloads its changes cause. */
-async function setUp({ settings = { pollMinutes: 30 }, now = () => Date.now(), store }: { settings?: FeedSettings; now?: () => number; store?: FeedStateStore } = {}) {
+async function setUp({ settings = { pollMinutes: 30 }, now = () => Date.now(), store, reloadFails = false }: { settings?: FeedSettings; now?: () => number; store?: FeedStateStore; reloadFails?: boolean } = {}) {
   const root = await tempDir();
   const seedsDir = join(root, 'seeds');
   const dataDir = join(root, 'data');
@@ -32,7 +33,9 @@ async function setUp({ settings = { pollMinutes: 30 }, now = () => Date.now(), s
   const { engine } = makeEngine({ seedsDir });
   await engine.start();
   let reloads = 0;
-  const index: EditedIndex = { sources: () => engine.sources(), articleWithText: (hash) => engine.articleWithText(hash), reload: (options) => (reloads++, engine.reload(options)) };
+  // `reloadFails`: as beside another process that holds the data folder, which alone may reload.
+  const reload: EditedIndex['reload'] = (options) => (reloads++, reloadFails ? Promise.reject(new FootnoteError(ErrorCode.IndexLocked, 'Another Footnote process holds the index.')) : engine.reload(options));
+  const index: EditedIndex = { sources: () => engine.sources(), articleWithText: (hash) => engine.articleWithText(hash), reload };
   const audit = new JsonlLog(join(root, 'audit.jsonl'));
   const { logger, lines } = capturingLogger();
   const state = store ?? new FileFeedState(dataDir);
@@ -155,6 +158,16 @@ describe('feeds that fail', () => {
     expect(await poller.list()).toEqual([]);
     expect(await seedFiles(seedsDir)).toHaveLength(1);
     await expect(poller.remove(`${server.origin}/feeds/one.xml`)).rejects.toMatchObject({ code: 'FEED_NOT_FOUND' });
+  });
+});
+
+describe('a first read that fails', () => {
+  it('GIVEN feeds add whose reload is refused THEN it fails, and the feed is not followed and no article is left', async () => {
+    server.route('/feeds/refused.xml', (_req, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssFeed(storyEntries(server.origin, 2, { from: 24 }))));
+    const { poller, seedsDir } = await setUp({ reloadFails: true });
+    await expect(poller.add(`${server.origin}/feeds/refused.xml`)).rejects.toMatchObject({ code: 'INDEX_LOCKED' });
+    expect(await poller.list()).toEqual([]);
+    expect(await seedFiles(seedsDir)).toEqual([]);
   });
 });
 

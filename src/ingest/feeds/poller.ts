@@ -116,7 +116,7 @@ export class FeedPoller {
     return this.deps.store.read().then((state) => state.feeds);
   }
 
-  /** Follows a feed: checks that it is one (nothing is saved otherwise), then reads it at once. */
+  /** Follows a feed: checks that it is one and reads it at once; nothing is saved when either fails. */
   add(link: string): Promise<{ feed: FollowedFeed; report: PollReport }> {
     return this.turn.runExclusive(async () => {
       const url = canonicalLink(parseLink(link).href);
@@ -135,7 +135,13 @@ export class FeedPoller {
         if (state.feeds.some((f) => f.url === url)) throw exists();
         state.feeds.push(feed);
       });
-      const report = await this.pollNow((f) => f.url === url, new Map([[url, fetched]]));
+      // A first read that fails (its reload refused, say) leaves the feed not followed, as the reply says.
+      const report = await this.pollNow((f) => f.url === url, new Map([[url, fetched]])).catch(async (error: unknown) => {
+        await this.deps.store.update((state) => {
+          state.feeds = state.feeds.filter((f) => f.url !== url);
+        });
+        throw error;
+      });
       return { feed: (await this.list()).find((f) => f.url === url) ?? feed, report };
     });
   }
@@ -340,13 +346,14 @@ export class FeedPoller {
 
   private async tick(): Promise<void> {
     let delay = this.intervalMs;
+    // Another process polls (Postgres): this one asks again at the next interval, and takes over if that one has gone.
+    this.running = (async () => {
+      if (!(await this.deps.store.lead())) return;
+      await this.poll();
+      delay = await this.untilNextDue();
+    })();
     try {
-      // Another process polls (Postgres): this one asks again at the next interval, and takes over if that one has gone.
-      if (await this.deps.store.lead()) {
-        this.running = this.poll();
-        await this.running;
-        delay = await this.untilNextDue();
-      }
+      await this.running;
     } catch (error) {
       this.deps.logger.error({ err: error }, 'polling the feeds failed; the next poll tries again');
     } finally {
@@ -361,11 +368,11 @@ export class FeedPoller {
     this.schedule(Math.min(MIN_TICK_MS, this.intervalMs) * this.random());
   }
 
-  /** Stops the schedule, lets a poll in flight finish (briefly), and releases the store. */
+  /** Stops the schedule, lets a poll or a moderator's add or remove in flight finish (briefly), and releases the store. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await within(this.running?.catch(() => undefined) ?? Promise.resolve(), STOP_GRACE_MS, undefined);
+    await within(Promise.all([this.running?.catch(() => undefined), this.turn.waitForUnlock()]), STOP_GRACE_MS, undefined);
     await this.deps.store.close();
   }
 }
