@@ -130,7 +130,7 @@ describe('no request reaches this machine or its network (ALLOW_PRIVATE_URLS off
   });
 
   it('GIVEN the address kinds the issue lists THEN each is refused and public ones are not', () => {
-    for (const address of ['127.0.0.1', '127.255.0.9', '10.0.0.1', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '::1', 'fc00::1', 'fdff::1', 'fe80::abcd', '::ffff:192.168.0.1']) expect(refusedKind(address), address).toBeDefined();
+    for (const address of ['127.0.0.1', '127.255.0.9', '10.0.0.1', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '::1', 'fc00::1', 'fdff::1', 'fe80::abcd', '::ffff:192.168.0.1', '198.18.0.1', '192.0.0.8', '::127.0.0.1', '64:ff9b:1::a00:1', '2002:a00:1::1']) expect(refusedKind(address), address).toBeDefined();
     for (const address of ['172.32.0.1', '8.8.8.8', '203.0.113.10', '2001:db8::1', '2a00:1450::1']) expect(refusedKind(address), address).toBeUndefined();
   });
 });
