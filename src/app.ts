@@ -52,7 +52,7 @@ export function createWebFetcher(config: Config): WebFetcher {
 }
 
 /** Where the followed feeds are kept: DATA_DIR/feeds.json, or with STORE=postgres the shared database (where one process of all polls). */
-export async function createFeedState(config: Config): Promise<FeedStateStore> {
+async function createFeedState(config: Config): Promise<FeedStateStore> {
   if (config.STORE !== 'postgres') return new FileFeedState(config.DATA_DIR);
   const { PostgresFeedState } = await import('./ingest/feeds/postgres-state.js');
   // The poller renews its lease at every poll: three intervals without one, and another process takes over.

@@ -38,7 +38,7 @@ export function factualSentences(claim: string): string[] {
 type DetailKind = 'percent' | 'money' | 'year' | 'ordinal' | 'count' | 'calendar' | 'name';
 
 /** A number (by value) or a name (by its index terms) of a claim or a sentence. */
-export interface Detail {
+interface Detail {
   text: string;
   kind: DetailKind;
   /** Numbers: the value ("2,850" and "two" are 2850 and 2); names: their terms. */
@@ -117,7 +117,7 @@ interface Window {
 }
 
 /** One candidate sentence measured against a claim's sentence. */
-export interface Assessed {
+interface Assessed {
   entry: RankedSentence;
   window: Window;
   /** IDF-weighted share of the claim's words in the sentence itself, and with its neighbours. */
@@ -129,14 +129,8 @@ export interface Assessed {
   missing: { detail: Detail; instead?: Detail }[];
 }
 
-/** A checked sentence, and the candidates its verdict was decided from (for the evaluation). */
-export interface SentenceCheck {
-  checked: CheckedSentence;
-  assessed: Assessed[];
-}
-
 /** The verdict's thresholds (chosen on the claim set's train split; see CHECK_DEFAULTS). */
-export interface CheckThresholds {
+interface CheckThresholds {
   /** Share of the claim's words (IDF-weighted) a sentence must hold to state it… */
   minSupport: number;
   /** …with at least this probability from the reader's ranker that it is the sentence meant; */
@@ -222,7 +216,7 @@ function assess(snapshot: IndexSnapshot, question: Question, ranked: readonly Ra
 }
 
 /** The verdict from the assessed candidates: the first that states the claim, else the first that contradicts a detail of it. */
-export function decide(assessed: readonly Assessed[], t: CheckThresholds): { verdict: Verdict; by?: Assessed } {
+function decide(assessed: readonly Assessed[], t: CheckThresholds): { verdict: Verdict; by?: Assessed } {
   const states = (a: Assessed) =>
     // A number the sentence does not give, or a detail it gives otherwise, and it does not state the claim.
     !a.missing.some((m) => m.instead || isNumber(m.detail)) &&
@@ -245,7 +239,7 @@ export async function checkSentence(
   text: string,
   vector: number[],
   settings: CheckSettings,
-): Promise<SentenceCheck> {
+): Promise<CheckedSentence> {
   const everyday = (word: string) => !terms(word).length || reader.lexicon.isEveryday(word);
   const question = await reader.analyze(snapshot, text);
   const reading = await reader.read(snapshot, question, vector, settings.retrieval);
@@ -253,8 +247,7 @@ export async function checkSentence(
   const cite = (a: Assessed, n: number) => citeSentences(a.entry.article, [a.entry.sentence], a.entry.sentence.paragraph, n);
   const { verdict, by } = decide(assessed, settings);
   const differences = (by?.missing ?? []).filter((m) => m.instead).map((m) => ({ kind: DIFFERENCE_KIND[m.detail.kind], claim: m.detail.text, article: m.instead!.text }));
-  const checked: CheckedSentence = by
+  return by
     ? { text, verdict, citations: [cite(by, 1)], closest: [], differences: verdict === 'differs' ? differences : [] }
     : { text, verdict, citations: [], closest: assessed.slice(0, 2).map((a, i) => cite(a, i + 1)), differences: [] };
-  return { checked, assessed };
 }

@@ -1,3 +1,4 @@
+import { readCapped } from '../ingest/web/fetch.js';
 import { ErrorCode, FootnoteError } from '../errors.js';
 
 export interface DownloadLimits {
@@ -46,14 +47,7 @@ export async function downloadAttachment(url: string, { origins, maxBytes, timeo
         await response.body?.cancel();
         throw tooLarge();
       }
-      const parts: Uint8Array[] = [];
-      let size = 0;
-      for await (const part of response.body ?? []) {
-        size += (part as Uint8Array).length;
-        if (size > maxBytes) throw tooLarge();
-        parts.push(part as Uint8Array);
-      }
-      return Buffer.concat(parts);
+      return response.body ? await readCapped(response.body, maxBytes, tooLarge) : Buffer.alloc(0);
     }
     throw failed("Discord's server redirected that attachment too many times.");
   } catch (error) {

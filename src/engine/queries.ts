@@ -144,7 +144,7 @@ export class QueryService {
         checked.push({ text, verdict: 'not-in-articles', citations: [], closest: [], differences: [] });
         continue;
       }
-      const { checked: one } = await this.schedule(async () =>
+      const one = await this.schedule(async () =>
         checkSentence(this.deps.reader, snapshot, text, await this.deps.embeddings.embedQuery(text), { ...CHECK_DEFAULTS, retrieval: this.deps.options.answer.retrieval }),
       );
       checked.push({ ...one, citations: renumber(one.citations), closest: renumber(one.closest) });

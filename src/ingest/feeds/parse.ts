@@ -1,6 +1,7 @@
 import { extractFromJson, extractFromXml, type ParserOptions } from '@extractus/feed-extractor';
 import { ErrorCode, FootnoteError } from '../../errors.js';
 import { decodeText, type Fetched } from '../web/fetch.js';
+import { isoDate } from '../web/extract.js';
 
 export interface FeedItem {
   /** The item's link, canonical (see `canonicalLink`): what tells a new item from one seen before. */
@@ -28,12 +29,6 @@ export function canonicalLink(link: string): string {
   url.hash = '';
   for (const name of [...url.searchParams.keys()]) if (TRACKING.test(name)) url.searchParams.delete(name);
   return url.href.replace(/\?$/, '');
-}
-
-function isoDate(value: unknown): string | undefined {
-  if (typeof value !== 'string' || !value.trim()) return undefined;
-  const time = Date.parse(value);
-  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
 }
 
 /**

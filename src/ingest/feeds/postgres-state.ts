@@ -7,7 +7,7 @@ import { createLogger } from '../../logger.js';
 import { bounded, emptyFeedState, readFeedState, type FeedState, type FeedStateStore } from './state.js';
 
 /** The advisory lock every change of the feed state and of the poller's lease takes (beside the index's own). */
-export const FEED_LOCK = WRITE_LOCK + 2;
+const FEED_LOCK = WRITE_LOCK + 2;
 
 /**
  * The feed state in the shared database (STORE=postgres), for every process of a bot: one document

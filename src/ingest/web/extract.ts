@@ -31,8 +31,9 @@ type Doc = ReturnType<typeof parseHTML>['document'];
 const meta = (document: Doc, ...names: string[]) =>
   names.map((name) => clean(document.querySelector(`meta[property="${name}"], meta[name="${name}"], meta[itemprop="${name}"]`)?.getAttribute('content'))).find(Boolean);
 
-function isoDate(value: string | null | undefined): string | undefined {
-  if (!value?.trim()) return undefined;
+/** A date as a page or a feed writes it, as an ISO timestamp; undefined when it is none. */
+export function isoDate(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !value.trim()) return undefined;
   const time = Date.parse(value.trim());
   return Number.isNaN(time) ? undefined : new Date(time).toISOString();
 }

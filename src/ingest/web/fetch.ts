@@ -242,19 +242,24 @@ export class WebFetcher {
       throw failed(`${url.host} sent it encoded as ${encoding}, which Footnote does not read.`);
     }
     const body: Readable = decoder ? pipeline(response, decoder(), () => undefined) : response;
-    const parts: Buffer[] = [];
-    let size = 0;
     try {
-      for await (const part of body) {
-        size += (part as Buffer).length;
-        if (size > this.limits.maxBytes) throw this.tooLarge(url);
-        parts.push(part as Buffer);
-      }
+      return await readCapped(body, this.limits.maxBytes, () => this.tooLarge(url));
     } finally {
       response.destroy();
     }
-    return Buffer.concat(parts);
   }
+}
+
+/** The bytes of a body, counted as they arrive: past `maxBytes` it stops and throws `tooLarge()`, whatever the headers said. */
+export async function readCapped(body: AsyncIterable<Uint8Array>, maxBytes: number, tooLarge: () => Error): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for await (const part of body) {
+    size += part.length;
+    if (size > maxBytes) throw tooLarge();
+    parts.push(part);
+  }
+  return Buffer.concat(parts);
 }
 
 /** The text of fetched bytes, in the charset the server or the page names (UTF-8 otherwise). */

@@ -74,7 +74,7 @@ export function renderFeeds(feeds: readonly FollowedFeed[]): DiscordMessage {
  * A feed's value in a choice list: its link, or when that is over Discord's 100 characters, "~" and
  * 16 hex digits of its hash (what `feedFromChoice` reads back).
  */
-export function feedChoiceValue(url: string): string {
+function feedChoiceValue(url: string): string {
   return url.length <= DiscordLimits.choiceValue ? url : `~${createHash('sha256').update(url).digest('hex').slice(0, 16)}`;
 }
 
