@@ -55,4 +55,18 @@ describe('footnote reload next to a running console', () => {
     expect(JSON.parse(failed!.stdout)).toMatchObject({ error: { code: 'INDEX_LOCKED' } });
     expect(failed!.stderr).toContain(`Another Footnote process (pid ${sleeper.pid}) holds the index in ${env.DATA_DIR}: nothing was reloaded. Reload from there`);
   });
+
+  it('GIVEN another live process holds the data folder THEN feeds add is refused before anything is fetched or written (its link would be refused anyway: no request leaves loopback), and says where to change the feeds', async () => {
+    const env = { PATH: process.env.PATH, SEEDS_DIR: await seedCopy(), DATA_DIR: await tempDir(), LOG_LEVEL: 'warn' };
+    await run(process.execPath, [BIN, 'sources', '--json'], { env });
+    await writeFile(join(env.DATA_DIR, 'LOCK'), `${sleeper.pid}\n`);
+    const saved = (await readdir(env.DATA_DIR)).sort();
+    const failed = await run(process.execPath, [BIN, 'feeds', 'add', '--json', 'http://127.0.0.1:9/feed.xml'], { env }).then(
+      () => undefined,
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    expect(failed?.code).toBe(1);
+    expect(JSON.parse(failed!.stdout)).toMatchObject({ error: { code: 'INDEX_LOCKED', message: expect.stringContaining('change the feeds there (/feeds in Discord)') } });
+    expect((await readdir(env.DATA_DIR)).sort()).toEqual(saved);
+  });
 });
