@@ -1,6 +1,9 @@
 import type { Answer } from '../types.js';
 import type { Nlp } from './nlp.js';
 
+/** Turns kept per conversation (the oldest go first): a follow-up leans on the last few anyway. */
+export const MAX_TURNS = 20;
+
 /** One earlier exchange of a conversation, as kept for the questions that follow it. */
 export interface Turn {
   /** As the user typed it. */

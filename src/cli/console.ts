@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises';
+import { MAX_TURNS, turnOf, type Turn } from '../answer/conversation.js';
 import type { Engine } from '../engine/engine.js';
 import { toFootnoteError } from '../errors.js';
 import { forTerminal, oneLine } from '../render/safe-text.js';
@@ -10,13 +11,18 @@ const LENGTHS = Object.keys(SummaryLengths) as SummaryLength[];
 const HELP = `Type a question and press Enter. Commands:
   /summary [${LENGTHS.join('|')}] [article words]   cited summary of ${Object.values(SummaryLengths).join(', ')} sentences (default: the most recent article)
   /check <claim>                                 check a claim against the articles, sentence by sentence
+  /new                                           a new conversation: the next question is read alone
   /sources                                       the indexed articles
   /reload                                        re-read the seeds folder
   /help                                          this help
   /quit                                          leave`;
 
-/** One console line: a question, or a slash command. Returns the text to print, or undefined to quit. */
-export async function handleConsoleLine(engine: Engine, line: string): Promise<string | undefined> {
+/**
+ * One console line: a question, or a slash command. Returns the text to print, or undefined to
+ * quit. Questions are one conversation, as in a Discord thread: a follow-up ("what did he say?") is
+ * read with the turns before it, until /new.
+ */
+export async function handleConsoleLine(engine: Engine, line: string, conversation: Turn[] = []): Promise<string | undefined> {
   const [command = '', ...rest] = line.trim().split(/\s+/);
   switch (command.toLowerCase()) {
     case '':
@@ -26,6 +32,9 @@ export async function handleConsoleLine(engine: Engine, line: string): Promise<s
       return undefined;
     case '/help':
       return HELP;
+    case '/new':
+      conversation.length = 0;
+      return 'A new conversation: the next question is read on its own.';
     case '/check':
       return renderCheck(await engine.check(rest.join(' ')));
     case '/sources':
@@ -37,9 +46,14 @@ export async function handleConsoleLine(engine: Engine, line: string): Promise<s
       const article = rest.join(' ') || undefined;
       return renderSummary(await engine.summarize({ ...(article ? { article } : {}), ...(length ? { length } : {}) }));
     }
-    default:
+    default: {
       if (command.startsWith('/')) return `Unknown command ${command}. ${HELP}`;
-      return renderAnswer(await engine.ask(line));
+      const answer = await engine.ask(line, { conversation });
+      // Bounded as a thread's: the last turns are what a follow-up leans on.
+      conversation.push(turnOf(answer));
+      conversation.splice(0, Math.max(0, conversation.length - MAX_TURNS));
+      return renderAnswer(answer);
+    }
   }
 }
 
@@ -54,13 +68,14 @@ export async function runConsole(engine: Engine, input: NodeJS.ReadableStream = 
   print(`Footnote is ready: ${titles.length} article(s)${titles.length === 1 ? ` — “${oneLine(titles[0]!)}”` : ''}. Ask a question, or /help.`);
   const rl = createInterface({ input, output, terminal: (input as NodeJS.ReadStream).isTTY ?? false, ...(signal ? { signal } : {}) });
   const ask = () => (screen ? screen.ask(rl) : rl.prompt());
+  const conversation: Turn[] = [];
   rl.setPrompt('> ');
   ask();
   for await (const line of rl) {
     screen?.busy();
     let text: string | undefined;
     try {
-      text = await handleConsoleLine(engine, line);
+      text = await handleConsoleLine(engine, line, conversation);
     } catch (error) {
       text = toFootnoteError(error).userMessage;
     }

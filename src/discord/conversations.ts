@@ -1,10 +1,8 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import type { Turn } from '../answer/conversation.js';
+import { MAX_TURNS, type Turn } from '../answer/conversation.js';
 
-/** Turns kept per conversation (the oldest go first): a follow-up leans on the last few anyway. */
-export const MAX_TURNS = 20;
 /** Conversations kept in all; the least recently active go first. */
 export const MAX_CONVERSATIONS = 2000;
 /** A conversation nobody has added to for this long is forgotten (Discord archives a quiet thread after 24 h; it can be reopened). */

@@ -18,9 +18,21 @@ function start(input: string, dataDir: string, env: NodeJS.ProcessEnv = { PATH: 
 }
 
 describe('npm start without DISCORD_TOKEN', () => {
-  it('GIVEN questions and commands typed in the console THEN it answers with citations, lists sources, summarises, checks a claim and quits', async () => {
+  it('GIVEN questions and commands typed in the console THEN it answers with citations, reads a follow-up with the question before (until /new), lists sources, summarises, checks a claim and quits', async () => {
     const { code, stdout, stderr } = await start(
-      ['How many attacks did Iran say it neutralized last year?', '/sources', '/summary short', '/check Trump approved a strike on four Iranian targets.', '/nonsense', '/quit', 'never read'].join('\n'),
+      [
+        'How many attacks did Iran say it neutralized last year?',
+        "Who is Iran's information minister?",
+        'What did he say about the attack?',
+        '/new',
+        'What did he say about the attack?',
+        '/sources',
+        '/summary short',
+        '/check Trump approved a strike on four Iranian targets.',
+        '/nonsense',
+        '/quit',
+        'never read',
+      ].join('\n'),
       await tempDir(),
     );
     expect(code).toBe(0);
@@ -29,6 +41,8 @@ describe('npm start without DISCORD_TOKEN', () => {
     expect(stdout).toMatch(/33 million[^\n]* \[1\]\n\n\[1\] Calling such attempts/);
     expect(stdout).toContain('id 000_384e7f44ba0120d1');
     expect(stdout).toContain('Summary of US cyber attack failed, Iran says — Batya Jerenberg, World Israel News');
+    expect(stdout.split('(Read as: What did Mohammad Javad Azari Jahromi say about the attack?)')).toHaveLength(2);
+    expect(stdout).toContain('A new conversation: the next question is read on its own.');
     expect(stdout).toContain('≠ The articles differ: the message says four; the article says three [1].');
     expect(stdout).toContain('Unknown command /nonsense');
   });

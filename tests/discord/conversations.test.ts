@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Turn } from '../../src/answer/conversation.js';
-import { ConversationStore, KEEP_MS, MAX_CONVERSATIONS, MAX_TURNS, type Conversations } from '../../src/discord/conversations.js';
+import { MAX_TURNS, type Turn } from '../../src/answer/conversation.js';
+import { ConversationStore, KEEP_MS, MAX_CONVERSATIONS, type Conversations } from '../../src/discord/conversations.js';
 import { PgConversations } from '../../src/index/postgres/conversations.js';
 import { migrate } from '../../src/index/postgres/migrations.js';
 import { startPgServer, type PgServer } from '../../tools/pg-server.js';

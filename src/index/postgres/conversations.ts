@@ -1,6 +1,6 @@
 import pg from 'pg';
-import type { Turn } from '../../answer/conversation.js';
-import { KEEP_MS, MAX_CONVERSATIONS, MAX_TURNS, type Conversations } from '../../discord/conversations.js';
+import { MAX_TURNS, type Turn } from '../../answer/conversation.js';
+import { KEEP_MS, MAX_CONVERSATIONS, type Conversations } from '../../discord/conversations.js';
 
 /**
  * STORE=postgres: the conversations of the bot's threads in the shared database, so whichever
