@@ -22,7 +22,7 @@ const HELP = `Type a question and press Enter. Commands:
  * quit. Questions are one conversation, as in a Discord thread: a follow-up ("what did he say?") is
  * read with the turns before it, until /new.
  */
-export async function handleConsoleLine(engine: Engine, line: string, conversation: Turn[] = []): Promise<string | undefined> {
+export async function handleConsoleLine(engine: Engine, line: string, conversation: Turn[]): Promise<string | undefined> {
   const [command = '', ...rest] = line.trim().split(/\s+/);
   switch (command.toLowerCase()) {
     case '':

@@ -27,6 +27,12 @@ const OptionSchema = z
   .loose()
   .refine((option) => !(option.autocomplete && option.choices), 'cannot have both autocomplete and choices');
 
+/** Who may use a command and where: the same for every kind. */
+const whoMayUse = {
+  default_member_permissions: z.string().regex(/^\d+$/).nullable().optional(),
+  contexts: z.array(z.number().int()).optional(),
+};
+
 const SlashSchema = z
   .object({
     type: z.literal(ApplicationCommandType.ChatInput),
@@ -40,8 +46,7 @@ const SlashSchema = z
         return firstOptional < 0 || options.slice(firstOptional).every((o) => !o.required);
       }, 'required options must come before optional ones')
       .optional(),
-    default_member_permissions: z.string().regex(/^\d+$/).nullable().optional(),
-    contexts: z.array(z.number().int()).optional(),
+    ...whoMayUse,
   })
   .loose();
 
@@ -52,8 +57,7 @@ const MessageCommandSchema = z
     name: z.string().regex(/^[\p{L}\p{N} '_-]{1,32}$/u, 'must be 1 to 32 letters, digits, spaces, \' - or _'),
     description: z.literal('').optional(),
     options: z.never().optional(),
-    default_member_permissions: z.string().regex(/^\d+$/).nullable().optional(),
-    contexts: z.array(z.number().int()).optional(),
+    ...whoMayUse,
   })
   .loose();
 

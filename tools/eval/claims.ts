@@ -11,7 +11,7 @@ export interface ClaimScored {
   ms: number;
 }
 
-export const scoreClaim = (claim: EvalClaim, check: ClaimCheck | undefined, ms: number): ClaimScored => ({ claim, ...(check?.sentences[0] ? { first: check.sentences[0] } : {}), ms });
+export const scoreClaim = (claim: EvalClaim, check: ClaimCheck | undefined): ClaimScored => ({ claim, ...(check?.sentences[0] ? { first: check.sentences[0] } : {}), ms: check?.timings.totalMs ?? 0 });
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const verdictOf = (s: ClaimScored): Verdict | 'none' => s.first?.verdict ?? 'none';

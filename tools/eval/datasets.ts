@@ -6,6 +6,7 @@ import { articleFileText, bbcArticle, loadBbcRecords, loadCorpus } from '../benc
 import { loadClaims, type Claim, type ClaimSplit, type Verdict } from '../claims/dataset.js';
 import { loadFollowups, SEED_ARTICLE, SEED_STORY, type Need } from '../conversations/dataset.js';
 import { loadNewsQa, type Split } from '../news-qa/dataset.js';
+import type { Span } from '../../src/types.js';
 
 /**
  * The evaluation and training corpora: what to index, and the questions asked of it with their
@@ -54,6 +55,9 @@ async function distractors(bbcPath: string, exclude: Set<string>) {
   return (await loadCorpus(bbcPath)).filter((article) => !exclude.has(article.id));
 }
 
+/** Evidence ranges of one article file, each with the text it covers. */
+const evidenceIn = (articleId: string, text: string, spans: readonly Span[]): Evidence[] => spans.map((span) => ({ articleId, ...span, text: text.slice(span.start, span.end) }));
+
 /** Whether a quoted range is the evidence: it overlaps it, or quotes the same sentence in a duplicate article. */
 export function isEvidence(question: EvalQuestion, quoted: { articleId: string; start: number; end: number; text: string } | undefined): boolean {
   if (!quoted) return false;
@@ -81,7 +85,7 @@ export async function newsCorpus(bbcPath: string, split: Split, size = 100): Pro
       id: q.id,
       question: q.question,
       answers: q.answers,
-      evidence: q.evidence.map((span) => ({ articleId: fileOf.get(q.article)!, ...span, text: files[`${fileOf.get(q.article)}.txt`]!.slice(span.start, span.end) })),
+      evidence: evidenceIn(fileOf.get(q.article)!, files[`${fileOf.get(q.article)}.txt`]!, q.evidence),
       kind: q.kind,
       article: fileOf.get(q.article)!,
       ...(q.unanswerable ? { unanswerable: q.unanswerable } : {}),
@@ -235,7 +239,7 @@ export async function followupCorpus(bbcPath: string, split: 'dev' | 'test' | 's
           id: `${chain.id}#${i + 1}`,
           question: turn.question,
           answers: turn.answers,
-          evidence: turn.evidence.map((span) => ({ articleId, ...span, text: text.slice(span.start, span.end) })),
+          evidence: evidenceIn(articleId, text, turn.evidence),
           kind: turn.kind,
           article: articleId,
           needs: turn.needs,
@@ -276,7 +280,7 @@ export async function claimCorpus(bbcPath: string, split: ClaimSplit, size = 200
         id: c.id,
         claim: c.claim,
         verdict: c.verdict,
-        evidence: c.evidence.map((span) => ({ articleId, ...span, text: text.slice(span.start, span.end) })),
+        evidence: evidenceIn(articleId, text, c.evidence),
         ...(c.changed ? { changed: c.changed } : {}),
         ...(c.multi ? { multi: true as const } : {}),
       };

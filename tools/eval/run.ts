@@ -214,7 +214,7 @@ async function currentEngine(answerer: Answerer): Promise<EvaluatedEngine> {
           if (error instanceof FootnoteError && error.code === ErrorCode.ClaimNotFactual) return undefined;
           throw error;
         });
-        out.push(scoreClaim(claim, check, check?.timings.totalMs ?? 0));
+        out.push(scoreClaim(claim, check));
       }
       return out;
     },
